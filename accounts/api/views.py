@@ -1,0 +1,55 @@
+import django_filters
+from django.db.models import Prefetch, Q
+from drf_spectacular.utils import extend_schema
+from rest_framework import permissions as drf_permissions
+from rest_framework import viewsets
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.api.serializers import MeSerializer, RegionSerializer
+from accounts.enums import RegionGroup, RegionLevel
+from accounts.models import Membership, Region, User
+
+
+class ObtainTokenView(ObtainAuthToken):
+    """POST username and password; returns {"token": "..."} for the Authorization header."""
+
+
+class MeView(APIView):
+    permission_classes = [drf_permissions.IsAuthenticated]
+
+    @extend_schema(responses=MeSerializer)
+    def get(self, request):
+        memberships = Membership.objects.select_related("organisation", "organisation__region")
+        user = User.objects.prefetch_related(Prefetch("memberships", queryset=memberships)).get(
+            pk=request.user.pk
+        )
+        return Response(MeSerializer(user).data)
+
+
+class RegionFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label="Name, full name or code")
+    level = django_filters.ChoiceFilter(choices=RegionLevel.choices)
+    group = django_filters.ChoiceFilter(choices=RegionGroup.choices)
+    parent = django_filters.CharFilter(field_name="parent_id")
+
+    class Meta:
+        model = Region
+        fields = ["q", "level", "group", "parent"]
+
+    def search(self, queryset, name, value):
+        if value.isdigit():
+            return queryset.filter(code__startswith=value)
+        for word in value.split():
+            queryset = queryset.filter(Q(full_name__icontains=word) | Q(name_en__icontains=word))
+        return queryset
+
+
+class RegionViewSet(viewsets.ReadOnlyModelViewSet):
+    """China's administrative divisions (GB/T 2260), with their region group."""
+
+    queryset = Region.objects.order_by("code")
+    serializer_class = RegionSerializer
+    filterset_class = RegionFilter
+    permission_classes = [drf_permissions.AllowAny]

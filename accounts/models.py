@@ -1,0 +1,171 @@
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models.functions import Upper
+from django.utils.translation import gettext_lazy as _
+
+from accounts.enums import (
+    MembershipRole,
+    MembershipStatus,
+    OrganisationKind,
+    RegionGroup,
+    RegionLevel,
+)
+from accounts.validators import validate_credit_code, validate_phone
+
+
+class User(AbstractUser):
+    """A person. What they may do comes from their memberships (see accounts.permissions)."""
+
+    full_name = models.CharField(_("full name"), max_length=100, blank=True)
+    phone = models.CharField(_("phone"), max_length=32, blank=True, validators=[validate_phone])
+    language = models.CharField(
+        _("preferred language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text=_("Used for emails sent to you."),
+    )
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+
+class Region(models.Model):
+    """行政区划: an administrative division with its GB/T 2260 code."""
+
+    code = models.CharField(_("code"), max_length=6, primary_key=True)
+    name = models.CharField(_("name"), max_length=64)
+    name_en = models.CharField(_("English name"), max_length=100, blank=True)
+    full_name = models.CharField(_("full name"), max_length=200, db_index=True)
+    level = models.PositiveSmallIntegerField(_("level"), choices=RegionLevel.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent"),
+        null=True,
+        blank=True,
+        related_name="children",
+        on_delete=models.PROTECT,
+    )
+    group = models.CharField(_("region group"), max_length=16, choices=RegionGroup.choices)
+
+    class Meta:
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+        ordering = ["code"]
+        indexes = [models.Index(fields=["level", "group"])]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def province_code(self) -> str:
+        return self.code[:2] + "0000"
+
+
+class Organisation(models.Model):
+    """An enterprise, research institution, service station or authority."""
+
+    kind = models.CharField(_("kind"), max_length=16, choices=OrganisationKind.choices)
+    name = models.CharField(_("name"), max_length=200)
+    credit_code = models.CharField(
+        _("unified social credit code"),
+        max_length=18,
+        unique=True,
+        validators=[validate_credit_code],
+        help_text=_("统一社会信用代码: 18 characters, on the business licence."),
+    )
+    region = models.ForeignKey(
+        Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="organisations"
+    )
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    contact_name = models.CharField(_("contact person"), max_length=100)
+    phone = models.CharField(_("phone"), max_length=32, validators=[validate_phone])
+    email = models.EmailField(_("email"), blank=True)
+    description = models.TextField(_("about"), blank=True)
+    covered_regions = models.ManyToManyField(
+        Region,
+        verbose_name=_("counties covered"),
+        blank=True,
+        related_name="covering_stations",
+        help_text=_("For service stations: the counties (or whole prefectures) they serve."),
+    )
+    is_verified = models.BooleanField(_("verified"), default=False)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("verified by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        through="Membership",
+        through_fields=("organisation", "user"),
+        related_name="organisations",
+    )
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+        indexes = [models.Index(fields=["kind", "is_verified"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(credit_code=Upper("credit_code")),
+                name="organisation_credit_code_upper",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(is_verified=False) | models.Q(verified_at__isnull=False),
+                name="organisation_verified_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    """A user's place in an organisation; a pending one is a request to join."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(
+        _("role"), max_length=16, choices=MembershipRole.choices, default=MembershipRole.MEMBER
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=MembershipStatus.choices,
+        default=MembershipStatus.ACTIVE,
+    )
+    message = models.CharField(_("message"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organisation"], name="membership_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.organisation} ({self.role})"

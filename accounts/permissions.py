@@ -1,0 +1,149 @@
+"""Who may do what: the one place where roles are decided.
+
+Every view, API endpoint and service asks these functions; none re-implements a rule. A user's
+roles come from their active memberships (enterprise, institution, station, authority) and from
+Django's staff flag (admin). Memberships are read once per user object and cached on it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.utils.translation import gettext_lazy as _
+
+from accounts.enums import MembershipRole, MembershipStatus, OrganisationKind, Role
+
+if TYPE_CHECKING:
+    from accounts.models import Membership, Organisation, Region, User
+
+_KIND_ROLE = {
+    OrganisationKind.ENTERPRISE: Role.ENTERPRISE,
+    OrganisationKind.INSTITUTION: Role.RESEARCHER,
+    OrganisationKind.STATION: Role.STATION_STAFF,
+    OrganisationKind.AUTHORITY: Role.AUTHORITY,
+}
+
+
+def active_memberships(user: User) -> list[Membership]:
+    """The user's active memberships with their organisations, read once per user object."""
+    if not user.is_authenticated:
+        return []
+    cached = getattr(user, "_active_memberships", None)
+    if cached is None:
+        from accounts.models import Membership
+
+        cached = list(
+            Membership.objects.filter(user=user, status=MembershipStatus.ACTIVE)
+            .select_related("organisation", "organisation__region")
+            .order_by("organisation__name")
+        )
+        user._active_memberships = cached
+    return cached
+
+
+def forget_memberships(user: User) -> None:
+    """Drop the cached memberships after they change."""
+    user.__dict__.pop("_active_memberships", None)
+
+
+def is_admin(user: User) -> bool:
+    return bool(user.is_authenticated and user.is_active and (user.is_staff or user.is_superuser))
+
+
+def roles(user: User) -> frozenset[Role]:
+    found = {_KIND_ROLE[m.organisation.kind] for m in active_memberships(user)}
+    if is_admin(user):
+        found.add(Role.ADMIN)
+    return frozenset(found)
+
+
+def has_role(user: User, role: Role) -> bool:
+    return role in roles(user)
+
+
+def organisations_of(user: User, kind: OrganisationKind | None = None) -> list[Organisation]:
+    return [
+        m.organisation
+        for m in active_memberships(user)
+        if kind is None or m.organisation.kind == kind
+    ]
+
+
+def is_member(user: User, organisation: Organisation) -> bool:
+    return any(m.organisation_id == organisation.pk for m in active_memberships(user))
+
+
+def is_owner(user: User, organisation: Organisation) -> bool:
+    return any(
+        m.organisation_id == organisation.pk and m.role == MembershipRole.OWNER
+        for m in active_memberships(user)
+    )
+
+
+def station_covers(station: Organisation, region: Region | None) -> bool:
+    """A station covers a county if it lists the county, its prefecture or its province."""
+    if region is None or station.kind != OrganisationKind.STATION:
+        return False
+    codes = getattr(station, "_covered_codes", None)
+    if codes is None:
+        codes = set(station.covered_regions.values_list("code", flat=True))
+        station._covered_codes = codes
+    code = region.code
+    return bool({code, code[:4] + "00", code[:2] + "0000"} & codes)
+
+
+def covering_stations(user: User, organisation: Organisation) -> list[Organisation]:
+    """The user's stations that cover the organisation's region."""
+    return [
+        station
+        for station in organisations_of(user, OrganisationKind.STATION)
+        if station_covers(station, organisation.region)
+    ]
+
+
+def can_manage_organisation(user: User, organisation: Organisation) -> bool:
+    """Edit the organisation's profile and decide on requests to join it."""
+    return is_admin(user) or is_owner(user, organisation)
+
+
+def can_verify_organisation(user: User, organisation: Organisation) -> bool:
+    """Admins verify anyone; station staff verify organisations in their counties."""
+    if is_admin(user):
+        return True
+    if organisation.kind == OrganisationKind.STATION:
+        return False
+    return bool(covering_stations(user, organisation))
+
+
+def can_act_for(user: User, organisation: Organisation) -> bool:
+    """Post and edit listings on the organisation's behalf.
+
+    Its own members may; station staff may act for enterprises in their counties.
+    """
+    if is_member(user, organisation):
+        return True
+    return organisation.kind == OrganisationKind.ENTERPRISE and bool(
+        covering_stations(user, organisation)
+    )
+
+
+def can_view_private(user: User, organisation: Organisation) -> bool:
+    """See the organisation's private fields (contact details, private budgets, drafts)."""
+    return is_admin(user) or can_act_for(user, organisation)
+
+
+def publish_block_reason(organisation: Organisation) -> str | None:
+    """Why the organisation may not publish yet, or None when it may."""
+    if not organisation.is_verified:
+        return str(
+            _(
+                "%(name)s is not verified yet. You can save drafts; publishing opens once a "
+                "service station or an administrator has verified the organisation."
+            )
+            % {"name": organisation.name}
+        )
+    return None
+
+
+def can_publish(organisation: Organisation) -> bool:
+    return publish_block_reason(organisation) is None

@@ -1,0 +1,44 @@
+"""Reads for accounts."""
+
+from django.db.models import Q, QuerySet
+
+from accounts.enums import MembershipStatus
+from accounts.models import Membership, Organisation, Region
+
+
+def region_search(
+    query: str, *, levels: tuple[int, ...] = (1, 2, 3), limit: int = 20
+) -> list[Region]:
+    """Regions whose name, full name or code matches; provinces and prefectures first."""
+    query = query.strip()
+    if not query:
+        return []
+    regions = Region.objects.filter(level__in=levels)
+    if query.isdigit():
+        regions = regions.filter(code__startswith=query)
+    else:
+        for word in query.split():
+            regions = regions.filter(Q(full_name__icontains=word) | Q(name_en__icontains=word))
+    return list(regions.order_by("level", "code")[:limit])
+
+
+def organisation_search(query: str, *, limit: int = 20) -> QuerySet[Organisation]:
+    organisations = Organisation.objects.select_related("region")
+    query = query.strip()
+    if query:
+        organisations = organisations.filter(
+            Q(name__icontains=query) | Q(credit_code__iexact=query)
+        )
+    return organisations.order_by("name")[:limit]
+
+
+def pending_requests_for(organisation: Organisation) -> QuerySet[Membership]:
+    return organisation.memberships.filter(status=MembershipStatus.PENDING).select_related("user")
+
+
+def memberships_of(user) -> QuerySet[Membership]:
+    return (
+        Membership.objects.filter(user=user)
+        .select_related("organisation", "organisation__region")
+        .order_by("organisation__name")
+    )

@@ -1,0 +1,82 @@
+"""Writes for accounts: organisations, memberships, verification."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts import permissions
+from accounts.enums import MembershipRole, MembershipStatus
+from accounts.models import Membership, Organisation, User
+
+
+@transaction.atomic
+def organisation_create(*, by: User, **fields) -> Organisation:
+    """Create an organisation with its creator as owner. New organisations start unverified."""
+    fields.pop("is_verified", None)
+    covered = fields.pop("covered_regions", None)
+    organisation = Organisation(**fields)
+    organisation.full_clean()
+    organisation.save()
+    if covered is not None:
+        organisation.covered_regions.set(covered)
+    Membership.objects.create(
+        user=by,
+        organisation=organisation,
+        role=MembershipRole.OWNER,
+        status=MembershipStatus.ACTIVE,
+    )
+    permissions.forget_memberships(by)
+    return organisation
+
+
+@transaction.atomic
+def membership_request(*, user: User, organisation: Organisation, message: str = "") -> Membership:
+    """Ask to join an organisation; an owner decides."""
+    existing = Membership.objects.filter(user=user, organisation=organisation).first()
+    if existing is not None:
+        if existing.status == MembershipStatus.REJECTED:
+            existing.status = MembershipStatus.PENDING
+            existing.message = message
+            existing.save(update_fields=["status", "message"])
+            return existing
+        raise ValidationError(_("You have already asked to join or belong to this organisation."))
+    membership = Membership.objects.create(
+        user=user,
+        organisation=organisation,
+        role=MembershipRole.MEMBER,
+        status=MembershipStatus.PENDING,
+        message=message,
+    )
+    from accounts.tasks import notify_membership_requested
+
+    transaction.on_commit(lambda: notify_membership_requested.delay(membership.pk))
+    return membership
+
+
+@transaction.atomic
+def membership_decide(*, membership: Membership, approve: bool, by: User) -> Membership:
+    if not permissions.can_manage_organisation(by, membership.organisation):
+        raise PermissionDenied(_("Only the organisation's owner can decide on requests to join."))
+    locked = Membership.objects.select_for_update().get(pk=membership.pk)
+    if locked.status != MembershipStatus.PENDING:
+        raise ValidationError(_("This request has already been decided."))
+    locked.status = MembershipStatus.ACTIVE if approve else MembershipStatus.REJECTED
+    locked.decided_by = by
+    locked.save(update_fields=["status", "decided_by"])
+    permissions.forget_memberships(locked.user)
+    return locked
+
+
+@transaction.atomic
+def organisation_verify(*, organisation: Organisation, by: User) -> Organisation:
+    if not permissions.can_verify_organisation(by, organisation):
+        raise PermissionDenied(_("You may not verify this organisation."))
+    # Conditional update: two verifiers at once record one verification.
+    Organisation.objects.filter(pk=organisation.pk, is_verified=False).update(
+        is_verified=True, verified_by=by, verified_at=timezone.now()
+    )
+    organisation.refresh_from_db()
+    return organisation

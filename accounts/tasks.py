@@ -1,0 +1,36 @@
+from celery import shared_task
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from accounts.enums import MembershipRole, MembershipStatus
+
+
+@shared_task
+def notify_membership_requested(membership_id: int) -> int:
+    """Email the organisation's owners that someone asked to join. Returns emails sent."""
+    from accounts.models import Membership
+
+    membership = (
+        Membership.objects.select_related("user", "organisation")
+        .filter(pk=membership_id, status=MembershipStatus.PENDING)
+        .first()
+    )
+    if membership is None:
+        return 0
+    owners = membership.organisation.memberships.filter(
+        role=MembershipRole.OWNER, status=MembershipStatus.ACTIVE
+    ).select_related("user")
+    sent = 0
+    for owner in owners:
+        if not owner.user.email:
+            continue
+        with translation.override(owner.user.language):
+            context = {"membership": membership, "owner": owner.user}
+            subject = render_to_string("accounts/email/membership_requested_subject.txt", context)
+            body = render_to_string("accounts/email/membership_requested.txt", context)
+        sent += send_mail(
+            " ".join(subject.split()), body, settings.DEFAULT_FROM_EMAIL, [owner.user.email]
+        )
+    return sent

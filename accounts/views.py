@@ -1,0 +1,165 @@
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts import permissions, selectors, services
+from accounts.forms import (
+    JoinRequestForm,
+    OrganisationEditForm,
+    OrganisationForm,
+    ProfileForm,
+    SignUpForm,
+)
+from accounts.models import Membership, Organisation
+
+
+def signup(request):
+    if request.user.is_authenticated:
+        return redirect("organisation-start")
+    form = SignUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(
+            request, _("Welcome to Nongqiao. Now tell us which organisation you work for.")
+        )
+        return redirect("organisation-start")
+    return render(request, "accounts/signup.html", {"form": form})
+
+
+@login_required
+def organisation_start(request):
+    return render(request, "accounts/organisation_start.html")
+
+
+@login_required
+def organisation_create(request):
+    form = OrganisationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            organisation = services.organisation_create(by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("%(name)s was created. It can publish once it has been verified.")
+                % {"name": organisation.name},
+            )
+            return redirect("organisation-detail", pk=organisation.pk)
+    return render(request, "accounts/organisation_form.html", {"form": form, "creating": True})
+
+
+@login_required
+def organisation_edit(request, pk: int):
+    organisation = get_object_or_404(Organisation, pk=pk)
+    if not permissions.can_manage_organisation(request.user, organisation):
+        raise PermissionDenied
+    form = OrganisationEditForm(request.POST or None, instance=organisation)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Saved."))
+        return redirect("organisation-detail", pk=organisation.pk)
+    return render(
+        request,
+        "accounts/organisation_form.html",
+        {"form": form, "organisation": organisation, "creating": False},
+    )
+
+
+@login_required
+def organisation_join(request):
+    query = request.GET.get("q", "")
+    form = JoinRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.membership_request(
+                user=request.user,
+                organisation=form.cleaned_data["organisation"],
+                message=form.cleaned_data["message"],
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request, _("Your request was sent. The organisation's owner will decide.")
+            )
+            return redirect("profile")
+    context = {
+        "query": query,
+        "organisations": selectors.organisation_search(query) if query else [],
+        "form": form,
+    }
+    template = "accounts/partials/join_results.html" if request.htmx else "accounts/join.html"
+    return render(request, template, context)
+
+
+def organisation_detail(request, pk: int):
+    organisation = get_object_or_404(Organisation.objects.select_related("region"), pk=pk)
+    user = request.user
+    can_manage = permissions.can_manage_organisation(user, organisation)
+    context = {
+        "organisation": organisation,
+        "can_manage": can_manage,
+        "can_verify": not organisation.is_verified
+        and permissions.can_verify_organisation(user, organisation),
+        "can_view_private": permissions.can_view_private(user, organisation),
+        "members": organisation.memberships.filter(status="active").select_related("user")
+        if permissions.is_member(user, organisation) or permissions.is_admin(user)
+        else [],
+        "pending": selectors.pending_requests_for(organisation) if can_manage else [],
+        "publish_block_reason": permissions.publish_block_reason(organisation),
+    }
+    return render(request, "accounts/organisation_detail.html", context)
+
+
+@login_required
+@require_POST
+def membership_decide(request, pk: int):
+    membership = get_object_or_404(Membership.objects.select_related("organisation"), pk=pk)
+    approve = request.POST.get("decision") == "approve"
+    try:
+        services.membership_decide(membership=membership, approve=approve, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Request approved.") if approve else _("Request declined."))
+    return redirect("organisation-detail", pk=membership.organisation_id)
+
+
+@login_required
+@require_POST
+def organisation_verify(request, pk: int):
+    organisation = get_object_or_404(Organisation, pk=pk)
+    services.organisation_verify(organisation=organisation, by=request.user)
+    messages.success(request, _("%(name)s is now verified.") % {"name": organisation.name})
+    return redirect("organisation-detail", pk=organisation.pk)
+
+
+@login_required
+def profile(request):
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Your profile was saved."))
+        return redirect("profile")
+    return render(
+        request,
+        "accounts/profile.html",
+        {"form": form, "memberships": selectors.memberships_of(request.user)},
+    )
+
+
+@require_GET
+def region_options(request):
+    try:
+        levels = tuple(int(x) for x in request.GET.get("levels", "1,2,3").split(",") if x)
+    except ValueError:
+        levels = (1, 2, 3)
+    query = next((v for k, v in request.GET.items() if k.endswith("__q") or k == "q"), "")
+    regions = selectors.region_search(query, levels=levels)
+    return render(request, "accounts/region_options.html", {"regions": regions})

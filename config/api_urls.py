@@ -1,0 +1,15 @@
+"""/api/v1/: every app's API routes, gathered in one router."""
+
+from django.urls import include, path
+from rest_framework.routers import DefaultRouter
+
+from accounts.api import views as accounts_api
+
+router = DefaultRouter()
+router.register("regions", accounts_api.RegionViewSet, basename="region")
+
+urlpatterns = [
+    path("auth/token/", accounts_api.ObtainTokenView.as_view(), name="api-token"),
+    path("me/", accounts_api.MeView.as_view(), name="api-me"),
+    path("", include(router.urls)),
+]

@@ -1,0 +1,18 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from accounts.demo import create_demo_accounts
+
+
+class Command(BaseCommand):
+    help = "Create the demo world (idempotent: running it again changes nothing)."
+
+    def handle(self, *args, **options):
+        with transaction.atomic():
+            users = create_demo_accounts()
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo accounts (password: {settings.DEMO_PASSWORD}):")
+        )
+        for role, user in users.items():
+            self.stdout.write(f"  {role:<11} {user.username:<11} {user.full_name}")

@@ -1,0 +1,200 @@
+"""Test set-up: real services where a test says it needs them.
+
+Outside CI a test needing a missing service is skipped with a message naming what to start;
+with CI=true it fails instead, so a green CI run has really used PostgreSQL, Redis, a Celery
+worker and Chromium.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+# Playwright's sync API keeps an event loop running in the test thread; Django's ORM refuses
+# to run there unless told that this is deliberate (the test thread is still synchronous).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def require(condition: bool, what: str) -> None:
+    """Skip (or, in CI, fail) when a service the test needs is not there."""
+    if condition:
+        return
+    if IN_CI:
+        pytest.fail(f"CI needs {what}, and it is not available.")
+    pytest.skip(f"needs {what}")
+
+
+def _port_open(url: str, default_port: int) -> bool:
+    parsed = urlparse(url)
+    try:
+        with socket.create_connection(
+            (parsed.hostname or "127.0.0.1", parsed.port or default_port), 1
+        ):
+            return True
+    except OSError:
+        return False
+
+
+def redis_url() -> str:
+    return os.environ.get("REDIS_URL", "")
+
+
+def using_postgres() -> bool:
+    from django.db import connection
+
+    return connection.vendor == "postgresql"
+
+
+@pytest.fixture(autouse=True)
+def _eager_celery_by_default(request, settings):
+    """Unit and integration tests run tasks in-process; `worker` tests use the real worker."""
+    from config.celery import app
+
+    eager = "worker" not in request.keywords
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = eager
+    settings.CELERY_TASK_ALWAYS_EAGER = eager
+    yield
+    app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True)
+def _locmem_email(settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    from django.core.cache import cache
+
+    # A stopped Redis is some tests' very point.
+    with contextlib.suppress(Exception):
+        cache.clear()
+    yield
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
+    """A real Celery worker process on Redis, reading and writing the test database."""
+    url = redis_url()
+    require(
+        bool(url) and _port_open(url, 6379),
+        "Redis: start it and set REDIS_URL=redis://127.0.0.1:6379/0",
+    )
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        require(
+            connection.vendor == "postgresql",
+            "PostgreSQL for tests with a worker: set DATABASE_URL=postgres://postgres@127.0.0.1:5432/nongqiao",
+        )
+        test_db = connection.settings_dict["NAME"]
+    from config.celery import app
+
+    queue = f"test-{uuid.uuid4().hex[:8]}"
+    mail_dir = tmp_path_factory.mktemp("worker-mail")
+    base = urlparse(os.environ["DATABASE_URL"])
+    env = {
+        **os.environ,
+        "DATABASE_URL": base._replace(path=f"/{test_db}").geturl(),
+        "CELERY_TASK_ALWAYS_EAGER": "false",
+        "CELERY_QUEUE": queue,
+        "EMAIL_URL": f"file://{mail_dir}",
+        "VAR_DIR": str(tmp_path_factory.mktemp("worker-var")),
+    }
+    log = (tmp_path_factory.mktemp("worker-log") / "worker.log").open("w")
+    node = f"{queue}@localhost"
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "--pool=solo",
+            "--loglevel=INFO",
+            "-Q",
+            queue,
+            "-n",
+            node,
+            "--without-gossip",
+            "--without-mingle",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    app.conf.task_default_queue = queue
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"the Celery worker exited at start; see {log.name}")
+        if app.control.ping(destination=[node], timeout=0.5):
+            break
+    else:
+        process.terminate()
+        pytest.fail(f"the Celery worker did not answer within 60 s; see {log.name}")
+    yield {"queue": queue, "mail_dir": mail_dir, "node": node, "process": process}
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+    log.close()
+
+
+def chromium_path() -> str | None:
+    path = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+    return path if Path(path).exists() else None
+
+
+@pytest.fixture(scope="session")
+def browser():
+    path = chromium_path()
+    require(path is not None, "Chromium: apt-get install chromium (or set CHROMIUM_PATH)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=path,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--disable-quic",
+                "--no-first-run",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """A fresh phone-sized browser context on the live test server, in Chinese by default."""
+    context = browser.new_context(
+        base_url=live_server.url,
+        viewport={"width": 390, "height": 844},
+        locale="zh-CN",
+    )
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    yield page
+    context.close()

@@ -1,0 +1,71 @@
+"""factory_boy factories: real rows, valid by construction."""
+
+import factory
+from django.conf import settings
+from django.utils import timezone
+
+from accounts.demo import make_credit_code
+from accounts.enums import MembershipRole, MembershipStatus, OrganisationKind
+from accounts.models import Membership, Organisation, Region, User
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ["username"]
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    full_name = factory.Sequence(lambda n: f"用户{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.cn")
+    password = factory.PostGenerationMethodCall("set_password", "pw-Nongqiao-2026")
+
+    @factory.post_generation
+    def _save(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+def region(code: str) -> Region:
+    return Region.objects.get(code=code)
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+        skip_postgeneration_save = True
+
+    kind = OrganisationKind.ENTERPRISE
+    name = factory.Sequence(lambda n: f"测试合作社{n}")
+    region = factory.LazyFunction(lambda: region("522634"))  # 贵州 黔东南 雷山县
+    credit_code = factory.LazyAttribute(lambda o: make_credit_code(o.name, o.kind, o.region.code))
+    contact_name = "张三"
+    phone = "13800138000"
+    email = factory.Sequence(lambda n: f"org{n}@example.cn")
+    is_verified = True
+    verified_at = factory.LazyAttribute(lambda o: timezone.now() if o.is_verified else None)
+
+    @factory.post_generation
+    def covered(obj, create, extracted, **kwargs):
+        if create and extracted:
+            obj.covered_regions.set(Region.objects.filter(code__in=extracted))
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    role = MembershipRole.MEMBER
+    status = MembershipStatus.ACTIVE
+
+
+def member_of(organisation: Organisation, role: str = MembershipRole.MEMBER, **user_fields) -> User:
+    """A new user with an active membership in the organisation."""
+    user = UserFactory(**user_fields)
+    MembershipFactory(user=user, organisation=organisation, role=role)
+    return user
+
+
+DEMO_PASSWORD = settings.DEMO_PASSWORD
