@@ -86,6 +86,20 @@ def _clear_cache():
     yield
 
 
+@pytest.fixture
+def committed_db(transactional_db):
+    """A database whose rows other processes (server thread, worker) can see.
+
+    Transactional tests empty every table afterwards, the regions loaded by migration included,
+    so put them back first.
+    """
+    from accounts.models import Region
+    from accounts.regions import load_regions
+
+    if not Region.objects.exists():
+        load_regions(Region)
+
+
 @pytest.fixture(scope="session")
 def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
     """A real Celery worker process on Redis, reading and writing the test database."""
@@ -187,7 +201,7 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, live_server):
+def page(browser, live_server, committed_db):
     """A fresh phone-sized browser context on the live test server, in Chinese by default."""
     context = browser.new_context(
         base_url=live_server.url,

@@ -1,0 +1,106 @@
+"""The account pages as a user meets them."""
+
+import pytest
+from django.urls import reverse
+
+from accounts.demo import make_credit_code
+from accounts.models import Organisation
+from tests.factories import OrganisationFactory, UserFactory, member_of
+
+pytestmark = pytest.mark.django_db
+
+
+def _organisation_post(**overrides):
+    data = {
+        "kind": "enterprise",
+        "name": "隆回县金银花电商合作社",
+        "credit_code": make_credit_code("隆回", "enterprise", "430524"),
+        "region": "430524",
+        "contact_name": "刘芳",
+        "phone": "139 7391 2345",
+        "address": "隆回县小沙江镇",
+    }
+    return data | overrides
+
+
+def test_sign_up_logs_the_new_user_in_and_asks_for_the_organisation(client):
+    response = client.post(
+        reverse("signup"),
+        {
+            "username": "liufang",
+            "full_name": "刘芳",
+            "email": "liufang@example.cn",
+            "password1": "Jinyinhua-2026",
+            "password2": "Jinyinhua-2026",
+        },
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("organisation-start")
+    assert client.get(reverse("profile")).status_code == 200
+
+
+def test_a_wrong_credit_code_is_shown_beside_its_field_and_the_rest_is_kept(client):
+    client.force_login(UserFactory())
+    data = _organisation_post()
+    data["credit_code"] = data["credit_code"][:-1] + (
+        "1" if data["credit_code"][-1] != "1" else "2"
+    )
+    response = client.post(reverse("organisation-create"), data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    field = html[html.index('id="field-credit_code"') :]
+    field = field[: field.index("</div>")]
+    assert "errorlist" in field
+    assert "隆回县金银花电商合作社" in html  # what was typed is still there
+    assert 'value="430524" selected' in html
+    assert not Organisation.objects.exists()
+
+
+def test_a_valid_organisation_is_created_with_a_normalised_phone(client):
+    user = UserFactory()
+    client.force_login(user)
+    response = client.post(reverse("organisation-create"), _organisation_post())
+    organisation = Organisation.objects.get()
+    assert response["Location"] == reverse("organisation-detail", args=[organisation.pk])
+    assert organisation.phone == "13973912345"
+    assert not organisation.is_verified
+
+
+def test_region_search_finds_counties_by_a_part_of_their_name(client):
+    response = client.get(reverse("region-options"), {"q": "隆回", "levels": "2,3"})
+    assert 'value="430524"' in response.content.decode()
+    assert "湖南省 邵阳市 隆回县" in response.content.decode()
+
+
+def test_private_fields_of_an_organisation_are_hidden_from_strangers(client):
+    organisation = OrganisationFactory(phone="13800138000")
+    url = reverse("organisation-detail", args=[organisation.pk])
+    assert "13800138000" not in client.get(url).content.decode()
+    client.force_login(member_of(organisation))
+    assert "13800138000" in client.get(url).content.decode()
+
+
+def test_only_the_owner_can_open_the_edit_page(client):
+    organisation = OrganisationFactory()
+    client.force_login(member_of(organisation))
+    assert client.get(reverse("organisation-edit", args=[organisation.pk])).status_code == 403
+
+
+def test_the_interface_is_chinese_by_default_and_english_on_request(client):
+    assert "登录" in client.get("/").content.decode()
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert "Log in" in client.get("/").content.decode()
+
+
+def test_pages_list_their_memberships_without_a_query_per_row(client, django_assert_num_queries):
+    user = UserFactory()
+    for _ in range(5):
+        member_of_org = OrganisationFactory()
+        from tests.factories import MembershipFactory
+
+        MembershipFactory(user=user, organisation=member_of_org)
+    client.force_login(user)
+    client.get(reverse("profile"))  # warm the session
+    with django_assert_num_queries(4):
+        response = client.get(reverse("profile"))
+    assert response.content.decode().count("/accounts/organisations/") >= 5
