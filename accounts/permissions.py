@@ -147,3 +147,36 @@ def publish_block_reason(organisation: Organisation) -> str | None:
 
 def can_publish(organisation: Organisation) -> bool:
     return publish_block_reason(organisation) is None
+
+
+# Listings (needs and results). Duck-typed on `organisation`, `status` and `visibility` so that
+# this module stays the one place for rules without importing the matchmaking app.
+
+DRAFT = "draft"
+REGISTERED_ONLY = "registered"
+
+
+def can_edit_listing(user: User, listing) -> bool:
+    """Create, edit and change the state of a need or result of this organisation."""
+    return is_admin(user) or can_act_for(user, listing.organisation)
+
+
+def can_view_listing(user: User, listing) -> bool:
+    if listing.status == DRAFT:
+        return can_view_private(user, listing.organisation)
+    return listing.visibility != REGISTERED_ONLY or user.is_authenticated
+
+
+def can_see_budget(user: User, need) -> bool:
+    return need.budget_public or can_view_private(user, need.organisation)
+
+
+def can_import(user: User) -> bool:
+    """Bulk import of needs or results: station staff, institution members and admins.
+
+    Each row must still belong to an organisation the user can act for.
+    """
+    return is_admin(user) or bool(
+        organisations_of(user, OrganisationKind.STATION)
+        or organisations_of(user, OrganisationKind.INSTITUTION)
+    )

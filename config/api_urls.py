@@ -4,9 +4,13 @@ from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from accounts.api import views as accounts_api
+from matchmaking.api import views as matchmaking_api
 
 router = DefaultRouter()
 router.register("regions", accounts_api.RegionViewSet, basename="region")
+router.register("categories", matchmaking_api.CategoryViewSet, basename="category")
+router.register("needs", matchmaking_api.NeedViewSet, basename="api-need")
+router.register("results", matchmaking_api.ResultViewSet, basename="api-result")
 
 urlpatterns = [
     path("auth/token/", accounts_api.ObtainTokenView.as_view(), name="api-token"),

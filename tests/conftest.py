@@ -71,9 +71,16 @@ def _eager_celery_by_default(request, settings):
     app.conf.task_always_eager = previous
 
 
+@pytest.fixture(scope="session")
+def shared_var_dir(tmp_path_factory) -> Path:
+    """VAR_DIR of the test run, shared with the worker so that both see uploaded files."""
+    return tmp_path_factory.mktemp("var")
+
+
 @pytest.fixture(autouse=True)
-def _locmem_email(settings):
+def _test_settings(settings, shared_var_dir):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.MEDIA_ROOT = shared_var_dir / "media"
 
 
 @pytest.fixture(autouse=True)
@@ -90,18 +97,21 @@ def _clear_cache():
 def committed_db(transactional_db):
     """A database whose rows other processes (server thread, worker) can see.
 
-    Transactional tests empty every table afterwards, the regions loaded by migration included,
-    so put them back first.
+    Transactional tests empty every table afterwards, the regions and categories loaded by
+    migration included, so put them back first.
     """
     from accounts.models import Region
     from accounts.regions import load_regions
+    from matchmaking.categories import load_categories
+    from matchmaking.models import Category
 
     if not Region.objects.exists():
         load_regions(Region)
+    load_categories(Category)
 
 
 @pytest.fixture(scope="session")
-def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
+def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory, shared_var_dir):
     """A real Celery worker process on Redis, reading and writing the test database."""
     url = redis_url()
     require(
@@ -127,7 +137,7 @@ def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
         "CELERY_TASK_ALWAYS_EAGER": "false",
         "CELERY_QUEUE": queue,
         "EMAIL_URL": f"file://{mail_dir}",
-        "VAR_DIR": str(tmp_path_factory.mktemp("worker-var")),
+        "VAR_DIR": str(shared_var_dir),
     }
     log = (tmp_path_factory.mktemp("worker-log") / "worker.log").open("w")
     node = f"{queue}@localhost"

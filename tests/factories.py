@@ -69,3 +69,52 @@ def member_of(organisation: Organisation, role: str = MembershipRole.MEMBER, **u
 
 
 DEMO_PASSWORD = settings.DEMO_PASSWORD
+
+
+def category(slug: str = "cold-storage"):
+    from matchmaking.models import Category
+
+    return Category.objects.get(slug=slug)
+
+
+class NeedFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "matchmaking.TechnologyNeed"
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    created_by = factory.SubFactory(UserFactory)
+    title = factory.Sequence(lambda n: f"猕猴桃冷链保鲜需求{n}")
+    description = "猕猴桃运到广州就软了，想找产地预冷和冷链运输的办法"
+    keywords = "猕猴桃 冷链"
+    category = factory.LazyFunction(category)
+    region = factory.LazyAttribute(lambda o: o.organisation.region)
+    budget_min = 50000
+    budget_max = 200000
+    transfer_modes = ["technical_service"]
+    status = "open"
+    published_at = factory.LazyFunction(timezone.now)
+    search_text = factory.LazyAttribute(
+        lambda o: f"{o.title} {o.keywords} {o.description} {o.organisation.name}".lower()
+    )
+
+
+class ResultFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "matchmaking.ResearchResult"
+        skip_postgeneration_save = True
+
+    organisation = factory.SubFactory(OrganisationFactory, kind=OrganisationKind.INSTITUTION)
+    created_by = factory.SubFactory(UserFactory)
+    title = factory.Sequence(lambda n: f"果蔬产地预冷与冷链温控技术{n}")
+    abstract = "本研究针对猕猴桃采后软化问题，构建了产地预冷与冷链温控体系，货架期延长40%。"
+    keywords = "预冷 冷链 猕猴桃"
+    category = factory.LazyFunction(category)
+    region = factory.LazyAttribute(lambda o: o.organisation.region)
+    trl = 7
+    asking_price = 150000
+    transfer_modes = ["license", "technical_service"]
+    status = "listed"
+    published_at = factory.LazyFunction(timezone.now)
+    search_text = factory.LazyAttribute(
+        lambda o: f"{o.title} {o.keywords} {o.abstract} {o.organisation.name}".lower()
+    )

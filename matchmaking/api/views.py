@@ -1,0 +1,156 @@
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, viewsets
+from rest_framework import permissions as drf_permissions
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.response import Response
+
+from accounts import permissions
+from matchmaking import selectors
+from matchmaking.api.serializers import (
+    CategorySerializer,
+    NeedSerializer,
+    ResultSerializer,
+    TransitionSerializer,
+)
+from matchmaking.filters import NeedFilter, ResultFilter
+from matchmaking.models import Category, ResearchResult, TechnologyNeed
+from matchmaking.services import listings as services
+
+
+def _as_drf_error(error: DjangoValidationError) -> serializers.ValidationError:
+    if hasattr(error, "error_dict"):
+        return serializers.ValidationError(error.message_dict)
+    return serializers.ValidationError({"non_field_errors": error.messages})
+
+
+class IsAdminOrReadOnly(drf_permissions.BasePermission):
+    def has_permission(self, request, view):
+        return request.method in drf_permissions.SAFE_METHODS or permissions.is_admin(request.user)
+
+
+class CategoryViewSet(viewsets.ModelViewSet):
+    """The two-level technology taxonomy. Administrators edit it."""
+
+    queryset = Category.objects.select_related("parent").order_by("parent_id", "position", "slug")
+    serializer_class = CategorySerializer
+    permission_classes = [IsAdminOrReadOnly]
+    lookup_field = "slug"
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+
+
+MINE = OpenApiParameter(
+    "mine", OpenApiTypes.BOOL, description="1: only your organisations' listings, drafts included"
+)
+
+
+class ListingViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    permission_classes = [drf_permissions.IsAuthenticatedOrReadOnly]
+    model = None
+    rules = None
+    base_selector = None
+
+    def _mine(self) -> bool:
+        return self.request.query_params.get("mine") in ("1", "true")
+
+    def get_queryset(self):
+        queryset = self.base_selector(self.request.user, mine=self._mine())
+        if self.action == "list":
+            if not self._mine() and not self.request.query_params.get("status"):
+                queryset = queryset.filter(status=self.rules.published)
+            if not self.request.query_params.get("sort"):
+                queryset = queryset.order_by("-published_at", "-created_at", "-pk")
+        return queryset
+
+    def get_object(self):
+        listing = get_object_or_404(
+            self.model.objects.select_related("organisation", "category", "region"),
+            pk=self.kwargs["pk"],
+        )
+        if not permissions.can_view_listing(self.request.user, listing):
+            raise NotFound
+        if (
+            self.request.method not in drf_permissions.SAFE_METHODS
+            and not permissions.can_edit_listing(self.request.user, listing)
+        ):
+            raise PermissionDenied
+        return listing
+
+    def perform_create(self, serializer):
+        try:
+            serializer.instance = self.create_listing(
+                by=self.request.user,
+                organisation=serializer.validated_data["organisation"],
+                data=serializer.listing_data(),
+            )
+        except DjangoValidationError as error:
+            raise _as_drf_error(error) from error
+
+    def perform_update(self, serializer):
+        try:
+            serializer.instance = self.update_listing(
+                serializer.instance, serializer.listing_data()
+            )
+        except DjangoValidationError as error:
+            raise _as_drf_error(error) from error
+
+    @extend_schema(request=TransitionSerializer)
+    @action(detail=True, methods=["post"])
+    def transition(self, request, pk=None):
+        """Move the listing to another status (publish, close, reopen, withdraw…)."""
+        listing = self.get_object()
+        body = TransitionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            listing = services.listing_transition(
+                listing=listing, to=body.validated_data["to"], by=request.user
+            )
+        except DjangoValidationError as error:
+            raise _as_drf_error(error) from error
+        return Response(self.get_serializer(listing).data)
+
+
+@extend_schema_view(list=extend_schema(parameters=[MINE]))
+class NeedViewSet(ListingViewSet):
+    """技术需求. Anyone reads published needs; enterprise members (and station staff for
+    enterprises in their counties) write them."""
+
+    model = TechnologyNeed
+    rules = services.NEED_RULES
+    serializer_class = NeedSerializer
+    filterset_class = NeedFilter
+    base_selector = staticmethod(selectors.need_queryset)
+
+    def create_listing(self, **kwargs):
+        return services.need_create(**kwargs)
+
+    def update_listing(self, listing, data):
+        return services.need_update(need=listing, by=self.request.user, data=data)
+
+
+@extend_schema_view(list=extend_schema(parameters=[MINE]))
+class ResultViewSet(ListingViewSet):
+    """科研成果. Anyone reads listed results; institution members write them."""
+
+    model = ResearchResult
+    rules = services.RESULT_RULES
+    serializer_class = ResultSerializer
+    filterset_class = ResultFilter
+
+    def base_selector(self, user, *, mine):
+        return selectors.result_queryset(user, mine=mine).prefetch_related("regions_served")
+
+    def create_listing(self, **kwargs):
+        return services.result_create(**kwargs)
+
+    def update_listing(self, listing, data):
+        return services.result_update(result=listing, by=self.request.user, data=data)

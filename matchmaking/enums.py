@@ -1,0 +1,76 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class NeedStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    OPEN = "open", _("Open")
+    IN_PROGRESS = "in_progress", _("In progress")
+    FULFILLED = "fulfilled", _("Fulfilled")
+    CLOSED = "closed", _("Closed")
+    EXPIRED = "expired", _("Expired")
+
+
+class ResultStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    LISTED = "listed", _("Listed")
+    TRANSFERRED = "transferred", _("Transferred")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class Visibility(models.TextChoices):
+    PUBLIC = "public", _("Everyone")
+    REGISTERED = "registered", _("Logged-in users only")
+
+
+class TransferMode(models.TextChoices):
+    LICENSE = "license", _("Licence")
+    ASSIGNMENT = "assignment", _("Assignment")
+    JOINT_DEVELOPMENT = "joint_development", _("Joint development")
+    TECHNICAL_SERVICE = "technical_service", _("Technical service")
+    EQUITY = "equity", _("Equity investment")
+
+
+class IPType(models.TextChoices):
+    INVENTION_PATENT = "invention_patent", _("Invention patent")
+    UTILITY_MODEL = "utility_model", _("Utility model")
+    SOFTWARE_COPYRIGHT = "software_copyright", _("Software copyright")
+    KNOW_HOW = "know_how", _("Know-how")
+    NONE = "none", _("None")
+
+
+class Maturity(models.IntegerChoices):
+    """Technology readiness level per GB/T 22900-2009."""
+
+    TRL1 = 1, _("TRL 1 · basic principles observed")
+    TRL2 = 2, _("TRL 2 · concept formulated")
+    TRL3 = 3, _("TRL 3 · proof of concept")
+    TRL4 = 4, _("TRL 4 · lab-scale prototype")
+    TRL5 = 5, _("TRL 5 · small pilot in relevant conditions")
+    TRL6 = 6, _("TRL 6 · pilot-scale demonstration")
+    TRL7 = 7, _("TRL 7 · pilot in real production")
+    TRL8 = 8, _("TRL 8 · industrial application")
+    TRL9 = 9, _("TRL 9 · proven at scale")
+
+
+class MaturityStage(models.TextChoices):
+    """The four stages Chinese users speak of, each covering a range of TRLs."""
+
+    LAB = "lab", _("Laboratory (实验室)")
+    SMALL_PILOT = "small_pilot", _("Small pilot (小试)")
+    PILOT = "pilot", _("Pilot (中试)")
+    INDUSTRIAL = "industrial", _("Industrialisation (产业化)")
+
+
+STAGE_TRLS: dict[str, range] = {
+    MaturityStage.LAB: range(1, 4),
+    MaturityStage.SMALL_PILOT: range(4, 6),
+    MaturityStage.PILOT: range(6, 8),
+    MaturityStage.INDUSTRIAL: range(8, 10),
+}
+
+
+def stage_of(trl: int | None) -> MaturityStage | None:
+    if trl is None:
+        return None
+    return next(MaturityStage(stage) for stage, trls in STAGE_TRLS.items() if trl in trls)

@@ -1,0 +1,152 @@
+"""The filters of the need and result lists, shared by the pages, the API and the exports."""
+
+import re
+
+import django_filters
+from django import forms
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from accounts.enums import RegionGroup
+from accounts.models import Region
+from matchmaking.enums import STAGE_TRLS, MaturityStage, NeedStatus, ResultStatus, TransferMode
+from matchmaking.fields import ChoiceSetField
+from matchmaking.models import Category, ResearchResult, TechnologyNeed
+
+_TERM_SPLIT = re.compile(r"[\s,，、;；。.!！?？]+")
+
+
+def search_terms(query: str) -> list[str]:
+    """Terms that must all appear: 猕猴桃 冷链 finds 猕猴桃的冷链物流."""
+    return [t for t in _TERM_SPLIT.split(query.lower()) if t][:8]
+
+
+def category_choices():
+    choices = []
+    for category in Category.objects.select_related("parent").order_by(
+        F("parent__position").asc(nulls_first=True), "parent_id", "position"
+    ):
+        prefix = "— " if category.parent_id else ""
+        choices.append((category.slug, prefix + category.display_name))
+    return choices
+
+
+def province_choices():
+    return [(r.code, r.name) for r in Region.objects.filter(level=1).order_by("code")]
+
+
+class ListingFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_search", label=_("Search"))
+    category = django_filters.ChoiceFilter(
+        method="filter_category", label=_("Category"), choices=category_choices
+    )
+    province = django_filters.ChoiceFilter(
+        method="filter_province", label=_("Province"), choices=province_choices
+    )
+    region_group = django_filters.ChoiceFilter(
+        field_name="region__group", label=_("Region group"), choices=RegionGroup.choices
+    )
+    transfer_mode = django_filters.ChoiceFilter(
+        method="filter_transfer_mode", label=_("Transfer mode"), choices=TransferMode.choices
+    )
+    stage = django_filters.ChoiceFilter(
+        method="filter_stage", label=_("Maturity"), choices=MaturityStage.choices
+    )
+
+    trl_field = "trl"
+
+    def filter_search(self, queryset, name, value):
+        for term in search_terms(value):
+            queryset = queryset.filter(search_text__contains=term)
+        return queryset
+
+    def filter_category(self, queryset, name, value):
+        return queryset.filter(Q(category__slug=value) | Q(category__parent__slug=value))
+
+    def filter_province(self, queryset, name, value):
+        return queryset.filter(region__code__startswith=value[:2])
+
+    def filter_transfer_mode(self, queryset, name, value):
+        return queryset.filter(transfer_modes__contains=ChoiceSetField.contains(value))
+
+    def filter_stage(self, queryset, name, value):
+        trls = STAGE_TRLS[MaturityStage(value)]
+        return queryset.filter(**{f"{self.trl_field}__in": list(trls)})
+
+
+class NeedFilter(ListingFilter):
+    status = django_filters.MultipleChoiceFilter(
+        choices=NeedStatus.choices,
+        label=_("Status"),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    budget_from = django_filters.NumberFilter(
+        method="filter_budget_from", label=_("Budget at least (CNY)")
+    )
+    budget_to = django_filters.NumberFilter(
+        method="filter_budget_to", label=_("Budget at most (CNY)")
+    )
+    sort = django_filters.OrderingFilter(
+        label=_("Sort"),
+        fields=(("published_at", "published"), ("deadline", "deadline"), ("budget_max", "budget")),
+        field_labels={
+            "-published": _("Newest"),
+            "deadline": _("Deadline soonest"),
+            "-budget": _("Largest budget"),
+        },
+        choices=[
+            ("-published", _("Newest")),
+            ("deadline", _("Deadline soonest")),
+            ("-budget", _("Largest budget")),
+        ],
+    )
+
+    trl_field = "min_trl"
+
+    class Meta:
+        model = TechnologyNeed
+        fields = ["q", "category", "province", "region_group", "stage", "transfer_mode", "status"]
+
+    # Budgets marked private never take part in filtering: a filter would reveal them.
+    def filter_budget_from(self, queryset, name, value):
+        return queryset.filter(budget_public=True).filter(
+            Q(budget_max__gte=value) | Q(budget_max__isnull=True, budget_min__isnull=False)
+        )
+
+    def filter_budget_to(self, queryset, name, value):
+        return queryset.filter(budget_public=True, budget_min__isnull=False, budget_min__lte=value)
+
+
+class ResultFilter(ListingFilter):
+    status = django_filters.MultipleChoiceFilter(
+        choices=ResultStatus.choices,
+        label=_("Status"),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    price_from = django_filters.NumberFilter(
+        field_name="asking_price", lookup_expr="gte", label=_("Price at least (CNY)")
+    )
+    price_to = django_filters.NumberFilter(
+        field_name="asking_price", lookup_expr="lte", label=_("Price at most (CNY)")
+    )
+    serves = django_filters.ChoiceFilter(
+        method="filter_serves", label=_("Serves province"), choices=province_choices
+    )
+    sort = django_filters.OrderingFilter(
+        label=_("Sort"),
+        fields=(("published_at", "published"), ("asking_price", "price"), ("trl", "maturity")),
+        choices=[
+            ("-published", _("Newest")),
+            ("price", _("Lowest price")),
+            ("-maturity", _("Most mature")),
+        ],
+    )
+
+    class Meta:
+        model = ResearchResult
+        fields = ["q", "category", "province", "region_group", "stage", "transfer_mode", "status"]
+
+    def filter_serves(self, queryset, name, value):
+        return queryset.filter(
+            Q(serves_all_regions=True) | Q(regions_served__code=value)
+        ).distinct()

@@ -1,0 +1,233 @@
+import re
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from accounts import permissions
+from accounts.enums import OrganisationKind
+from accounts.models import Organisation, Region
+from accounts.widgets import RegionSearchWidget
+from matchmaking.enums import TransferMode
+from matchmaking.models import Category, ResearchResult, TechnologyNeed
+
+_WAN = re.compile(r"^\s*([\d.]+)\s*万\s*(元)?\s*$")
+
+
+class MoneyField(forms.DecimalField):
+    """An amount in CNY that also understands the way people write it: 20万, 150,000, ５万."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_digits", 14)
+        kwargs.setdefault("decimal_places", 2)
+        kwargs.setdefault("min_value", 0)
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+        self.widget = forms.TextInput(
+            attrs={"inputmode": "decimal", "placeholder": _("e.g. 50000 or 5万")}
+        )
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            import unicodedata
+
+            value = unicodedata.normalize("NFKC", value).replace(",", "").replace("元", "").strip()
+            match = _WAN.match(value + ("" if "万" in value else ""))
+            if match:
+                try:
+                    value = str(Decimal(match.group(1)) * 10000)
+                except InvalidOperation as error:
+                    raise ValidationError(self.error_messages["invalid"], code="invalid") from error
+        return super().to_python(value)
+
+
+def category_field():
+    return forms.ModelChoiceField(
+        label=_("Category"),
+        queryset=Category.objects.filter(parent__isnull=False).select_related("parent"),
+        help_text=_("Choose the closest; the matcher reads your text too."),
+    )
+
+
+class ListingForm(forms.ModelForm):
+    """Shared by needs and results: the organisation it is posted for, and the essentials first."""
+
+    organisation_kind: str = ""
+    organisation = forms.ModelChoiceField(
+        label=_("Posted for"), queryset=Organisation.objects.none()
+    )
+    transfer_modes = forms.MultipleChoiceField(
+        label=_("Transfer modes"),
+        choices=TransferMode.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    # Fields shown under "more details" on a phone; the rest are the short form.
+    detail_fields: tuple[str, ...] = ()
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["category"] = category_field()
+        self.fields["category"].label_from_instance = lambda c: (
+            f"{c.parent.display_name} · {c.display_name}"
+        )
+        if "region" in self.fields:
+            self.fields["region"] = forms.ModelChoiceField(
+                label=_("Region"),
+                queryset=Region.objects.all(),
+                required=False,
+                widget=RegionSearchWidget(levels="2,3"),
+                help_text=_("Leave empty to use the organisation's own county."),
+            )
+        choices = self.organisation_choices(user)
+        self.fields["organisation"].queryset = Organisation.objects.filter(
+            pk__in=[o.pk for o in choices]
+        )
+        if self.instance.pk:
+            del self.fields["organisation"]
+        elif len(choices) == 1:
+            self.fields["organisation"].initial = choices[0].pk
+            self.fields["organisation"].widget = forms.HiddenInput()
+
+    def organisation_choices(self, user) -> list[Organisation]:
+        own = permissions.organisations_of(user, self.organisation_kind)
+        if self.organisation_kind != OrganisationKind.ENTERPRISE:
+            return own
+        covered = (
+            [
+                organisation
+                for organisation in Organisation.objects.filter(kind=OrganisationKind.ENTERPRISE)
+                .select_related("region")
+                .order_by("name")
+                if organisation not in own and permissions.can_act_for(user, organisation)
+            ]
+            if permissions.organisations_of(user, OrganisationKind.STATION)
+            else []
+        )
+        return own + covered
+
+    @property
+    def essential_fields(self):
+        return [f for f in self.visible_fields() if f.name not in self.detail_fields]
+
+    @property
+    def more_fields(self):
+        return [f for f in self.visible_fields() if f.name in self.detail_fields]
+
+    @property
+    def more_has_errors(self) -> bool:
+        return any(self.errors.get(name) for name in self.detail_fields)
+
+    def clean_region(self):
+        return self.cleaned_data.get("region") or None
+
+    def listing_data(self) -> dict:
+        data = {k: v for k, v in self.cleaned_data.items() if k != "organisation"}
+        if data.get("region") is None:
+            data.pop("region", None)
+        return data
+
+
+class NeedForm(ListingForm):
+    organisation_kind = OrganisationKind.ENTERPRISE
+    budget_min = MoneyField(label=_("Budget from (CNY)"))
+    budget_max = MoneyField(label=_("Budget up to (CNY)"))
+    detail_fields = ("keywords", "min_trl", "region", "visibility", "budget_public")
+
+    class Meta:
+        model = TechnologyNeed
+        fields = [
+            "organisation",
+            "title",
+            "description",
+            "category",
+            "budget_min",
+            "budget_max",
+            "budget_negotiable",
+            "transfer_modes",
+            "deadline",
+            "keywords",
+            "min_trl",
+            "region",
+            "visibility",
+            "budget_public",
+        ]
+        widgets = {
+            "description": forms.Textarea(
+                attrs={
+                    "rows": 4,
+                    "placeholder": _(
+                        "Say it in your own words: what goes wrong, what you want to achieve, "
+                        "what you have tried."
+                    ),
+                }
+            ),
+            "deadline": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+
+class ResultForm(ListingForm):
+    organisation_kind = OrganisationKind.INSTITUTION
+    asking_price = MoneyField(label=_("Asking price (CNY)"))
+    regions_served = forms.ModelMultipleChoiceField(
+        label=_("Provinces served"),
+        queryset=Region.objects.filter(level=1).order_by("code"),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text=_("Only if it does not serve all provinces."),
+    )
+    detail_fields = (
+        "team",
+        "lead_researcher",
+        "keywords",
+        "application_scenarios",
+        "serves_all_regions",
+        "regions_served",
+        "region",
+        "visibility",
+    )
+
+    class Meta:
+        model = ResearchResult
+        fields = [
+            "organisation",
+            "title",
+            "abstract",
+            "category",
+            "trl",
+            "ip_type",
+            "ip_number",
+            "asking_price",
+            "price_negotiable",
+            "transfer_modes",
+            "team",
+            "lead_researcher",
+            "keywords",
+            "application_scenarios",
+            "serves_all_regions",
+            "regions_served",
+            "region",
+            "visibility",
+        ]
+        widgets = {"abstract": forms.Textarea(attrs={"rows": 5})}
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("serves_all_regions") and not cleaned.get("regions_served"):
+            self.add_error(
+                "regions_served", _("Choose the provinces served, or tick “serves all provinces”.")
+            )
+        return cleaned
+
+
+class ImportForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("What the sheet holds"),
+        choices=[("needs", _("Technology needs")), ("results", _("Research results"))],
+        widget=forms.RadioSelect,
+    )
+    file = forms.FileField(
+        label=_("CSV or XLSX file"),
+        help_text=_("At most 10 MB. Download a template below to see the columns."),
+    )

@@ -1,0 +1,40 @@
+from django.urls import path
+
+from matchmaking.views import imports, listings
+
+urlpatterns = []
+for kind, prefix in (("need", "needs"), ("result", "results")):
+    urlpatterns += [
+        path(f"{prefix}/", listings.listing_list, {"kind": kind}, name=f"{kind}-list"),
+        path(f"{prefix}/new/", listings.listing_form, {"kind": kind}, name=f"{kind}-create"),
+        path(f"{prefix}/<int:pk>/", listings.listing_detail, {"kind": kind}, name=f"{kind}-detail"),
+        path(
+            f"{prefix}/<int:pk>/edit/", listings.listing_form, {"kind": kind}, name=f"{kind}-edit"
+        ),
+        path(
+            f"{prefix}/<int:pk>/status/",
+            listings.listing_transition,
+            {"kind": kind},
+            name=f"{kind}-transition",
+        ),
+        path(
+            f"{prefix}/export.<str:fmt>",
+            listings.listing_export,
+            {"kind": kind},
+            name=f"{kind}-export",
+        ),
+        path(
+            f"my/{prefix}/",
+            listings.listing_list,
+            {"kind": kind, "mine": True},
+            name=f"my-{prefix}",
+        ),
+    ]
+
+urlpatterns += [
+    path("imports/", imports.import_start, name="import-start"),
+    path("imports/template.<str:fmt>", imports.import_template, name="import-template"),
+    path("imports/<int:pk>/", imports.import_detail, name="import-detail"),
+    path("imports/<int:pk>/progress/", imports.import_progress, name="import-progress"),
+    path("imports/<int:pk>/confirm/", imports.import_confirm, name="import-confirm"),
+]

@@ -1,0 +1,222 @@
+"""Pages for needs and results. One set of views serves both kinds; `kind` comes from the URL."""
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from accounts import permissions
+from matchmaking import exports, selectors
+from matchmaking.forms import NeedForm, ResultForm
+from matchmaking.models import ResearchResult, TechnologyNeed
+from matchmaking.services import listings as services
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    model: type
+    form: type
+    list_selector: object
+    create: object
+    update: object
+    title: str
+    title_one: str
+    new_label: str
+    url_prefix: str
+
+
+KINDS = {
+    "need": Kind(
+        "need",
+        TechnologyNeed,
+        NeedForm,
+        selectors.need_list,
+        services.need_create,
+        services.need_update,
+        gettext_lazy("Technology needs"),
+        gettext_lazy("Technology need"),
+        gettext_lazy("Post a need"),
+        "needs",
+    ),
+    "result": Kind(
+        "result",
+        ResearchResult,
+        ResultForm,
+        selectors.result_list,
+        services.result_create,
+        services.result_update,
+        gettext_lazy("Research results"),
+        gettext_lazy("Research result"),
+        gettext_lazy("List a result"),
+        "results",
+    ),
+}
+
+
+def _update(kind: Kind, listing, user, data):
+    if kind.name == "need":
+        return kind.update(need=listing, by=user, data=data)
+    return kind.update(result=listing, by=user, data=data)
+
+
+def listing_list(request, kind: str, mine: bool = False):
+    spec = KINDS[kind]
+    if mine and not request.user.is_authenticated:
+        return redirect(f"{reverse('login')}?next={request.path}")
+    filterset, queryset = spec.list_selector(request.user, request.GET, mine=mine, request=request)
+    page = Paginator(queryset, 20).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "kind": spec,
+        "filter": filterset,
+        "page": page,
+        "listings": page.object_list,
+        "query_string": query.urlencode(),
+        "mine": mine,
+        "counts": _status_counts(spec, request.user) if mine else None,
+    }
+    template = (
+        "matchmaking/partials/listing_results.html"
+        if request.htmx
+        else "matchmaking/listing_list.html"
+    )
+    return render(request, template, context)
+
+
+def _status_counts(spec: Kind, user) -> list[tuple[str, str, int]]:
+    """(status, label, count) of the user's own listings, for the dashboard."""
+    counts = selectors.status_counts(spec.list_selector(user, {}, mine=True)[1])
+    choices = spec.model._meta.get_field("status").choices
+    return [(value, label, counts.get(value, 0)) for value, label in choices]
+
+
+def listing_detail(request, kind: str, pk: int):
+    spec = KINDS[kind]
+    listing = get_object_or_404(
+        spec.model.objects.select_related(
+            "organisation",
+            "organisation__region",
+            "category",
+            "category__parent",
+            "region",
+            "created_by",
+            "acting_station",
+        ),
+        pk=pk,
+    )
+    if not permissions.can_view_listing(request.user, listing):
+        if not request.user.is_authenticated:
+            return redirect(f"{reverse('login')}?next={request.path}")
+        raise PermissionDenied
+    can_edit = permissions.can_edit_listing(request.user, listing)
+    context = {
+        "kind": spec,
+        "listing": listing,
+        "can_edit": can_edit,
+        "can_view_private": permissions.can_view_private(request.user, listing.organisation),
+        "can_see_budget": kind == "need" and permissions.can_see_budget(request.user, listing),
+        "transitions": sorted(services.allowed_transitions(listing)) if can_edit else [],
+        "publish_block_reason": permissions.publish_block_reason(listing.organisation)
+        if can_edit
+        else None,
+    }
+    return render(request, f"matchmaking/{kind}_detail.html", context)
+
+
+@login_required
+def listing_form(request, kind: str, pk: int | None = None):
+    spec = KINDS[kind]
+    listing = None
+    if pk is not None:
+        listing = get_object_or_404(spec.model, pk=pk)
+        if not permissions.can_edit_listing(request.user, listing):
+            raise PermissionDenied
+    form = spec.form(request.POST or None, instance=listing, user=request.user)
+    if pk is None and not form.fields["organisation"].queryset.exists():
+        messages.error(
+            request,
+            _(
+                "To post, you need to belong to an enterprise (for needs) or a research "
+                "institution (for results)."
+            ),
+        )
+        return redirect("organisation-start")
+    if request.method == "POST" and form.is_valid():
+        try:
+            if listing is None:
+                listing = spec.create(
+                    by=request.user,
+                    organisation=form.cleaned_data["organisation"],
+                    data=form.listing_data(),
+                )
+            else:
+                listing = _update(spec, listing, request.user, form.listing_data())
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            if "publish" in request.POST and listing.status == "draft":
+                return _publish(request, listing)
+            messages.success(request, _("Saved."))
+            return redirect(f"{kind}-detail", pk=listing.pk)
+    return render(
+        request,
+        "matchmaking/listing_form.html",
+        {"kind": spec, "form": form, "listing": listing},
+    )
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    """Put a service's errors beside the fields they name, the rest at the top."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, errors in error.error_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+def _publish(request, listing):
+    rules = services.rules_for(listing)
+    try:
+        services.listing_transition(listing=listing, to=rules.published, by=request.user)
+    except ValidationError as error:
+        messages.warning(request, _("Saved as a draft.") + " " + " ".join(error.messages))
+    else:
+        messages.success(request, _("Published."))
+    kind = "need" if isinstance(listing, TechnologyNeed) else "result"
+    return redirect(f"{kind}-detail", pk=listing.pk)
+
+
+@login_required
+@require_POST
+def listing_transition(request, kind: str, pk: int):
+    spec = KINDS[kind]
+    listing = get_object_or_404(spec.model.objects.select_related("organisation"), pk=pk)
+    target = request.POST.get("to", "")
+    try:
+        services.listing_transition(listing=listing, to=target, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, _("Status changed to “%(status)s”.") % {"status": listing.get_status_display()}
+        )
+    return redirect(f"{kind}-detail", pk=pk)
+
+
+def listing_export(request, kind: str, fmt: str):
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    spec = KINDS[kind]
+    mine = request.GET.get("mine") == "1"
+    _filterset, queryset = spec.list_selector(request.user, request.GET, mine=mine, request=request)
+    return exports.listing_export_response(kind, queryset[:50_000], fmt, request.user)

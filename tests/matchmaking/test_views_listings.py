@@ -1,0 +1,168 @@
+"""The need and result pages: lists, search, privacy, forms, exports."""
+
+import csv
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from accounts.enums import OrganisationKind
+from matchmaking.models import TechnologyNeed
+from tests.factories import NeedFactory, OrganisationFactory, ResultFactory, category, member_of
+
+pytestmark = pytest.mark.django_db
+
+
+def test_two_chinese_words_apart_in_the_text_find_the_need(client):
+    NeedFactory(title="猕猴桃的冷链物流", description="需要产地预冷", keywords="")
+    NeedFactory(title="苹果分拣", description="冷库", keywords="")
+    response = client.get(reverse("need-list"), {"q": "猕猴桃 冷链"})
+    html = response.content.decode()
+    assert "猕猴桃的冷链物流" in html
+    assert "苹果分拣" not in html
+
+
+def test_the_need_list_shows_only_published_needs_by_default(client):
+    NeedFactory(title="已发布的需求")
+    NeedFactory(title="草稿需求", status="draft", published_at=None)
+    NeedFactory(title="已关闭需求", status="closed")
+    html = client.get(reverse("need-list")).content.decode()
+    assert "已发布的需求" in html
+    assert "草稿需求" not in html and "已关闭需求" not in html
+    html = client.get(reverse("need-list"), {"status": "closed"}).content.decode()
+    assert "已关闭需求" in html and "草稿需求" not in html
+
+
+def test_filters_by_category_province_and_transfer_mode_combine(client):
+    sichuan = OrganisationFactory(region_id="510107")
+    NeedFactory(title="四川冷链需求", organisation=sichuan, transfer_modes=["license"])
+    NeedFactory(title="贵州冷链需求", transfer_modes=["license"])
+    NeedFactory(title="四川另一需求", organisation=sichuan, transfer_modes=["equity"])
+    html = client.get(
+        reverse("need-list"),
+        {"category": "cold-chain-logistics", "province": "510000", "transfer_mode": "license"},
+    ).content.decode()
+    assert "四川冷链需求" in html
+    assert "贵州冷链需求" not in html and "四川另一需求" not in html
+
+
+def test_a_private_budget_and_contact_details_stay_hidden_from_anonymous_visitors(client):
+    enterprise = OrganisationFactory(phone="13912345678", contact_name="联系人甲")
+    need = NeedFactory(
+        organisation=enterprise, budget_min=123456, budget_max=654321, budget_public=False
+    )
+    html = client.get(reverse("need-detail", args=[need.pk])).content.decode()
+    assert "12.35万元" not in html and "65.43万元" not in html
+    assert "13912345678" not in html and "联系人甲" not in html
+    client.force_login(member_of(enterprise))
+    html = client.get(reverse("need-detail", args=[need.pk])).content.decode()
+    assert "12.35万元" in html and "13912345678" in html
+
+
+def test_budget_filters_never_use_private_budgets(client):
+    NeedFactory(title="公开预算", budget_min=100000, budget_max=300000)
+    NeedFactory(title="保密预算", budget_min=100000, budget_max=300000, budget_public=False)
+    html = client.get(reverse("need-list"), {"budget_from": 200000}).content.decode()
+    assert "公开预算" in html and "保密预算" not in html
+
+
+def test_someone_elses_draft_is_not_shown(client):
+    need = NeedFactory(status="draft", published_at=None)
+    client.force_login(member_of(OrganisationFactory()))
+    assert client.get(reverse("need-detail", args=[need.pk])).status_code == 403
+
+
+def test_the_form_keeps_what_was_typed_and_puts_the_budget_error_beside_it(client):
+    enterprise = OrganisationFactory()
+    client.force_login(member_of(enterprise))
+    response = client.post(
+        reverse("need-create"),
+        {
+            "organisation": enterprise.pk,
+            "title": "茶叶溯源",
+            "description": "想让买家扫码看到茶叶从哪来",
+            "category": category().pk,
+            "budget_min": "30万",
+            "budget_max": "10万",
+            "transfer_modes": ["technical_service"],
+            "publish": "1",
+        },
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    field = html[html.index('id="field-budget_max"') :]
+    assert "errorlist" in field[: field.index("</div>")]
+    assert "想让买家扫码看到茶叶从哪来" in html
+    assert not TechnologyNeed.objects.exists()
+
+
+def test_save_and_publish_from_the_form(client):
+    enterprise = OrganisationFactory()
+    client.force_login(member_of(enterprise))
+    response = client.post(
+        reverse("need-create"),
+        {
+            "organisation": enterprise.pk,
+            "title": "茶叶溯源",
+            "description": "想让买家扫码看到茶叶从哪来",
+            "category": category().pk,
+            "budget_min": "5万",
+            "budget_max": "10万",
+            "transfer_modes": ["technical_service"],
+            "visibility": "public",
+            "budget_public": "on",
+            "publish": "1",
+        },
+    )
+    need = TechnologyNeed.objects.get()
+    assert response["Location"] == reverse("need-detail", args=[need.pk])
+    assert need.status == "open"
+    assert (need.budget_min, need.budget_max) == (50000, 100000)
+
+
+def test_list_pages_do_not_query_once_per_row(client, django_assert_max_num_queries):
+    for _ in range(15):
+        NeedFactory()
+        ResultFactory()
+    with django_assert_max_num_queries(6):
+        client.get(reverse("need-list"))
+    with django_assert_max_num_queries(6):
+        client.get(reverse("result-list"))
+
+
+def test_my_needs_dashboard_counts_by_status_with_drafts(client):
+    enterprise = OrganisationFactory()
+    for status in ("draft", "draft", "open", "closed"):
+        NeedFactory(organisation=enterprise, status=status)
+    NeedFactory()  # someone else's
+    client.force_login(member_of(enterprise))
+    response = client.get(reverse("my-needs"))
+    counts = {status: n for status, _label, n in response.context["counts"]}
+    assert counts["draft"] == 2 and counts["open"] == 1 and counts["closed"] == 1
+    assert response.context["page"].paginator.count == 4
+
+
+def test_csv_export_neutralises_formulas_and_follows_the_filters(client):
+    NeedFactory(title='=HYPERLINK("http://evil")', keywords="冷链")
+    NeedFactory(title="苹果分拣", keywords="分拣", description="分拣线")
+    response = client.get(reverse("need-export", args=["csv"]), {"q": "冷链"})
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    assert len(rows) == 2
+    assert rows[1][1].startswith("'=")
+
+
+def test_xlsx_export_opens_with_the_same_rows(client):
+    ResultFactory(title="稻米溯源区块链系统")
+    response = client.get(reverse("result-export", args=["xlsx"]))
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[1][1] == "稻米溯源区块链系统"
+
+
+def test_researchers_see_the_result_form_and_enterprises_do_not_list_results(client):
+    institution = OrganisationFactory(kind=OrganisationKind.INSTITUTION)
+    client.force_login(member_of(institution))
+    assert client.get(reverse("result-create")).status_code == 200
+    client.force_login(member_of(OrganisationFactory()))
+    assert client.get(reverse("result-create")).status_code == 302
