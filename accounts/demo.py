@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
 from accounts.enums import MembershipRole, MembershipStatus, OrganisationKind
@@ -41,9 +43,15 @@ def ensure_user(username: str, *, full_name: str, email: str, is_superuser: bool
         },
     )
     if created:
-        user.set_password(settings.DEMO_PASSWORD)
+        user.password = _demo_password_hash()
         user.save(update_fields=["password"])
     return user
+
+
+@functools.cache
+def _demo_password_hash() -> str:
+    # Hashing is slow on purpose; the demo world's dozens of accounts share one hash.
+    return make_password(settings.DEMO_PASSWORD)
 
 
 def ensure_organisation(

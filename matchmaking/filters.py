@@ -38,19 +38,34 @@ def province_choices():
 class ListingFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_search", label=_("Search"))
     category = django_filters.ChoiceFilter(
-        method="filter_category", label=_("Category"), choices=category_choices
+        empty_label=_("Any"),
+        method="filter_category",
+        label=_("Category"),
+        choices=category_choices,
     )
     province = django_filters.ChoiceFilter(
-        method="filter_province", label=_("Province"), choices=province_choices
+        empty_label=_("Any"),
+        method="filter_province",
+        label=_("Province"),
+        choices=province_choices,
     )
     region_group = django_filters.ChoiceFilter(
-        field_name="region__group", label=_("Region group"), choices=RegionGroup.choices
+        empty_label=_("Any"),
+        field_name="region__group",
+        label=_("Region group"),
+        choices=RegionGroup.choices,
     )
     transfer_mode = django_filters.ChoiceFilter(
-        method="filter_transfer_mode", label=_("Transfer mode"), choices=TransferMode.choices
+        empty_label=_("Any"),
+        method="filter_transfer_mode",
+        label=_("Transfer mode"),
+        choices=TransferMode.choices,
     )
     stage = django_filters.ChoiceFilter(
-        method="filter_stage", label=_("Maturity"), choices=MaturityStage.choices
+        empty_label=_("Any"),
+        method="filter_stage",
+        label=_("Maturity"),
+        choices=MaturityStage.choices,
     )
 
     trl_field = "trl"
@@ -88,6 +103,7 @@ class NeedFilter(ListingFilter):
     )
     sort = django_filters.OrderingFilter(
         label=_("Sort"),
+        empty_label=_("Newest"),
         fields=(("published_at", "published"), ("deadline", "deadline"), ("budget_max", "budget")),
         field_labels={
             "-published": _("Newest"),
@@ -130,10 +146,14 @@ class ResultFilter(ListingFilter):
         field_name="asking_price", lookup_expr="lte", label=_("Price at most (CNY)")
     )
     serves = django_filters.ChoiceFilter(
-        method="filter_serves", label=_("Serves province"), choices=province_choices
+        empty_label=_("Any"),
+        method="filter_serves",
+        label=_("Serves province"),
+        choices=province_choices,
     )
     sort = django_filters.OrderingFilter(
         label=_("Sort"),
+        empty_label=_("Newest"),
         fields=(("published_at", "published"), ("asking_price", "price"), ("trl", "maturity")),
         choices=[
             ("-published", _("Newest")),

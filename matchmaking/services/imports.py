@@ -339,7 +339,7 @@ def _model_errors(kind, organisation, data, user, row, errors) -> None:
 
         instance.ip_number = normalise_patent_number(instance.ip_number)
     try:
-        instance.full_clean(exclude=["search_text"], validate_unique=True)
+        instance.full_clean(**listings.clean_options(instance))
     except ValidationError as error:
         for field, messages in error.message_dict.items():
             column = field if field != "__all__" else "title"

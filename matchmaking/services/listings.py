@@ -107,8 +107,24 @@ def _assign(listing: Listing, data: dict[str, Any], rules: ListingRules) -> dict
     return m2m
 
 
+# Related objects arrive as instances that a form, serializer or import has already looked up;
+# checking each one's existence again would cost a query per field per row on a bulk import.
+ALREADY_RESOLVED = ["organisation", "created_by", "category", "region", "acting_station"]
+
+
+def clean_options(listing: Listing) -> dict[str, Any]:
+    """Arguments for full_clean: skip what is already known valid, keep the unique patent check."""
+    if isinstance(listing, ResearchResult) and listing.ip_number:
+        # Constraints naming an excluded field are skipped, so keep the organisation in.
+        exclude = [name for name in ALREADY_RESOLVED if name != "organisation"]
+        return {"exclude": exclude, "validate_constraints": True}
+    return {"exclude": ALREADY_RESOLVED, "validate_constraints": False}
+
+
 def _save(listing: Listing, m2m: dict[str, Any]) -> None:
-    listing.full_clean()
+    # The check constraints are also enforced by the database and mirrored in clean(); only
+    # the unique patent number needs the query that validating constraints makes.
+    listing.full_clean(**clean_options(listing))
     listing.search_text = search_text_of(listing)
     listing.save()
     for name, value in m2m.items():
@@ -145,7 +161,11 @@ def _transition(rules: ListingRules, *, listing: Listing, to: str, by: User) -> 
     if not permissions.can_edit_listing(by, listing):
         raise PermissionDenied(_("You cannot change this listing."))
     with transaction.atomic():
-        locked = rules.model.objects.select_for_update().get(pk=listing.pk)
+        locked = (
+            rules.model.objects.select_for_update(of=("self",))
+            .select_related("organisation")
+            .get(pk=listing.pk)
+        )
         if to not in rules.transitions.get(locked.status, frozenset()):
             raise ValidationError(
                 {
@@ -171,7 +191,8 @@ def _transition(rules: ListingRules, *, listing: Listing, to: str, by: User) -> 
             locked.closed_at = timezone.now()
         locked.status = to
         locked.save(update_fields=["status", "published_at", "closed_at", "updated_at"])
-    listing.refresh_from_db()
+    for name in ("status", "published_at", "closed_at", "updated_at"):
+        setattr(listing, name, getattr(locked, name))
     return listing
 
 

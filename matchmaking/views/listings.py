@@ -82,6 +82,7 @@ def listing_list(request, kind: str, mine: bool = False):
         "page": page,
         "listings": page.object_list,
         "query_string": query.urlencode(),
+        "filters_active": any(v for k, v in request.GET.items() if k not in ("q", "page", "mine")),
         "mine": mine,
         "counts": _status_counts(spec, request.user) if mine else None,
     }

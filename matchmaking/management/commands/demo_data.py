@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from accounts.demo import create_demo_accounts
+from matchmaking.demo import create_world
 
 
 class Command(BaseCommand):
@@ -11,6 +12,11 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         with transaction.atomic():
             users = create_demo_accounts()
+            created = create_world(users["admin"])
+        self.stdout.write(
+            "Demo world: {organisations} organisations; {needs} needs and {results} results "
+            "created this time.".format(**created)
+        )
         self.stdout.write(
             self.style.SUCCESS(f"Demo accounts (password: {settings.DEMO_PASSWORD}):")
         )

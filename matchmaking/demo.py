@@ -1,0 +1,163 @@
+"""The demo world for `manage.py demo_data`: organisations, needs and results from
+matchmaking.demo_content, written so that running it again changes nothing."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+from django.utils import timezone
+
+from accounts.demo import ensure_membership, ensure_organisation, ensure_user
+from accounts.enums import OrganisationKind
+from accounts.models import Organisation, Region, User
+from accounts.validation import normalise_patent_number
+from matchmaking import demo_content as content
+from matchmaking.enums import IPType, NeedStatus, ResultStatus
+from matchmaking.models import Category, ResearchResult, TechnologyNeed
+from matchmaking.services.listings import search_text_of
+
+# The demo accounts of the README own these organisations of the demo world.
+ACCOUNT_OF = {"e01": "enterprise", "i01": "researcher", "s01": "station"}
+
+
+def _organisations(admin: User) -> tuple[dict[str, Organisation], dict[str, User]]:
+    organisations: dict[str, Organisation] = {}
+    owners: dict[str, User] = {}
+    groups = [
+        (OrganisationKind.STATION, content.STATIONS),
+        (OrganisationKind.ENTERPRISE, content.ENTERPRISES),
+        (OrganisationKind.INSTITUTION, content.INSTITUTIONS),
+    ]
+    for kind, rows in groups:
+        for row in rows:
+            key = row["key"]
+            organisation = ensure_organisation(
+                kind=kind,
+                name=row["name"],
+                region_code=row["region_code"],
+                contact_name=row["contact_name"],
+                phone=row["phone"],
+                verified_by=admin if row.get("verified", True) else None,
+                covered=row.get("covered"),
+                description=row.get("description", ""),
+            )
+            username = ACCOUNT_OF.get(key, f"demo-{key}")
+            owner = ensure_user(
+                username, full_name=row["contact_name"], email=f"{username}@nongqiao.local"
+            )
+            ensure_membership(owner, organisation)
+            organisations[key] = organisation
+            owners[key] = owner
+    return organisations, owners
+
+
+def _days_ago(days: int | None):
+    return timezone.now() - timedelta(days=days) if days is not None else None
+
+
+def _needs(organisations, owners, categories) -> int:
+    existing = set(TechnologyNeed.objects.values_list("organisation_id", "title"))
+    today = timezone.localdate()
+    created = []
+    for row in content.generate_needs():
+        organisation = organisations[row["enterprise"]]
+        if (organisation.pk, row["title"]) in existing:
+            continue
+        published = _days_ago(row["published_days_ago"])
+        deadline = None
+        if row["deadline_days"] is not None:
+            start = published.date() if published else today
+            deadline = start + timedelta(days=row["deadline_days"])
+        need = TechnologyNeed(
+            organisation=organisation,
+            created_by=owners[row["enterprise"]],
+            title=row["title"],
+            description=row["description"],
+            keywords=" ".join(row["keywords"]),
+            category=categories[row["category"]],
+            region=organisation.region,
+            budget_min=_money(row["budget_min"]),
+            budget_max=_money(row["budget_max"]),
+            budget_negotiable=row["budget_negotiable"],
+            budget_public=row["budget_public"],
+            min_trl=row["min_trl"],
+            transfer_modes=row["transfer_modes"],
+            deadline=deadline,
+            status=row["status"],
+            published_at=published,
+            closed_at=timezone.now()
+            if row["status"] in (NeedStatus.CLOSED, NeedStatus.FULFILLED, NeedStatus.EXPIRED)
+            else None,
+        )
+        need.search_text = search_text_of(need)
+        created.append(need)
+    TechnologyNeed.objects.bulk_create(created, batch_size=200)
+    return len(created)
+
+
+def _results(organisations, owners, categories, provinces) -> int:
+    existing = set(ResearchResult.objects.values_list("organisation_id", "title"))
+    created, served = [], []
+    for row in content.generate_results():
+        organisation = organisations[row["institution"]]
+        if (organisation.pk, row["title"]) in existing:
+            continue
+        patent = row["ip_type"] in (IPType.INVENTION_PATENT, IPType.UTILITY_MODEL)
+        result = ResearchResult(
+            organisation=organisation,
+            created_by=owners[row["institution"]],
+            team=row["team"],
+            lead_researcher=row["lead"],
+            title=row["title"],
+            abstract=row["abstract"],
+            keywords=" ".join(row["keywords"]),
+            category=categories[row["category"]],
+            region=organisation.region,
+            ip_type=row["ip_type"],
+            ip_number=normalise_patent_number(row["ip_number"]) if patent else row["ip_number"],
+            trl=row["trl"],
+            transfer_modes=row["transfer_modes"],
+            asking_price=_money(row["asking_price"]),
+            price_negotiable=row["price_negotiable"],
+            serves_all_regions=row["serves"] == "all",
+            application_scenarios=row["application_scenarios"],
+            status=row["status"],
+            published_at=_days_ago(row["published_days_ago"]),
+            closed_at=timezone.now()
+            if row["status"] in (ResultStatus.TRANSFERRED, ResultStatus.WITHDRAWN)
+            else None,
+        )
+        result.search_text = search_text_of(result)
+        created.append(result)
+        served.append([] if row["serves"] == "all" else row["serves"])
+    ResearchResult.objects.bulk_create(created, batch_size=200)
+    through = ResearchResult.regions_served.through
+    through.objects.bulk_create(
+        [
+            through(researchresult_id=result.pk, region_id=provinces[code].pk)
+            for result, codes in zip(created, served, strict=True)
+            for code in codes
+        ],
+        batch_size=500,
+    )
+    return len(created)
+
+
+def _money(value) -> Decimal | None:
+    return Decimal(value) if value is not None else None
+
+
+def create_world(admin: User) -> dict[str, int]:
+    organisations, owners = _organisations(admin)
+    with_regions = Organisation.objects.select_related("region").in_bulk(
+        [o.pk for o in organisations.values()]
+    )
+    organisations = {key: with_regions[o.pk] for key, o in organisations.items()}
+    categories = {c.slug: c for c in Category.objects.select_related("parent")}
+    provinces = {r.code: r for r in Region.objects.filter(level=1)}
+    return {
+        "organisations": len(organisations),
+        "needs": _needs(organisations, owners, categories),
+        "results": _results(organisations, owners, categories, provinces),
+    }
