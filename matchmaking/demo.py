@@ -15,6 +15,7 @@ from accounts.validation import normalise_patent_number
 from matchmaking import demo_content as content
 from matchmaking.enums import IPType, NeedStatus, ResultStatus
 from matchmaking.models import Category, ResearchResult, TechnologyNeed
+from matchmaking.search import index_tokens
 from matchmaking.services.listings import search_text_of
 
 # The demo accounts of the README own these organisations of the demo world.
@@ -91,6 +92,7 @@ def _needs(organisations, owners, categories) -> int:
             else None,
         )
         need.search_text = search_text_of(need)
+        need.search_tokens = index_tokens(need.search_text)
         created.append(need)
     TechnologyNeed.objects.bulk_create(created, batch_size=200)
     return len(created)
@@ -129,6 +131,7 @@ def _results(organisations, owners, categories, provinces) -> int:
             else None,
         )
         result.search_text = search_text_of(result)
+        result.search_tokens = index_tokens(result.search_text)
         created.append(result)
         served.append([] if row["serves"] == "all" else row["serves"])
     ResearchResult.objects.bulk_create(created, batch_size=200)

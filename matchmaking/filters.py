@@ -1,24 +1,18 @@
 """The filters of the need and result lists, shared by the pages, the API and the exports."""
 
-import re
-
 import django_filters
 from django import forms
-from django.db.models import F, Q
+from django.db import connection
+from django.db.models import BooleanField, F, Q
+from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
 
 from accounts.enums import RegionGroup
 from accounts.models import Region
 from matchmaking.enums import STAGE_TRLS, MaturityStage, NeedStatus, ResultStatus, TransferMode
+from matchmaking import search
 from matchmaking.fields import ChoiceSetField
 from matchmaking.models import Category, ResearchResult, TechnologyNeed
-
-_TERM_SPLIT = re.compile(r"[\s,，、;；。.!！?？]+")
-
-
-def search_terms(query: str) -> list[str]:
-    """Terms that must all appear: 猕猴桃 冷链 finds 猕猴桃的冷链物流."""
-    return [t for t in _TERM_SPLIT.split(query.lower()) if t][:8]
 
 
 def category_choices():
@@ -71,7 +65,21 @@ class ListingFilter(django_filters.FilterSet):
     trl_field = "trl"
 
     def filter_search(self, queryset, name, value):
-        for term in search_terms(value):
+        terms = search.search_terms(value)
+        if not terms:
+            return queryset
+        if connection.vendor == "postgresql":
+            tokens = sorted({t for term in terms for t in search.term_tokens(term)})
+            if tokens:
+                query = " & ".join(t.replace("'", "") for t in tokens)
+                queryset = queryset.filter(
+                    RawSQL(
+                        "to_tsvector('simple', search_tokens) @@ to_tsquery('simple', %s)",
+                        [query],
+                        output_field=BooleanField(),
+                    )
+                )
+        for term in terms:
             queryset = queryset.filter(search_text__contains=term)
         return queryset
 

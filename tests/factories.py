@@ -71,6 +71,17 @@ def member_of(organisation: Organisation, role: str = MembershipRole.MEMBER, **u
 DEMO_PASSWORD = settings.DEMO_PASSWORD
 
 
+def index_listing(listing, create, extracted, **kwargs):
+    """Fill the search columns the way the listing services do."""
+    from matchmaking.search import index_tokens
+    from matchmaking.services.listings import search_text_of
+
+    listing.search_text = search_text_of(listing)
+    listing.search_tokens = index_tokens(listing.search_text)
+    if create:
+        listing.save(update_fields=["search_text", "search_tokens"])
+
+
 def category(slug: str = "cold-storage"):
     from matchmaking.models import Category
 
@@ -80,6 +91,7 @@ def category(slug: str = "cold-storage"):
 class NeedFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = "matchmaking.TechnologyNeed"
+        skip_postgeneration_save = True
 
     organisation = factory.SubFactory(OrganisationFactory)
     created_by = factory.SubFactory(UserFactory)
@@ -93,9 +105,7 @@ class NeedFactory(factory.django.DjangoModelFactory):
     transfer_modes = ["technical_service"]
     status = "open"
     published_at = factory.LazyFunction(timezone.now)
-    search_text = factory.LazyAttribute(
-        lambda o: f"{o.title} {o.keywords} {o.description} {o.organisation.name}".lower()
-    )
+    _index = factory.PostGeneration(index_listing)
 
 
 class ResultFactory(factory.django.DjangoModelFactory):
@@ -115,6 +125,4 @@ class ResultFactory(factory.django.DjangoModelFactory):
     transfer_modes = ["license", "technical_service"]
     status = "listed"
     published_at = factory.LazyFunction(timezone.now)
-    search_text = factory.LazyAttribute(
-        lambda o: f"{o.title} {o.keywords} {o.abstract} {o.organisation.name}".lower()
-    )
+    _index = factory.PostGeneration(index_listing)

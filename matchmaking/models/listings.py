@@ -95,6 +95,9 @@ class Listing(models.Model):
     )
     # Title, text, keywords and category names in one lower-cased column for search.
     search_text = models.TextField(editable=False, default="")
+    # Its Chinese characters, bigrams and Latin words (see matchmaking.search), GIN-indexed on
+    # PostgreSQL.
+    search_tokens = models.TextField(editable=False, default="")
     matching_pending = models.BooleanField(_("waiting for matching"), default=False)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)

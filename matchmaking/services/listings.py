@@ -18,6 +18,7 @@ from accounts import permissions
 from accounts.enums import OrganisationKind
 from accounts.models import Organisation, User
 from accounts.validation import normalise_patent_number
+from matchmaking import search
 from matchmaking.enums import NeedStatus, ResultStatus
 from matchmaking.models import ResearchResult, TechnologyNeed
 
@@ -86,7 +87,7 @@ def search_text_of(listing: Listing) -> str:
     parts.append(listing.organisation.name)
     if listing.region_id:
         parts.append(listing.region.full_name)
-    return " ".join(p for p in parts if p).lower()
+    return search.normalise(" ".join(p for p in parts if p))
 
 
 def _check_organisation(rules: ListingRules, organisation: Organisation, by: User) -> None:
@@ -126,6 +127,7 @@ def _save(listing: Listing, m2m: dict[str, Any]) -> None:
     # the unique patent number needs the query that validating constraints makes.
     listing.full_clean(**clean_options(listing))
     listing.search_text = search_text_of(listing)
+    listing.search_tokens = search.index_tokens(listing.search_text)
     listing.save()
     for name, value in m2m.items():
         getattr(listing, name).set(value)

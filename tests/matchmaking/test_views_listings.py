@@ -145,7 +145,12 @@ def test_my_needs_dashboard_counts_by_status_with_drafts(client):
 
 def test_csv_export_neutralises_formulas_and_follows_the_filters(client):
     NeedFactory(title='=HYPERLINK("http://evil")', keywords="冷链")
-    NeedFactory(title="苹果分拣", keywords="分拣", description="分拣线")
+    NeedFactory(
+        title="苹果分拣",
+        keywords="分拣",
+        description="分拣线",
+        category=category("grading-sorting"),
+    )
     response = client.get(reverse("need-export", args=["csv"]), {"q": "冷链"})
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
     assert len(rows) == 2
