@@ -51,7 +51,8 @@ def fill(target: int) -> None:
     from matchmaking.search import index_tokens
 
     call_command("migrate", verbosity=0)
-    call_command("demo_data", stdout=open(os.devnull, "w"))
+    with open(os.devnull, "w") as quiet:
+        call_command("demo_data", stdout=quiet)
     have = TechnologyNeed.objects.count()
     if have >= target:
         return

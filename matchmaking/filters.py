@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.enums import RegionGroup
 from accounts.models import Region
-from matchmaking.enums import STAGE_TRLS, MaturityStage, NeedStatus, ResultStatus, TransferMode
 from matchmaking import search
+from matchmaking.enums import STAGE_TRLS, MaturityStage, NeedStatus, ResultStatus, TransferMode
 from matchmaking.fields import ChoiceSetField
 from matchmaking.models import Category, ResearchResult, TechnologyNeed
 
