@@ -1,0 +1,87 @@
+"""Matching library of Nongqiao: ranks research results for enterprise technology needs and
+needs for results. Plain Python (numpy / scipy / scikit-learn, optional sparse-dot-topn); it
+never imports Django, so the app passes plain dataclasses in and stores plain dicts out.
+
+Quick use
+---------
+``rank(queries, documents, k=10)`` -- plain strings in, per query a list of
+``(document_index, score)`` best first, scores in (0, 1], text only.
+
+The app's index::
+
+    index = MatchIndex.build(needs, results)          # NeedDoc / ResultDoc lists
+    index.top_k_for_need(need_or_id, k=10, explain=True) -> list[Match]
+    index.top_k_for_result(result_or_id, k=10)         -> list[Match]
+    index.top_k_for_needs(need_ids_slice, k=20)        -> {need_id: [Match]}  (Celery chunk)
+    index.top_k_for_results(result_ids_slice, k=20)    -> {result_id: [Match]}
+    index.all_pairs_top_k(k=20)                         -> {"needs": {...}, "results": {...}}
+    index.search("冷链 保鲜", target="results", k=10)   -> free-text query
+    index.upsert(doc); index.remove_need(id); index.remove_result(id)   # no refit
+    index.explain(need, result) -> MatchExplanation   (.to_dict() for a JSONField)
+    index.save(path); MatchIndex.load(path)           # atomic write, format version checked
+    index.refit()                                     # new vocabulary from current docs
+    index.reindex()                                   # re-vectorise, same vocabulary
+    index.with_fit_config(require_region=True)        # same index, hard filter on
+    index.need_ids / index.result_ids / index.get("needs" | "results", id)
+
+``Match(id, score, text_score, structured_score, explanation)``; ``explanation.to_dict()`` is
+``{"need_id", "result_id", "score", "text_score", "structured_score",
+"terms": [[phrase, share], ...], "related_terms": [[phrase, share], ...],
+"fits": {"category"|"region"|"price"|"maturity"|"transfer": {"score", "reason", "known"}}}``.
+Reason codes: category_match / category_mismatch / category_unknown, region_served /
+region_nationwide / region_not_served / region_unknown, price_within_budget /
+price_over_budget / price_unknown, trl_ok / trl_below_min / trl_unknown, transfer_mode_match /
+transfer_mode_mismatch / transfer_mode_unknown. ``terms`` are phrases of the query that matched
+(shares of the text score); ``related_terms`` come from pseudo-relevance feedback (the
+document's keywords that the query's best matches share); all shares sum to at most 1.
+
+Raises ``IndexFormatError`` (a ValueError) when loading a file of another format version.
+``MATCHING_THREADS`` caps the threads of the sparse product (default: all cores).
+
+Documents
+---------
+Two dataclasses (see structured.py): ``NeedDoc(id, title, text, keywords, category, province,
+budget_min, budget_max, min_trl, transfer_modes)`` and ``ResultDoc(id, title, text, keywords,
+category, regions, price_min, price_max, trl, transfer_modes)``. Money is CNY as numbers,
+regions are GB/T 2260 codes (2-digit province prefix is compared) or names, "*" = nationwide,
+TRL is 1-9, transfer modes are free codes (assignment, license, cooperation, equity, service).
+Ids must be ints or strings (they are saved as JSON).
+
+Scoring
+-------
+text score = cosine of BM25-weighted character 1+2-gram vectors (title and keywords x3),
+re-scored with pseudo-relevance feedback (model.py, engine.py); structured score = weighted
+mean of five fits (category .30, region .25, price .20, maturity .15, transfer .10; unknown =
+0.5); final = text * (0.6 + 0.4 * structured). Optional hard filters in ``FitConfig``.
+Every returned pair can explain itself (explain.py): readable terms with their share of the
+text score, the structured fits with reason codes.
+
+Thesaurus hook (issue 10): ``Analyzer(expansions={"洋芋": ["马铃薯"]})`` /
+``MatchIndex.set_expansions(...)`` add canonical terms at a weight below the original ones.
+"""
+
+from .api import rank
+from .explain import MatchExplanation
+from .index import FORMAT_VERSION, IndexFormatError, Match, MatchConfig, MatchIndex
+from .model import Fields, Vectorizer, Weights
+from .structured import FitConfig, FitResult, NeedDoc, ResultDoc
+from .text import Analyzer, normalize
+
+__all__ = [
+    "FORMAT_VERSION",
+    "Analyzer",
+    "Fields",
+    "FitConfig",
+    "FitResult",
+    "IndexFormatError",
+    "Match",
+    "MatchConfig",
+    "MatchExplanation",
+    "MatchIndex",
+    "NeedDoc",
+    "ResultDoc",
+    "Vectorizer",
+    "Weights",
+    "normalize",
+    "rank",
+]

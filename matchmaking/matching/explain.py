@@ -1,0 +1,147 @@
+"""Why a pair matched: readable terms with their share of the text score, and structured fits.
+
+Features are character unigrams and bigrams, which are not readable on their own, so the
+contributions (query weight x document weight per feature) are regrouped into phrases of the
+query text: consecutive matched bigrams merge (冷链 + 链物 + 物流 -> 冷链物流) and a unigram's
+contribution is split among the phrases that contain it. Contribution of unigrams outside any
+phrase is left unexplained, so the shares of ``terms`` sum to at most 1.
+
+With pseudo-relevance feedback part of the text score comes from terms the query does not
+contain but the best documents for it do; those are reported separately as ``related_terms``:
+the document's curated keywords when it has some (whole terms by construction), else phrases
+formed by its strongest feedback bigrams. The two lists together still sum to at most 1.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+
+from .structured import FitResult
+from .text import Analyzer, is_cjk, is_stop_feature, normalize, readable_spans
+
+MAX_TERMS = 8
+ANALYZER = Analyzer()  # plain, for splitting keywords into features
+
+
+@dataclass
+class MatchExplanation:
+    """JSON-ready explanation of one (query, document) pair. ``to_dict()`` for a JSONField."""
+
+    score: float
+    text_score: float
+    structured_score: float | None = None
+    terms: list[tuple[str, float]] = field(default_factory=list)
+    related_terms: list[tuple[str, float]] = field(default_factory=list)
+    fits: dict[str, FitResult] = field(default_factory=dict)
+    need_id: Any = None
+    result_id: Any = None
+
+    def to_dict(self) -> dict:
+        return {
+            "need_id": self.need_id,
+            "result_id": self.result_id,
+            "score": round(self.score, 6),
+            "text_score": round(self.text_score, 6),
+            "structured_score": None
+            if self.structured_score is None
+            else round(self.structured_score, 6),
+            "terms": [[t, s] for t, s in self.terms],
+            "related_terms": [[t, s] for t, s in self.related_terms],
+            "fits": {k: v.to_dict() for k, v in self.fits.items()},
+        }
+
+
+def _floor4(x: float) -> float:
+    # Round down so rounded shares can never add up to more than 1.
+    return math.floor(x * 10_000) / 10_000
+
+
+def _phrase_shares(
+    spans: list[tuple[str, list[str]]], contrib: dict[str, float], total: float
+) -> list[tuple[str, float]]:
+    if not spans or total <= 0:
+        return []
+    # A feature appearing in several phrases has its contribution split between them, so no
+    # contribution is counted twice.
+    uses: dict[str, int] = {}
+    for _phrase, feats in spans:
+        for f in set(feats):
+            uses[f] = uses.get(f, 0) + 1
+    scored = []
+    for phrase, feats in spans:
+        c = sum(contrib[f] / uses[f] for f in set(feats) if f in contrib)
+        if c > 0:
+            scored.append((phrase, c / total))
+    scored.sort(key=lambda x: (-x[1], x[0]))
+    return [(p, _floor4(s)) for p, s in scored[:MAX_TERMS] if _floor4(s) > 0]
+
+
+def _keyword_spans(keywords: Sequence[str], contrib: dict[str, float]) -> list[tuple[str, list]]:
+    """Curated keywords as phrases: they are whole terms by construction."""
+    spans = []
+    seen = set()
+    for kw in keywords:
+        k = normalize(kw).strip()
+        if len(k) < 2 or k in seen:
+            continue
+        seen.add(k)
+        feats = [f for f in set(ANALYZER.features(k)) if f in contrib]
+        if any(len(f) > 1 for f in feats):  # at least a bigram or a word, not just characters
+            spans.append((k, feats))
+    return spans
+
+
+def text_terms(
+    terms: list[str],
+    q_orig: sp.csr_matrix,
+    q_final: np.ndarray,
+    d: sp.csr_matrix,
+    query_text: str,
+    doc_text: str,
+    doc_keywords: Sequence[str] = (),
+    expansions: Sequence[tuple[str, str]] = (),
+) -> tuple[float, list[tuple[str, float]], list[tuple[str, float]]]:
+    """(text score, direct terms, related terms) for one pair.
+
+    ``q_orig`` is the query's own unit vector, ``q_final`` the dense vector actually used for
+    scoring (with feedback when enabled), ``d`` the document's unit row. ``expansions`` are the
+    thesaurus (source, canonical) pairs the query triggered; they show as "洋芋 ≈ 马铃薯".
+    """
+    d = d.tocsr()
+    cols, vals = d.indices, d.data.astype(np.float64)
+    contrib = q_final[cols] * vals
+    total = float(contrib.sum())
+    if total <= 0:
+        return 0.0, [], []
+    own = set(q_orig.indices.tolist())
+    direct: dict[str, float] = {}
+    related: dict[str, float] = {}
+    for j, c in zip(cols.tolist(), contrib.tolist(), strict=True):
+        if c <= 0:
+            continue
+        (direct if j in own else related)[terms[j]] = c
+    spans = readable_spans(query_text, set(direct))
+    for src, dst in expansions:
+        feats = [f for f in set(ANALYZER.features(dst)) if f in direct]
+        if any(len(f) > 1 for f in feats):
+            spans.append((f"{src} ≈ {dst}", feats))
+    direct_terms = _phrase_shares(spans, direct, total)
+    # Feedback terms: every term of the feedback documents gets a little weight and the document
+    # is usually one of them, so grouping all of them would echo its whole text. Use its curated
+    # keywords when it has some; otherwise the phrases formed by its strongest bigrams/words.
+    spans = _keyword_spans(doc_keywords, related)
+    if not spans:
+        top = sorted(
+            ((t, c) for t, c in related.items() if len(t) > 1 and not is_stop_feature(t)),
+            key=lambda x: (-x[1], x[0]),
+        )[:MAX_TERMS]
+        keep = {t for t, _ in top}
+        keep |= {ch for t in keep if is_cjk(t) for ch in t if ch in related}
+        spans = readable_spans(doc_text, keep)
+    return total, direct_terms, _phrase_shares(spans, related, total)

@@ -1,0 +1,603 @@
+"""The two-sided index the app keeps: needs on one side, results on the other.
+
+Both sides share one :class:`~.model.Vectorizer` (vocabulary + IDF fitted on needs and results
+together, so a term is as informative whichever side it comes from). Updates (add / change /
+remove one document) re-use the fitted vocabulary; :meth:`MatchIndex.refit` re-learns it from
+the current documents (do that in a nightly rebuild, or when many new terms have appeared).
+
+Not thread-safe for concurrent writers: the app should update an index from one worker and let
+readers load the saved file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import zipfile
+import zlib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+
+from . import engine
+from .engine import Candidates, Store
+from .explain import MatchExplanation, text_terms
+from .facts import Codes, FactTable, score_pairs
+from .model import Fields, Vectorizer, Weights
+from .structured import (
+    DocId,
+    FitConfig,
+    NeedDoc,
+    NeedFacts,
+    ResultDoc,
+    ResultFacts,
+    combine,
+    has_filters,
+    need_facts,
+    need_from_dict,
+    result_facts,
+    result_from_dict,
+    structured_fits,
+    structured_score,
+)
+from .text import Analyzer, normalize
+
+#: Bumped whenever the saved layout or the meaning of a stored number changes.
+FORMAT_VERSION = 1
+
+NEEDS = "needs"
+RESULTS = "results"
+
+
+class IndexFormatError(ValueError):
+    """A saved index cannot be read by this code (other format version, or not an index)."""
+
+
+@dataclass(frozen=True)
+class MatchConfig:
+    """Everything that decides scores: saved with the index."""
+
+    weights: Weights = field(default_factory=Weights)
+    fits: FitConfig = field(default_factory=FitConfig)
+    pool: int = 100  # candidates per query that get feedback and structured re-scoring
+    expansion_weight: float = 0.5  # weight of thesaurus expansions (issue 10)
+
+    def to_dict(self) -> dict:
+        return {
+            "weights": self.weights.to_dict(),
+            "fits": self.fits.to_dict(),
+            "pool": self.pool,
+            "expansion_weight": self.expansion_weight,
+        }
+
+    @classmethod
+    def from_dict(cls, d: Mapping) -> MatchConfig:
+        return cls(
+            weights=Weights(**d["weights"]),
+            fits=FitConfig(**d["fits"]),
+            pool=int(d["pool"]),
+            expansion_weight=float(d["expansion_weight"]),
+        )
+
+
+@dataclass
+class Match:
+    """One ranked counterpart: its id and scores; ``explanation`` when asked for."""
+
+    id: DocId
+    score: float
+    text_score: float
+    structured_score: float | None = None
+    explanation: MatchExplanation | None = None
+
+    def to_dict(self) -> dict:
+        return {
+            "id": self.id,
+            "score": self.score,
+            "text_score": self.text_score,
+            "structured_score": self.structured_score,
+            "explanation": self.explanation.to_dict() if self.explanation else None,
+        }
+
+
+Doc = NeedDoc | ResultDoc
+Facts = NeedFacts | ResultFacts
+
+
+def _facts(doc: Doc) -> Facts:
+    return need_facts(doc) if isinstance(doc, NeedDoc) else result_facts(doc)
+
+
+def tie_key(doc_id: DocId) -> int:
+    """Stable tie-break key: integer ids order naturally, others by CRC32 of their text."""
+    if isinstance(doc_id, int | np.integer) and not isinstance(doc_id, bool):
+        return int(np.clip(int(doc_id), -(2**62), 2**62))
+    return (1 << 62) + zlib.crc32(str(doc_id).encode("utf-8"))
+
+
+def _fields(doc: Doc) -> Fields:
+    return Fields(title=doc.title, text=doc.text, keywords=tuple(doc.keywords or ()))
+
+
+def _display_text(doc: Doc | str) -> str:
+    """All text of a doc, fields separated so no phrase runs across them."""
+    if isinstance(doc, str):
+        return doc
+    parts = [doc.title or "", " ; ".join(doc.keywords or ()), doc.text or ""]
+    return " 。 ".join(p for p in parts if p)
+
+
+class _Side:
+    """One side of the index: vectors plus the slot -> id / document bookkeeping."""
+
+    def __init__(self, kind: str, store: Store, codes: Codes) -> None:
+        self.kind = kind
+        self.store = store
+        self.ids: list[DocId | None] = []
+        self.docs: list[Doc | None] = []
+        self.table = FactTable(codes, kind)  # structured fields per slot, as columns
+        self.slot_of: dict[DocId, int] = {}
+
+    def add(self, docs: Sequence[Doc], rows: sp.csr_matrix) -> None:
+        for d in docs:  # changing a document = tombstone the old row, append the new one
+            old = self.slot_of.get(d.id)
+            if old is not None:
+                self._kill(old)
+        slots = self.store.append(rows, np.array([tie_key(d.id) for d in docs], np.int64))
+        for s, d in zip(slots.tolist(), docs, strict=True):
+            self.ids.append(d.id)
+            self.docs.append(d)
+            self.slot_of[d.id] = s
+        self.table.extend([_facts(d) for d in docs])
+        if self.store.needs_compaction():
+            self.compact()
+
+    def _kill(self, slot: int) -> None:
+        self.store.kill(slot)
+        self.slot_of.pop(self.ids[slot], None)
+        self.ids[slot] = None
+        self.docs[slot] = None
+
+    def remove(self, doc_id: DocId) -> bool:
+        slot = self.slot_of.get(doc_id)
+        if slot is None:
+            return False
+        self._kill(slot)
+        if self.store.needs_compaction():
+            self.compact()
+        return True
+
+    def compact(self) -> None:
+        remap = self.store.compact()
+        keep = np.flatnonzero(remap >= 0)
+        self.ids = [self.ids[i] for i in keep]
+        self.docs = [self.docs[i] for i in keep]
+        self.table.take(keep)
+        self.slot_of = {d: i for i, d in enumerate(self.ids)}
+
+    def alive_ids(self) -> list[DocId]:
+        return [i for i in self.ids if i is not None]
+
+
+class MatchIndex:
+    """Needs and results, each searchable from the other. Build with :meth:`build`."""
+
+    def __init__(self, vectorizer: Vectorizer, config: MatchConfig | None = None) -> None:
+        self.vectorizer = vectorizer
+        self.config = config or MatchConfig(weights=vectorizer.weights)
+        n_terms = len(vectorizer.terms)
+        self._codes = Codes()
+        self._sides = {
+            NEEDS: _Side(NEEDS, Store(n_terms), self._codes),
+            RESULTS: _Side(RESULTS, Store(n_terms), self._codes),
+        }
+
+    # -- construction ---------------------------------------------------------------------------
+    @classmethod
+    def build(
+        cls,
+        needs: Iterable[NeedDoc],
+        results: Iterable[ResultDoc],
+        config: MatchConfig | None = None,
+        expansions: Mapping[str, Sequence[str]] | None = None,
+    ) -> MatchIndex:
+        """Fit the vocabulary on all documents and index both sides."""
+        config = config or MatchConfig()
+        needs, results = list(needs), list(results)
+        for docs, kind in ((needs, NeedDoc), (results, ResultDoc)):
+            if any(not isinstance(d, kind) for d in docs):
+                raise TypeError(f"expected {kind.__name__} objects")
+        analyzer = Analyzer(expansions, expansion_weight=config.expansion_weight)
+        vec = Vectorizer(weights=config.weights, analyzer=analyzer)
+        rows = vec.fit_transform([_fields(d) for d in needs + results])
+        index = cls(vec, config)
+        index._bulk_load(NEEDS, needs, rows[: len(needs)])
+        index._bulk_load(RESULTS, results, rows[len(needs) :])
+        return index
+
+    def _bulk_load(self, kind: str, docs: list[Doc], rows: sp.csr_matrix) -> None:
+        ids = [d.id for d in docs]
+        if len(set(ids)) != len(ids):
+            raise ValueError(f"duplicate ids among {kind}")
+        side = self._sides[kind]
+        side.store = Store.from_matrix(rows, np.array([tie_key(i) for i in ids], np.int64))
+        side.ids = list(ids)
+        side.docs = list(docs)
+        side.table = FactTable(self._codes, kind)
+        side.table.extend([_facts(d) for d in docs])
+        side.slot_of = {d: i for i, d in enumerate(ids)}
+
+    def refit(self) -> MatchIndex:
+        """A new index with the vocabulary re-learned from the current documents."""
+        return MatchIndex.build(
+            [d for d in self._sides[NEEDS].docs if d is not None],
+            [d for d in self._sides[RESULTS].docs if d is not None],
+            self.config,
+            self.vectorizer.analyzer._expansions or None,
+        )
+
+    def reindex(self) -> MatchIndex:
+        """A new index of the current documents with the *same* fitted vocabulary and IDF
+        (a full re-vectorisation without refit; equal to what incremental updates give)."""
+        index = MatchIndex(self.vectorizer, self.config)
+        for kind, side in self._sides.items():
+            docs = [d for d in side.docs if d is not None]
+            rows = self.vectorizer.transform([_fields(d) for d in docs])
+            index._bulk_load(kind, docs, rows)
+        return index
+
+    def set_expansions(self, expansions: Mapping[str, Sequence[str]] | None) -> None:
+        """Swap the thesaurus (issue 10 hook). Queries use it at once; stored documents pick it
+        up when re-added or at the next :meth:`refit`."""
+        self.vectorizer.analyzer.set_expansions(expansions)
+
+    # -- inspection ------------------------------------------------------------------------------
+    @property
+    def need_ids(self) -> list[DocId]:
+        """Ids of indexed needs, in a stable order (slice it to split a rebuild across workers)."""
+        return self._sides[NEEDS].alive_ids()
+
+    @property
+    def result_ids(self) -> list[DocId]:
+        return self._sides[RESULTS].alive_ids()
+
+    def __len__(self) -> int:
+        return len(self._sides[NEEDS].slot_of) + len(self._sides[RESULTS].slot_of)
+
+    def get(self, kind: str, doc_id: DocId) -> Doc | None:
+        side = self._sides[kind]
+        slot = side.slot_of.get(doc_id)
+        return None if slot is None else side.docs[slot]
+
+    # -- updates ---------------------------------------------------------------------------------
+    def upsert(self, docs: Doc | Iterable[Doc]) -> None:
+        """Add new or replace changed needs/results (dispatch on type), vocabulary unchanged."""
+        batch = [docs] if isinstance(docs, NeedDoc | ResultDoc) else list(docs)
+        for kind, cls in ((NEEDS, NeedDoc), (RESULTS, ResultDoc)):
+            part = [d for d in batch if isinstance(d, cls)]
+            if part:
+                rows = self.vectorizer.transform([_fields(d) for d in part])
+                self._sides[kind].add(part, rows)
+
+    add = upsert
+
+    def remove(self, kind: str, doc_id: DocId) -> bool:
+        """Remove a need (kind="needs") or result (kind="results"); False if it was absent."""
+        return self._sides[kind].remove(doc_id)
+
+    def remove_need(self, doc_id: DocId) -> bool:
+        return self.remove(NEEDS, doc_id)
+
+    def remove_result(self, doc_id: DocId) -> bool:
+        return self.remove(RESULTS, doc_id)
+
+    def compact(self) -> None:
+        for side in self._sides.values():
+            side.compact()
+
+    def with_fit_config(self, **changes: Any) -> MatchIndex:
+        """A view of this index (same vectors, no copy) scoring with other :class:`FitConfig`
+        settings, e.g. ``index.with_fit_config(require_region=True)`` for a hard filter."""
+        other = MatchIndex.__new__(MatchIndex)
+        other.vectorizer = self.vectorizer
+        other.config = replace(self.config, fits=replace(self.config.fits, **changes))
+        other._sides = self._sides
+        other._codes = self._codes
+        return other
+
+    # -- queries ---------------------------------------------------------------------------------
+    def _resolve(self, doc: Doc | DocId, kind: str) -> Doc:
+        if isinstance(doc, NeedDoc | ResultDoc):
+            return doc
+        found = self.get(kind, doc)
+        if found is None:
+            raise KeyError(f"no {kind[:-1]} with id {doc!r} in the index")
+        return found
+
+    def top_k_for_need(
+        self, need: NeedDoc | DocId, k: int = 10, *, explain: bool = False
+    ) -> list[Match]:
+        """Best results for one need (a NeedDoc, indexed or not, or the id of an indexed one)."""
+        return self._batch([self._resolve(need, NEEDS)], RESULTS, k, explain)[0]
+
+    def top_k_for_result(
+        self, result: ResultDoc | DocId, k: int = 10, *, explain: bool = False
+    ) -> list[Match]:
+        """Best needs for one result."""
+        return self._batch([self._resolve(result, RESULTS)], NEEDS, k, explain)[0]
+
+    def top_k_for_needs(
+        self, need_ids: Sequence[DocId] | None = None, k: int = 20, *, explain: bool = False
+    ) -> dict[DocId, list[Match]]:
+        """Best results for many indexed needs (all when None): one chunk of a rebuild."""
+        ids = self.need_ids if need_ids is None else list(need_ids)
+        docs = [self._resolve(i, NEEDS) for i in ids]
+        return dict(zip(ids, self._batch(docs, RESULTS, k, explain), strict=True))
+
+    def top_k_for_results(
+        self, result_ids: Sequence[DocId] | None = None, k: int = 20, *, explain: bool = False
+    ) -> dict[DocId, list[Match]]:
+        """Best needs for many indexed results (all when None)."""
+        ids = self.result_ids if result_ids is None else list(result_ids)
+        docs = [self._resolve(i, RESULTS) for i in ids]
+        return dict(zip(ids, self._batch(docs, NEEDS, k, explain), strict=True))
+
+    def all_pairs_top_k(
+        self, k: int = 20, *, explain: bool = False
+    ) -> dict[str, dict[DocId, list[Match]]]:
+        """Full rebuild: top results for every need and top needs for every result."""
+        return {
+            NEEDS: self.top_k_for_needs(None, k, explain=explain),
+            RESULTS: self.top_k_for_results(None, k, explain=explain),
+        }
+
+    def search(
+        self, text: str, target: str = RESULTS, k: int = 10, *, explain: bool = False
+    ) -> list[Match]:
+        """Free-text query against one side (text score only, no structured fit)."""
+        return self._batch([text], target, k, explain)[0]
+
+    def explain(self, need: NeedDoc | DocId, result: ResultDoc | DocId) -> MatchExplanation:
+        """Explanation of one pair, scored as :meth:`top_k_for_need` would score it."""
+        need_doc = self._resolve(need, NEEDS)
+        result_doc = self._resolve(result, RESULTS)
+        side = self._sides[RESULTS]
+        q = self._query_rows([need_doc])
+        cands = self._search(q, side, self._pool(1))[0]
+        slot = side.slot_of.get(result_doc.id)
+        if slot is None:  # an ad-hoc result: score it against the same feedback documents
+            d = self.vectorizer.transform([_fields(result_doc)])
+        else:
+            d = side.store.matrix(slot, slot + 1)
+        return self._explain_pair(need_doc, result_doc, q, cands, side, d)
+
+    # -- internals -------------------------------------------------------------------------------
+    def _pool(self, k: int) -> int:
+        return max(self.config.pool, 3 * k)
+
+    def _query_rows(self, queries: Sequence[Doc | str]) -> sp.csr_matrix:
+        fields = [Fields(text=q) if isinstance(q, str) else _fields(q) for q in queries]
+        return self.vectorizer.transform(fields, query=True)
+
+    def _search(self, q: sp.csr_matrix, side: _Side, pool: int, **kw: Any) -> list[Candidates]:
+        w = self.config.weights
+        return engine.search(
+            side.store, q, pool, prf_docs=w.prf_docs, prf_weight=w.prf_weight, **kw
+        )
+
+    def _batch(
+        self, queries: Sequence[Doc | str], target: str, k: int, explain: bool
+    ) -> list[list[Match]]:
+        if k <= 0:
+            return [[] for _ in queries]
+        side = self._sides[target]
+        pool = self._pool(k)
+        q = self._query_rows(queries)
+        all_cands = self._search(q, side, pool)
+        out = []
+        for i, (query, cands) in enumerate(zip(queries, all_cands, strict=True)):
+            matches = self._finish(query, cands, side, k, pool)
+            if matches is None:  # hard filters emptied a full pool: score everything eligible
+                cand = self._search(
+                    q[i], side, pool, exhaustive=True, eligible=self._eligible(query, side)
+                )[0]
+                matches = self._finish(query, cand, side, k, None) or []
+                cands = cand
+            if explain:
+                for m in matches:
+                    slot = side.slot_of[m.id]
+                    m.explanation = self._explain_pair(
+                        query, side.docs[slot], q[i], cands, side, side.store.matrix(slot, slot + 1)
+                    )
+            out.append(matches)
+        return out
+
+    @staticmethod
+    def _pair(query: Any, target: Any) -> tuple[Any, Any]:
+        """(need side, result side) of a (query, target) pair of docs or facts."""
+        if isinstance(query, NeedDoc | NeedFacts):
+            return query, target
+        return target, query
+
+    def _eligible(self, query: Doc | str, side: _Side):
+        qf = None if isinstance(query, str) else _facts(query)
+
+        def mask(slots: np.ndarray) -> np.ndarray:
+            if qf is None:
+                return np.ones(len(slots), bool)
+            return score_pairs(qf, side.table, slots, self.config.fits)[1]
+
+        return mask
+
+    def _finish(
+        self, query: Doc | str, cands: Candidates, side: _Side, k: int, pool: int | None
+    ) -> list[Match] | None:
+        """Structured re-scoring and hard filters over the text-ranked pool (vectorised).
+
+        Returns None when filters left fewer than k from a full pool, so the caller can search
+        exhaustively.
+        """
+        slots, text = cands.slots, cands.scores
+        if isinstance(query, str):
+            return [
+                Match(side.ids[s], t, t, None)
+                for s, t in zip(slots[:k].tolist(), text[:k].tolist(), strict=True)
+            ]
+        cfg = self.config.fits
+        sw = cfg.structured_weight
+        struct, ok = score_pairs(_facts(query), side.table, slots, cfg)
+        final = np.minimum(1.0, text * (1.0 - sw + sw * struct))
+        sel = np.flatnonzero(ok)
+        if has_filters(cfg) and pool is not None and len(sel) < k and len(slots) >= pool:
+            return None
+        order = sel[np.lexsort((side.store.tiekey[slots[sel]], -final[sel]))][:k]
+        return [
+            Match(side.ids[s], f, t, st)
+            for s, f, t, st in zip(
+                slots[order].tolist(),
+                final[order].tolist(),
+                text[order].tolist(),
+                struct[order].tolist(),
+                strict=True,
+            )
+        ]
+
+    def _explain_pair(
+        self,
+        query: Doc | str,
+        target: Doc,
+        q_row: sp.csr_matrix,
+        cands: Candidates,
+        side: _Side,
+        d_row: sp.csr_matrix,
+    ) -> MatchExplanation:
+        w = self.config.weights
+        fb = cands.slots[: w.prf_docs] if w.prf_docs > 0 else cands.slots[:0]
+        q_final = engine.prf_vector(side.store, q_row, fb, w.prf_weight)
+        text_score, terms, related = text_terms(
+            self.vectorizer.terms,
+            q_row,
+            q_final,
+            d_row,
+            _display_text(query),
+            _display_text(target),
+            target.keywords,
+            self.vectorizer.analyzer.expansions_in(normalize(_display_text(query))),
+        )
+        text_score = min(1.0, text_score)
+        if isinstance(query, str):
+            return MatchExplanation(
+                score=text_score,
+                text_score=text_score,
+                terms=terms,
+                related_terms=related,
+                result_id=target.id if isinstance(target, ResultDoc) else None,
+                need_id=target.id if isinstance(target, NeedDoc) else None,
+            )
+        n, r = self._pair(query, target)
+        fits = structured_fits(n, r)
+        st = structured_score(fits, self.config.fits)
+        return MatchExplanation(
+            score=min(1.0, combine(text_score, st, self.config.fits)),
+            text_score=text_score,
+            structured_score=st,
+            terms=terms,
+            related_terms=related,
+            fits=fits,
+            need_id=n.id,
+            result_id=r.id,
+        )
+
+    # -- persistence -----------------------------------------------------------------------------
+    def save(self, path: str | os.PathLike) -> None:
+        """Write the index atomically: a temp file in the same folder, then os.replace."""
+        path = Path(path)
+        self.compact()
+        arrays: dict[str, np.ndarray] = {}
+        meta = {
+            "format_version": FORMAT_VERSION,
+            "config": self.config.to_dict(),
+            "n_docs": self.vectorizer.n_docs,
+            "avg_len": self.vectorizer.avg_len,
+            "expansions": {k: list(v) for k, v in self.vectorizer.analyzer._expansions.items()},
+        }
+        arrays["meta"] = _json_bytes(meta)
+        arrays["terms"] = _json_bytes(self.vectorizer.terms)
+        arrays["idf"] = self.vectorizer.idf
+        for kind, side in self._sides.items():
+            m = side.store.matrix()
+            arrays[f"{kind}_data"] = m.data
+            arrays[f"{kind}_indices"] = m.indices
+            arrays[f"{kind}_indptr"] = m.indptr
+            arrays[f"{kind}_docs"] = _json_bytes([d.to_dict() for d in side.docs])
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        try:
+            with os.fdopen(fd, "wb") as f:
+                np.savez(f, **arrays)
+                f.flush()
+                os.fsync(f.fileno())
+            os.chmod(tmp, 0o644)  # mkstemp makes it 0600; other app processes must read it
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+    @classmethod
+    def load(cls, path: str | os.PathLike) -> MatchIndex:
+        """Read a saved index; raises :class:`IndexFormatError` on a version mismatch."""
+        try:
+            with np.load(path, allow_pickle=False) as z:
+                arrays = {k: z[k] for k in z.files}
+            meta = json.loads(arrays["meta"].tobytes().decode("utf-8"))
+        except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as e:
+            if isinstance(e, FileNotFoundError):
+                raise
+            raise IndexFormatError(f"{path} is not a readable match index: {e}") from e
+        version = meta.get("format_version")
+        if version != FORMAT_VERSION:
+            raise IndexFormatError(
+                f"{path} has index format version {version}, but this code reads version "
+                f"{FORMAT_VERSION}; rebuild the index (MatchIndex.build) and save it again"
+            )
+        config = MatchConfig.from_dict(meta["config"])
+        analyzer = Analyzer(
+            meta.get("expansions") or None, expansion_weight=config.expansion_weight
+        )
+        terms = json.loads(arrays["terms"].tobytes().decode("utf-8"))
+        vec = Vectorizer.from_state(
+            {
+                "weights": config.weights.to_dict(),
+                "terms": terms,
+                "idf": arrays["idf"],
+                "n_docs": meta["n_docs"],
+                "avg_len": meta["avg_len"],
+            },
+            analyzer,
+        )
+        index = cls(vec, config)
+        for kind, from_dict in ((NEEDS, need_from_dict), (RESULTS, result_from_dict)):
+            docs = [from_dict(d) for d in json.loads(arrays[f"{kind}_docs"].tobytes())]
+            rows = sp.csr_matrix(
+                (arrays[f"{kind}_data"], arrays[f"{kind}_indices"], arrays[f"{kind}_indptr"]),
+                shape=(len(docs), len(terms)),
+            )
+            index._bulk_load(kind, docs, rows)
+        return index
+
+
+def _json_bytes(obj: Any) -> np.ndarray:
+    return np.frombuffer(json.dumps(obj, ensure_ascii=False).encode("utf-8"), dtype=np.uint8)
+
+
+__all__ = [
+    "FORMAT_VERSION",
+    "IndexFormatError",
+    "Match",
+    "MatchConfig",
+    "MatchIndex",
+]
