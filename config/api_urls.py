@@ -11,6 +11,7 @@ router.register("regions", accounts_api.RegionViewSet, basename="region")
 router.register("categories", matchmaking_api.CategoryViewSet, basename="category")
 router.register("needs", matchmaking_api.NeedViewSet, basename="api-need")
 router.register("results", matchmaking_api.ResultViewSet, basename="api-result")
+router.register("matches", matchmaking_api.MatchViewSet, basename="api-match")
 
 urlpatterns = [
     path("auth/token/", accounts_api.ObtainTokenView.as_view(), name="api-token"),

@@ -9,6 +9,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -97,6 +98,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.roles",
+                "matchmaking.context_processors.notifications",
             ],
         },
     },
@@ -158,7 +160,18 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1, "max_retries": 1}
 CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "celery")
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE = {
+    "sweep-pending-matching": {"task": "matchmaking.tasks.sweep_pending", "schedule": 60.0},
+    "nightly-rebuild": {
+        "task": "matchmaking.tasks.rebuild_index",
+        "schedule": crontab(hour=2, minute=30),
+    },
+    "contact-reminders": {"task": "matchmaking.tasks.send_reminders", "schedule": 3600.0},
+    "saved-search-digests": {
+        "task": "matchmaking.tasks.send_digests",
+        "schedule": crontab(hour=7, minute=0),
+    },
+}
 
 EMAIL_URL = env_str("EMAIL_URL", "console://")
 
@@ -188,6 +201,8 @@ def _email_settings(url: str) -> dict:
 
 
 globals().update(_email_settings(EMAIL_URL))
+# Absolute links in emails.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "农桥 Nongqiao <noreply@nongqiao.local>")
 
 LANGUAGE_CODE = "zh-hans"
@@ -235,6 +250,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "MatchStateEnum": "matchmaking.enums.MatchState",
+        "MaturityEnum": "matchmaking.enums.Maturity",
+    },
 }
 
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", default=not DEBUG)

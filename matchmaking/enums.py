@@ -74,3 +74,38 @@ def stage_of(trl: int | None) -> MaturityStage | None:
     if trl is None:
         return None
     return next(MaturityStage(stage) for stage, trls in STAGE_TRLS.items() if trl in trls)
+
+
+class MatchState(models.TextChoices):
+    SUGGESTED = "suggested", _("Suggested")
+    SHORTLISTED = "shortlisted", _("Shortlisted")
+    CONTACTED = "contacted", _("Contact requested")
+    EVALUATING = "evaluating", _("Evaluating")
+    SOLUTION_PROPOSED = "solution_proposed", _("Solution proposed")
+    ON_TRIAL = "on_trial", _("On trial")
+    ADOPTED = "adopted", _("Adopted")
+    DECLINED = "declined", _("Declined")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class ContactStatus(models.TextChoices):
+    NONE = "", _("Not requested")
+    PENDING = "pending", _("Awaiting answer")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+
+
+class DeclineReason(models.TextChoices):
+    TOO_EARLY = "too_early", _("Too early stage")
+    TOO_EXPENSIVE = "too_expensive", _("Too expensive")
+    NOT_OUR_REGION = "not_our_region", _("Does not serve our region")
+    NOT_RELEVANT = "not_relevant", _("Not relevant")
+    OTHER = "other", _("Other")
+
+
+class NotificationKind(models.TextChoices):
+    STRONG_MATCH = "strong_match", _("A new strong match")
+    CONTACT_REQUEST = "contact_request", _("A contact request")
+    CONTACT_ANSWER = "contact_answer", _("An answer to my contact request")
+    REMINDER = "reminder", _("Reminders of unanswered requests")
+    DIGEST = "digest", _("Daily digest of saved searches")

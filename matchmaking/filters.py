@@ -86,7 +86,7 @@ class ListingFilter(django_filters.FilterSet):
     def filter_category(self, queryset, name, value):
         return queryset.filter(Q(category__slug=value) | Q(category__parent__slug=value))
 
-    def filter_province(self, queryset, name, value):
+    def filter_province(self, queryset, name, value: str):
         return queryset.filter(region__code__startswith=value[:2])
 
     def filter_transfer_mode(self, queryset, name, value):
@@ -174,7 +174,7 @@ class ResultFilter(ListingFilter):
         model = ResearchResult
         fields = ["q", "category", "province", "region_group", "stage", "transfer_mode", "status"]
 
-    def filter_serves(self, queryset, name, value):
+    def filter_serves(self, queryset, name, value: str):
         return queryset.filter(
             Q(serves_all_regions=True) | Q(regions_served__code=value)
         ).distinct()

@@ -9,8 +9,8 @@ from accounts import permissions
 from accounts.enums import OrganisationKind
 from accounts.models import Organisation, Region
 from accounts.widgets import RegionSearchWidget
-from matchmaking.enums import TransferMode
-from matchmaking.models import Category, ResearchResult, TechnologyNeed
+from matchmaking.enums import DeclineReason, MatchState, TransferMode
+from matchmaking.models import Category, ResearchResult, SavedSearch, TechnologyNeed
 
 _WAN = re.compile(r"^\s*([\d.]+)\s*万\s*(元)?\s*$")
 
@@ -231,3 +231,32 @@ class ImportForm(forms.Form):
         label=_("CSV or XLSX file"),
         help_text=_("At most 10 MB. Download a template below to see the columns."),
     )
+
+
+class DeclineForm(forms.Form):
+    reason = forms.ChoiceField(
+        label=_("Why not?"), choices=DeclineReason.choices, widget=forms.RadioSelect
+    )
+    note = forms.CharField(label=_("Note"), required=False, max_length=500)
+
+
+class ContactRequestForm(forms.Form):
+    message = forms.CharField(
+        label=_("Message to the researcher"),
+        max_length=2000,
+        widget=forms.Textarea(
+            attrs={"rows": 3, "placeholder": _("What you need, when, and how to reach you.")}
+        ),
+    )
+
+
+class MatchMoveForm(forms.Form):
+    to = forms.ChoiceField(choices=MatchState.choices)
+    note = forms.CharField(label=_("Note (optional)"), required=False, max_length=1000)
+    expected_state = forms.ChoiceField(choices=MatchState.choices, required=False)
+
+
+class SavedSearchForm(forms.ModelForm):
+    class Meta:
+        model = SavedSearch
+        fields = ["target", "query", "category", "province"]

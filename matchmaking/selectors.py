@@ -74,3 +74,87 @@ def result_list(user: User, params, *, mine: bool = False, request=None):
 
 def status_counts(queryset: QuerySet) -> dict[str, int]:
     return dict(queryset.order_by().values_list("status").annotate(n=Count("pk")))
+
+
+# -- matches -------------------------------------------------------------------------------------
+
+MATCH_FITS = ("category", "region", "price", "maturity", "transfer")
+_GOOD_REASONS = {
+    "category": {"category_match"},
+    "region": {"region_served", "region_nationwide"},
+    "price": {"price_within_budget"},
+    "maturity": {"trl_ok"},
+    "transfer": {"transfer_mode_match"},
+}
+
+
+def fit_is_good(match, fit: str) -> bool:
+    reason = match.explanation.get("fits", {}).get(fit, {}).get("reason")
+    return reason in _GOOD_REASONS[fit]
+
+
+def _filter_matches(matches, params) -> list:
+    """Filters a user sets on a match list: states, and fits that must hold."""
+    states = params.getlist("state") if hasattr(params, "getlist") else params.get("state", [])
+    required = [f for f in MATCH_FITS if params.get(f"fit_{f}")]
+    out = []
+    for match in matches:
+        if states and match.state not in states:
+            continue
+        if any(not fit_is_good(match, fit) for fit in required):
+            continue
+        out.append(match)
+    return out
+
+
+def need_matches(need: TechnologyNeed, params=None) -> list:
+    """The need's ranked results, best first; declined, withdrawn and unlisted ones left out."""
+    from matchmaking.models import Match
+    from matchmaking.workflow import CLOSED
+
+    matches = (
+        Match.objects.filter(need=need, result__status=ResultStatus.LISTED)
+        .exclude(state__in=CLOSED)
+        .select_related("result", "result__organisation", "result__category")
+        .order_by("rank_for_need", "-score")
+    )
+    return _filter_matches(matches, params or {})
+
+
+def result_matches(result: ResearchResult, params=None) -> list:
+    from matchmaking.models import Match
+    from matchmaking.workflow import CLOSED
+
+    matches = (
+        Match.objects.filter(
+            result=result, need__status__in=(NeedStatus.OPEN, NeedStatus.IN_PROGRESS)
+        )
+        .exclude(state__in=CLOSED)
+        .select_related("need", "need__organisation", "need__region", "need__category")
+        .order_by("rank_for_result", "-score")
+    )
+    return _filter_matches(matches, params or {})
+
+
+def decline_reasons_for(result: ResearchResult) -> dict[str, int]:
+    """Why enterprises declined this result, counted (researchers see reasons, not who)."""
+    from matchmaking.models import Match
+
+    return dict(
+        Match.objects.filter(result=result, state="declined")
+        .exclude(decline_reason="")
+        .values_list("decline_reason")
+        .annotate(n=Count("pk"))
+    )
+
+
+def pending_contact_requests(user: User):
+    """Contact requests waiting for the user's institutions' answer."""
+    from matchmaking.models import Match
+
+    institutions = [o.pk for o in permissions.organisations_of(user)]
+    return (
+        Match.objects.filter(result__organisation__in=institutions, contact_status="pending")
+        .select_related("need", "need__organisation", "result")
+        .order_by("contact_requested_at")
+    )

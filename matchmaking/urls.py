@@ -1,6 +1,6 @@
 from django.urls import path
 
-from matchmaking.views import imports, listings
+from matchmaking.views import imports, listings, matches
 
 urlpatterns = []
 for kind, prefix in (("need", "needs"), ("result", "results")):
@@ -37,4 +37,15 @@ urlpatterns += [
     path("imports/<int:pk>/", imports.import_detail, name="import-detail"),
     path("imports/<int:pk>/progress/", imports.import_progress, name="import-progress"),
     path("imports/<int:pk>/confirm/", imports.import_confirm, name="import-confirm"),
+]
+
+urlpatterns += [
+    path("matches/<int:pk>/", matches.match_detail, name="match-detail"),
+    path("matches/<int:pk>/act/", matches.match_action, name="match-action"),
+    path("notifications/", matches.notification_list, name="notifications"),
+    path("notifications/settings/", matches.notification_settings, name="notification-settings"),
+    path("saved-searches/", matches.saved_search_create, name="saved-search-create"),
+    path(
+        "saved-searches/<int:pk>/delete/", matches.saved_search_delete, name="saved-search-delete"
+    ),
 ]

@@ -81,6 +81,13 @@ def shared_var_dir(tmp_path_factory) -> Path:
 def _test_settings(settings, shared_var_dir):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.MEDIA_ROOT = shared_var_dir / "media"
+    settings.VAR_DIR = shared_var_dir
+    # Each test starts without a matcher index: rows from other tests are gone, and SQLite
+    # may hand their ids to new rows.
+    from matchmaking.services import matching
+
+    shutil.rmtree(shared_var_dir / "index", ignore_errors=True)
+    matching.reset_memory()
 
 
 @pytest.fixture(autouse=True)

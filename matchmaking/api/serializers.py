@@ -4,8 +4,8 @@ from rest_framework import serializers
 from accounts import permissions
 from accounts.enums import OrganisationKind
 from accounts.models import Organisation, Region
-from matchmaking.enums import NeedStatus, ResultStatus, TransferMode
-from matchmaking.models import Category, ResearchResult, TechnologyNeed
+from matchmaking.enums import DeclineReason, MatchState, NeedStatus, ResultStatus, TransferMode
+from matchmaking.models import Category, Match, MatchEvent, ResearchResult, TechnologyNeed
 
 
 class CategorySerializer(serializers.ModelSerializer):
@@ -140,3 +140,46 @@ class ResultSerializer(ListingSerializer):
 
 class TransitionSerializer(serializers.Serializer):
     to = serializers.CharField(help_text=_("The target status, e.g. open, closed, listed."))
+
+
+class MatchSerializer(serializers.ModelSerializer):
+    need_title = serializers.CharField(source="need.title", read_only=True)
+    result_title = serializers.CharField(source="result.title", read_only=True)
+
+    class Meta:
+        model = Match
+        fields = [
+            "id",
+            "need",
+            "need_title",
+            "result",
+            "result_title",
+            "score",
+            "text_score",
+            "structured_score",
+            "rank_for_need",
+            "rank_for_result",
+            "explanation",
+            "matcher_version",
+            "state",
+            "state_changed_at",
+            "contact_status",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class MatchEventSerializer(serializers.ModelSerializer):
+    actor = serializers.CharField(source="actor.username", read_only=True, default=None)
+
+    class Meta:
+        model = MatchEvent
+        fields = ["id", "actor", "from_state", "to_state", "note", "created_at"]
+        read_only_fields = fields
+
+
+class MatchTransitionSerializer(serializers.Serializer):
+    to = serializers.ChoiceField(choices=MatchState.choices)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    reason = serializers.ChoiceField(choices=DeclineReason.choices, required=False)
+    expected_state = serializers.ChoiceField(choices=MatchState.choices, required=False)

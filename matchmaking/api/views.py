@@ -12,13 +12,17 @@ from accounts import permissions
 from matchmaking import selectors
 from matchmaking.api.serializers import (
     CategorySerializer,
+    MatchEventSerializer,
+    MatchSerializer,
+    MatchTransitionSerializer,
     NeedSerializer,
     ResultSerializer,
     TransitionSerializer,
 )
 from matchmaking.filters import NeedFilter, ResultFilter
-from matchmaking.models import Category, ResearchResult, TechnologyNeed
+from matchmaking.models import Category, Match, ResearchResult, TechnologyNeed
 from matchmaking.services import listings as services
+from matchmaking.services import matches as match_services
 
 
 def _as_drf_error(error: DjangoValidationError) -> serializers.ValidationError:
@@ -118,6 +122,18 @@ class ListingViewSet(
             raise _as_drf_error(error) from error
         return Response(self.get_serializer(listing).data)
 
+    @extend_schema(responses=MatchSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def matches(self, request, pk=None):
+        """The listing's ranked matches with their explanation, for its own side only."""
+        listing = self.get_object()
+        if not permissions.can_edit_listing(request.user, listing):
+            raise PermissionDenied
+        select = (
+            selectors.need_matches if self.model is TechnologyNeed else selectors.result_matches
+        )
+        return Response(MatchSerializer(select(listing, request.query_params), many=True).data)
+
 
 @extend_schema_view(list=extend_schema(parameters=[MINE]))
 class NeedViewSet(ListingViewSet):
@@ -154,3 +170,39 @@ class ResultViewSet(ListingViewSet):
 
     def update_listing(self, listing, data):
         return services.result_update(result=listing, by=self.request.user, data=data)
+
+
+class MatchViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """A match, its history, and moves along the workflow (suggested → … → adopted)."""
+
+    serializer_class = MatchSerializer
+    permission_classes = [drf_permissions.IsAuthenticated]
+    queryset = Match.objects.select_related(
+        "need", "need__organisation", "result", "result__organisation"
+    )
+
+    def get_object(self):
+        match = super().get_object()
+        if not match_services.can_view_match(self.request.user, match):
+            raise NotFound
+        return match
+
+    @extend_schema(responses=MatchEventSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def events(self, request, pk=None):
+        match = self.get_object()
+        return Response(MatchEventSerializer(match.events.select_related("actor"), many=True).data)
+
+    @extend_schema(request=MatchTransitionSerializer, responses=MatchSerializer)
+    @action(detail=True, methods=["post"])
+    def transition(self, request, pk=None):
+        match = self.get_object()
+        body = MatchTransitionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            match = match_services.match_transition(
+                match=match, by=request.user, **body.validated_data
+            )
+        except DjangoValidationError as error:
+            raise _as_drf_error(error) from error
+        return Response(MatchSerializer(match).data)

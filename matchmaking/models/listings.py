@@ -156,6 +156,7 @@ class TechnologyNeed(Listing):
             models.Index(fields=["organisation", "status"]),
             models.Index(fields=["category", "status"]),
             models.Index(fields=["deadline"]),
+            models.Index(fields=["updated_at"]),
             models.Index(
                 fields=["matching_pending"],
                 condition=Q(matching_pending=True),
@@ -256,6 +257,7 @@ class ResearchResult(Listing):
             models.Index(fields=["status", "-published_at"]),
             models.Index(fields=["organisation", "status"]),
             models.Index(fields=["category", "status"]),
+            models.Index(fields=["updated_at"]),
             models.Index(
                 fields=["matching_pending"],
                 condition=Q(matching_pending=True),

@@ -21,6 +21,7 @@ from accounts.validation import normalise_patent_number
 from matchmaking import search
 from matchmaking.enums import NeedStatus, ResultStatus
 from matchmaking.models import ResearchResult, TechnologyNeed
+from matchmaking.queue import enqueue
 
 Listing = TechnologyNeed | ResearchResult
 
@@ -155,7 +156,11 @@ def _update(rules: ListingRules, *, listing: Listing, by: User, data: dict) -> L
     data = {k: v for k, v in data.items() if k not in ("status", "organisation", "created_by")}
     with transaction.atomic():
         m2m = _assign(listing, data, rules)
+        if listing.status != NeedStatus.DRAFT:
+            listing.matching_pending = True
         _save(listing, m2m)
+        if listing.matching_pending:
+            _queue_matching(listing)
     return listing
 
 
@@ -192,10 +197,22 @@ def _transition(rules: ListingRules, *, listing: Listing, to: str, by: User) -> 
         elif to in rules.closed_states:
             locked.closed_at = timezone.now()
         locked.status = to
-        locked.save(update_fields=["status", "published_at", "closed_at", "updated_at"])
-    for name in ("status", "published_at", "closed_at", "updated_at"):
+        # Published, closed or reopened: its matches change; the sweep covers a lost task.
+        locked.matching_pending = True
+        locked.save(
+            update_fields=["status", "published_at", "closed_at", "matching_pending", "updated_at"]
+        )
+        _queue_matching(locked)
+    for name in ("status", "published_at", "closed_at", "matching_pending", "updated_at"):
         setattr(listing, name, getattr(locked, name))
     return listing
+
+
+def _queue_matching(listing: Listing) -> None:
+    from matchmaking import tasks
+
+    task = tasks.rematch_need if isinstance(listing, TechnologyNeed) else tasks.rematch_result
+    transaction.on_commit(lambda: enqueue(task, listing.pk))
 
 
 def need_create(*, by: User, organisation: Organisation, data: dict) -> TechnologyNeed:

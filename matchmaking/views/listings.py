@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from accounts import permissions
 from matchmaking import exports, selectors
+from matchmaking.enums import DeclineReason
 from matchmaking.forms import NeedForm, ResultForm
 from matchmaking.models import ResearchResult, TechnologyNeed
 from matchmaking.services import listings as services
@@ -94,6 +95,11 @@ def listing_list(request, kind: str, mine: bool = False):
     return render(request, template, context)
 
 
+def _decline_reasons(result) -> list[tuple[str, int]]:
+    counts = selectors.decline_reasons_for(result)
+    return [(label, counts[value]) for value, label in DeclineReason.choices if value in counts]
+
+
 def _status_counts(spec: Kind, user) -> list[tuple[str, str, int]]:
     """(status, label, count) of the user's own listings, for the dashboard."""
     counts = selectors.status_counts(spec.list_selector(user, {}, mine=True)[1])
@@ -131,6 +137,13 @@ def listing_detail(request, kind: str, pk: int):
         if can_edit
         else None,
     }
+    if can_edit:
+        if kind == "need":
+            context["matches"] = selectors.need_matches(listing, request.GET)
+        else:
+            context["matches"] = selectors.result_matches(listing, request.GET)
+            context["decline_reasons"] = _decline_reasons(listing)
+        context["match_filters_active"] = any(k.startswith(("fit_", "state")) for k in request.GET)
     return render(request, f"matchmaking/{kind}_detail.html", context)
 
 

@@ -4,6 +4,8 @@ from django.db import transaction
 
 from accounts.demo import create_demo_accounts
 from matchmaking.demo import create_world
+from matchmaking.models import Match
+from matchmaking.tasks import rebuild_index
 
 
 class Command(BaseCommand):
@@ -13,6 +15,9 @@ class Command(BaseCommand):
         with transaction.atomic():
             users = create_demo_accounts()
             created = create_world(users["admin"])
+        if not Match.objects.exists():
+            # Eager tasks (the embedded default) run the rebuild here; with a broker, workers do.
+            rebuild_index.delay()
         self.stdout.write(
             "Demo world: {organisations} organisations; {needs} needs and {results} results "
             "created this time.".format(**created)

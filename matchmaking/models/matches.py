@@ -1,0 +1,199 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from matchmaking.enums import ContactStatus, DeclineReason, MatchState, NotificationKind
+from matchmaking.models.listings import ResearchResult, TechnologyNeed
+
+
+class Match(models.Model):
+    """A (need, result) pair the matcher proposed, and how far the two sides took it."""
+
+    need = models.ForeignKey(
+        TechnologyNeed, verbose_name=_("need"), on_delete=models.CASCADE, related_name="matches"
+    )
+    result = models.ForeignKey(
+        ResearchResult, verbose_name=_("result"), on_delete=models.CASCADE, related_name="matches"
+    )
+    score = models.FloatField(_("score"))
+    text_score = models.FloatField(_("text score"))
+    structured_score = models.FloatField(_("structured score"))
+    rank_for_need = models.PositiveIntegerField(_("rank among the need's results"), null=True)
+    rank_for_result = models.PositiveIntegerField(_("rank among the result's needs"), null=True)
+    # The matcher's explanation: terms with their shares and each structured fit's reason.
+    explanation = models.JSONField(_("explanation"), default=dict)
+    matcher_version = models.CharField(_("matcher version"), max_length=64)
+    state = models.CharField(
+        _("state"), max_length=20, choices=MatchState.choices, default=MatchState.SUGGESTED
+    )
+    state_changed_at = models.DateTimeField(_("state changed at"), auto_now_add=True)
+    contact_status = models.CharField(
+        _("contact"), max_length=10, choices=ContactStatus.choices, blank=True, default=""
+    )
+    contact_message = models.TextField(_("message with the contact request"), blank=True)
+    contact_requested_at = models.DateTimeField(null=True, blank=True)
+    contact_answered_at = models.DateTimeField(null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    decline_reason = models.CharField(
+        _("reason for declining"), max_length=20, choices=DeclineReason.choices, blank=True
+    )
+    decline_note = models.CharField(_("note"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("match")
+        verbose_name_plural = _("matches")
+        constraints = [
+            models.UniqueConstraint(fields=["need", "result"], name="match_unique_pair"),
+            models.CheckConstraint(
+                condition=Q(state__in=MatchState.values), name="match_state_valid"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["need", "rank_for_need"]),
+            models.Index(fields=["result", "rank_for_result"]),
+            models.Index(fields=["state", "state_changed_at"]),
+            models.Index(
+                fields=["contact_status", "contact_requested_at"],
+                condition=Q(contact_status="pending"),
+                name="match_pending_contact_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.need} ↔ {self.result}"
+
+    @property
+    def acted_on(self) -> bool:
+        return self.state != MatchState.SUGGESTED
+
+    @property
+    def contact_open(self) -> bool:
+        """Both sides see each other's contact details once the researcher accepted."""
+        return self.contact_status == ContactStatus.ACCEPTED
+
+
+class MatchEvent(models.Model):
+    """One change of a match's state: who, when, from, to, and why."""
+
+    match = models.ForeignKey(Match, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    from_state = models.CharField(max_length=20, choices=MatchState.choices)
+    to_state = models.CharField(max_length=20, choices=MatchState.choices)
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("match event")
+        verbose_name_plural = _("match events")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.match_id}: {self.from_state} → {self.to_state}"
+
+
+class Notification(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(max_length=20, choices=NotificationKind.choices)
+    title = models.CharField(max_length=300)
+    body = models.TextField(blank=True)
+    url = models.CharField(max_length=300, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "read_at", "-created_at"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class NotificationSetting(models.Model):
+    """A user's choice for one kind of notification; no row means on."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_settings"
+    )
+    kind = models.CharField(max_length=20, choices=NotificationKind.choices)
+    in_app = models.BooleanField(_("in the site"), default=True)
+    email = models.BooleanField(_("by email"), default=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="notification_setting_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.kind}"
+
+
+class SavedSearch(models.Model):
+    """Listings a user wants to hear about: a daily digest of new ones that fit."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_searches"
+    )
+    target = models.CharField(
+        _("looking for"),
+        max_length=10,
+        choices=[("needs", _("Technology needs")), ("results", _("Research results"))],
+    )
+    query = models.CharField(_("keywords"), max_length=200, blank=True)
+    category = models.ForeignKey(
+        "matchmaking.Category", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    province = models.ForeignKey(
+        "accounts.Region", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    last_sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("saved search")
+        verbose_name_plural = _("saved searches")
+
+    def __str__(self) -> str:
+        return self.query or str(self.category or "")
+
+
+class RebuildRun(models.Model):
+    """A full re-match: a new index snapshot and every match recomputed, in chunks."""
+
+    version = models.CharField(max_length=64, blank=True)
+    status = models.CharField(
+        max_length=10,
+        choices=[("running", _("Running")), ("done", _("Done")), ("failed", _("Failed"))],
+        default="running",
+    )
+    total_chunks = models.PositiveIntegerField(default=0)
+    done_chunks = models.PositiveIntegerField(default=0)
+    pairs = models.PositiveIntegerField(default=0)
+    dropped = models.PositiveIntegerField(default=0)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("full re-match")
+        verbose_name_plural = _("full re-matches")
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"{self.started_at:%Y-%m-%d %H:%M} {self.status}"
+
+    @property
+    def percent(self) -> int:
+        if not self.total_chunks:
+            return 0 if self.status == "running" else 100
+        return round(100 * self.done_chunks / self.total_chunks)

@@ -1,0 +1,406 @@
+"""The app's side of the matcher: feed it from the database, store what it finds as Match rows.
+
+The index lives in files under VAR_DIR/index: `<version>.idx` snapshots and a `CURRENT` file
+naming the one in use, written to a temporary name and renamed so a reader never sees half a
+file. Each process (a worker, or the web process when tasks run eagerly) keeps the current
+snapshot in memory and, before each use, applies the listings changed since it was taken; so
+every process ranks against the same listings without writing the index back on each change.
+A full rebuild refits the vocabulary into a new snapshot and recomputes every match.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from matchmaking.enums import MatchState, NeedStatus, ResultStatus
+from matchmaking.matching import MatchIndex, NeedDoc, ResultDoc
+from matchmaking.models import Match, ResearchResult, TechnologyNeed
+
+logger = logging.getLogger(__name__)
+
+K = 20  # matches kept per need and per result
+REVERSE_POOL = 200  # a need's candidates checked for entering results' own top K
+MIN_SCORE = 0.05  # below this a pair is noise, not a suggestion
+MATCHABLE_NEEDS = (NeedStatus.OPEN, NeedStatus.IN_PROGRESS)
+MATCHABLE_RESULTS = (ResultStatus.LISTED,)
+CLOSED_STATES = (MatchState.DECLINED, MatchState.WITHDRAWN)
+# Clock skew and transactions committing out of order: re-apply a little before the last sync.
+SYNC_OVERLAP = timedelta(seconds=30)
+
+
+def index_dir() -> Path:
+    path = Path(settings.VAR_DIR) / "index"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+# -- documents -------------------------------------------------------------------------------
+
+
+def need_doc(need: TechnologyNeed) -> NeedDoc:
+    return NeedDoc(
+        id=need.pk,
+        title=need.title,
+        text=need.description,
+        keywords=need.keyword_list,
+        category=need.category.slug if need.category_id else None,
+        province=need.region_id[:2] if need.region_id else None,
+        budget_min=float(need.budget_min) if need.budget_min is not None else None,
+        budget_max=float(need.budget_max) if need.budget_max is not None else None,
+        min_trl=need.min_trl,
+        transfer_modes=frozenset(need.transfer_modes),
+    )
+
+
+def result_doc(result: ResearchResult, provinces: list[str] | None = None) -> ResultDoc:
+    if provinces is None:
+        provinces = [r.code for r in result.regions_served.all()]
+    regions = frozenset({"*"}) if result.serves_all_regions else frozenset(p[:2] for p in provinces)
+    price = float(result.asking_price) if result.asking_price is not None else None
+    return ResultDoc(
+        id=result.pk,
+        title=result.title,
+        text=result.abstract,
+        keywords=result.keyword_list,
+        category=result.category.slug if result.category_id else None,
+        regions=regions,
+        price_min=price,
+        price_max=price,
+        trl=result.trl,
+        transfer_modes=frozenset(result.transfer_modes),
+    )
+
+
+def _needs(queryset=None):
+    queryset = TechnologyNeed.objects if queryset is None else queryset
+    return queryset.select_related("category")
+
+
+def _results(queryset=None):
+    queryset = ResearchResult.objects if queryset is None else queryset
+    return queryset.select_related("category").prefetch_related("regions_served")
+
+
+def build_index() -> MatchIndex:
+    needs = [need_doc(n) for n in _needs().filter(status__in=MATCHABLE_NEEDS).iterator(2000)]
+    results = [
+        result_doc(r)
+        for r in _results().filter(status__in=MATCHABLE_RESULTS).iterator(chunk_size=2000)
+    ]
+    return MatchIndex.build(needs, results)
+
+
+# -- snapshots ---------------------------------------------------------------------------------
+
+
+def current_version() -> str | None:
+    try:
+        return (index_dir() / "CURRENT").read_text().strip() or None
+    except FileNotFoundError:
+        return None
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex}")
+    temporary.write_text(text)
+    os.replace(temporary, path)
+
+
+def save_snapshot(index: MatchIndex, taken_at: datetime) -> str:
+    """Write a new snapshot (not yet current); returns its version."""
+    version = f"{taken_at:%Y%m%d%H%M%S}-{uuid.uuid4().hex[:8]}"
+    index.save(index_dir() / f"{version}.idx")
+    _write_atomically(index_dir() / f"{version}.taken", taken_at.isoformat())
+    return version
+
+
+def make_current(version: str) -> None:
+    _write_atomically(index_dir() / "CURRENT", version)
+    for old in sorted(index_dir().glob("*.idx"))[:-3]:  # keep a few for running chunks
+        if old.stem != version:
+            old.unlink(missing_ok=True)
+            old.with_suffix(".taken").unlink(missing_ok=True)
+
+
+@dataclass
+class _Loaded:
+    version: str
+    index: MatchIndex
+    synced_at: datetime
+
+
+_loaded: dict[str, _Loaded] = {}
+_lock = threading.Lock()
+
+
+def load_version(version: str) -> _Loaded:
+    loaded = _loaded.get(version)
+    if loaded is None:
+        index = MatchIndex.load(index_dir() / f"{version}.idx")
+        taken = datetime.fromisoformat((index_dir() / f"{version}.taken").read_text().strip())
+        loaded = _Loaded(version, index, taken)
+        _loaded.clear()  # one snapshot in memory per process
+        _loaded[version] = loaded
+    return loaded
+
+
+def ensure_index() -> tuple[str, MatchIndex]:
+    """The current index, brought up to date with the listings changed since its snapshot."""
+    with _lock:
+        version = current_version()
+        if version is None or not (index_dir() / f"{version}.idx").exists():
+            taken = timezone.now()
+            version = save_snapshot(build_index(), taken)
+            make_current(version)
+        loaded = load_version(version)
+        _sync(loaded)
+        return loaded.version, loaded.index
+
+
+def _sync(loaded: _Loaded) -> None:
+    since = loaded.synced_at - SYNC_OVERLAP
+    now = timezone.now()
+    for need in _needs().filter(updated_at__gte=since):
+        if need.status in MATCHABLE_NEEDS:
+            loaded.index.upsert(need_doc(need))
+        else:
+            loaded.index.remove_need(need.pk)
+    for result in _results().filter(updated_at__gte=since):
+        if result.status in MATCHABLE_RESULTS:
+            loaded.index.upsert(result_doc(result))
+        else:
+            loaded.index.remove_result(result.pk)
+    loaded.synced_at = now
+
+
+def reset_memory() -> None:
+    """Forget the in-memory index (tests, and after a rebuild in the same process)."""
+    with _lock:
+        _loaded.clear()
+
+
+def _ranker(index: MatchIndex) -> MatchIndex:
+    # "Don't show me what I can't use": never a result that does not serve the need's province.
+    return index.with_fit_config(require_region=True)
+
+
+# -- storing matches ---------------------------------------------------------------------------
+
+
+def _fields(found, version: str) -> dict:
+    return {
+        "score": round(float(found.score), 6),
+        "text_score": round(float(found.text_score), 6),
+        "structured_score": round(float(found.structured_score), 6),
+        "explanation": found.explanation.to_dict() if found.explanation is not None else {},
+        "matcher_version": version,
+    }
+
+
+def store_pairs(pairs: dict[tuple[int, int], object], version: str) -> list[Match]:
+    """Insert new suggestions and update the scores of existing pairs, whatever their state.
+
+    Returns the matches created. Concurrent runs for the same pair are safe: the unique pair
+    constraint turns the second insert into an update.
+    """
+    if not pairs:
+        return []
+    need_ids = {n for n, _ in pairs}
+    existing = {
+        (m.need_id, m.result_id): m
+        for m in Match.objects.filter(need_id__in=need_ids, result_id__in={r for _, r in pairs})
+    }
+    to_update, to_create = [], []
+    for (need_id, result_id), found in pairs.items():
+        fields = _fields(found, version)
+        match = existing.get((need_id, result_id))
+        if match is None:
+            to_create.append(Match(need_id=need_id, result_id=result_id, **fields))
+        else:
+            for name, value in fields.items():
+                setattr(match, name, value)
+            to_update.append(match)
+    Match.objects.bulk_update(
+        to_update,
+        ["score", "text_score", "structured_score", "explanation", "matcher_version", "updated_at"],
+        batch_size=500,
+    )
+    created = Match.objects.bulk_create(
+        to_create,
+        batch_size=500,
+        update_conflicts=True,
+        unique_fields=["need", "result"],
+        update_fields=["score", "text_score", "structured_score", "explanation", "matcher_version"],
+    )
+    return created
+
+
+def drop_stale(
+    *, keep: set[tuple[int, int]], need_id: int | None = None, result_id: int | None = None
+):
+    """Delete untouched suggestions of one need or result that the matcher no longer proposes."""
+    stale = Match.objects.filter(state=MatchState.SUGGESTED)
+    stale = (
+        stale.filter(need_id=need_id) if need_id is not None else stale.filter(result_id=result_id)
+    )
+    doomed = [
+        m.pk
+        for m in stale.only("pk", "need_id", "result_id")
+        if (m.need_id, m.result_id) not in keep
+    ]
+    Match.objects.filter(pk__in=doomed, state=MatchState.SUGGESTED).delete()
+
+
+_RANK_SQL = """
+UPDATE matchmaking_match SET {column} = ranked.position
+FROM (
+    SELECT id, ROW_NUMBER() OVER (PARTITION BY {key} ORDER BY score DESC, id) AS position
+    FROM matchmaking_match
+    WHERE {key} IN ({ids}) AND state NOT IN ('declined', 'withdrawn')
+) AS ranked
+WHERE matchmaking_match.id = ranked.id
+"""
+
+
+def rerank(*, need_ids=(), result_ids=()) -> None:
+    """Recompute the rank columns of these needs' and results' matches in the database."""
+    with connection.cursor() as cursor:
+        for column, key, ids in (
+            ("rank_for_need", "need_id", sorted(set(need_ids))),
+            ("rank_for_result", "result_id", sorted(set(result_ids))),
+        ):
+            for start in range(0, len(ids), 5000):
+                chunk = ids[start : start + 5000]
+                placeholders = ", ".join(["%s"] * len(chunk))
+                cursor.execute(_RANK_SQL.format(column=column, key=key, ids=placeholders), chunk)
+        Match.objects.filter(
+            Q(need_id__in=need_ids) | Q(result_id__in=result_ids), state__in=CLOSED_STATES
+        ).update(rank_for_need=None, rank_for_result=None)
+
+
+_KTH_SQL = """
+SELECT result_id, score FROM (
+    SELECT result_id, score,
+           ROW_NUMBER() OVER (PARTITION BY result_id ORDER BY score DESC, id) AS position
+    FROM matchmaking_match
+    WHERE result_id IN ({ids}) AND state NOT IN ('declined', 'withdrawn')
+) AS ranked WHERE position = %s
+"""
+
+
+def _kth_best(result_ids) -> dict[int, float]:
+    """Each result's K-th best stored score: what a need must beat to enter its list.
+
+    A result with fewer than K matches takes any need above the noise floor.
+    """
+    ids = sorted(result_ids)
+    thresholds = dict.fromkeys(ids, 0.0)
+    if ids:
+        with connection.cursor() as cursor:
+            cursor.execute(_KTH_SQL.format(ids=", ".join(["%s"] * len(ids))), [*ids, K])
+            thresholds.update(dict(cursor.fetchall()))
+    return thresholds
+
+
+# -- recomputation -----------------------------------------------------------------------------
+
+
+def rematch_need(need_id: int) -> list[Match]:
+    """Recompute one need's matches; safe to run twice or concurrently. Returns new matches."""
+    need = TechnologyNeed.objects.filter(pk=need_id).first()
+    if need is None:
+        return []
+    stamp = need.updated_at
+    version, index = ensure_index()
+    created: list[Match] = []
+    with transaction.atomic():
+        if need.status not in MATCHABLE_NEEDS or index.get("needs", need.pk) is None:
+            drop_stale(keep=set(), need_id=need.pk)
+            affected_results = []
+        else:
+            found = _ranker(index).top_k_for_need(need.pk, k=REVERSE_POOL, explain=True)
+            found = [f for f in found if f.score >= MIN_SCORE]
+            top = {(need.pk, f.id): f for f in found[:K]}
+            rest = {f.id: f for f in found[K:]}
+            thresholds = _kth_best(rest)
+            reverse = {(need.pk, rid): f for rid, f in rest.items() if f.score > thresholds[rid]}
+            pairs = top | reverse
+            created = store_pairs(pairs, version)
+            drop_stale(keep=set(pairs), need_id=need.pk)
+            affected_results = [rid for _, rid in pairs]
+        rerank(need_ids=[need.pk], result_ids=affected_results)
+        # Clear the flag only if nobody changed the need while we worked.
+        TechnologyNeed.objects.filter(pk=need.pk, updated_at=stamp).update(matching_pending=False)
+    return created
+
+
+def rematch_result(result_id: int) -> list[Match]:
+    result = ResearchResult.objects.filter(pk=result_id).first()
+    if result is None:
+        return []
+    stamp = result.updated_at
+    version, index = ensure_index()
+    created: list[Match] = []
+    with transaction.atomic():
+        if result.status not in MATCHABLE_RESULTS or index.get("results", result.pk) is None:
+            drop_stale(keep=set(), result_id=result.pk)
+            affected_needs = []
+        else:
+            found = _ranker(index).top_k_for_result(result.pk, k=K, explain=True)
+            pairs = {(f.id, result.pk): f for f in found if f.score >= MIN_SCORE}
+            created = store_pairs(pairs, version)
+            drop_stale(keep=set(pairs), result_id=result.pk)
+            affected_needs = [nid for nid, _ in pairs]
+        rerank(need_ids=affected_needs, result_ids=[result.pk])
+        ResearchResult.objects.filter(pk=result.pk, updated_at=stamp).update(matching_pending=False)
+    return created
+
+
+def rebuild_chunk(version: str, kind: str, ids: list[int]) -> int:
+    """One chunk of a full rebuild against snapshot `version`; idempotent. Returns pairs stored."""
+    index = _ranker(load_version(version).index)
+    if kind == "needs":
+        ids = [i for i in ids if index.get("needs", i) is not None]
+        found = index.top_k_for_needs(ids, k=K, explain=True)
+        pairs = {(nid, f.id): f for nid, fs in found.items() for f in fs if f.score >= MIN_SCORE}
+    else:
+        ids = [i for i in ids if index.get("results", i) is not None]
+        found = index.top_k_for_results(ids, k=K, explain=True)
+        pairs = {(f.id, rid): f for rid, fs in found.items() for f in fs if f.score >= MIN_SCORE}
+    with transaction.atomic():
+        store_pairs(pairs, version)
+    return len(pairs)
+
+
+def finish_rebuild(version: str) -> int:
+    """Make the snapshot current, drop suggestions it no longer makes, and rank everything."""
+    make_current(version)
+    reset_memory()
+    with transaction.atomic():
+        deleted, _ = (
+            Match.objects.filter(state=MatchState.SUGGESTED)
+            .exclude(matcher_version=version)
+            .delete()
+        )
+        need_ids = list(Match.objects.values_list("need_id", flat=True).distinct())
+        result_ids = list(Match.objects.values_list("result_id", flat=True).distinct())
+        rerank(need_ids=need_ids, result_ids=result_ids)
+    return deleted
+
+
+def pending_listings() -> tuple[list[int], list[int]]:
+    return (
+        list(TechnologyNeed.objects.filter(matching_pending=True).values_list("pk", flat=True)),
+        list(ResearchResult.objects.filter(matching_pending=True).values_list("pk", flat=True)),
+    )

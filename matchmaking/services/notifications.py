@@ -1,0 +1,209 @@
+"""In-app notifications and emails, in each recipient's language, as each one chose."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from accounts.enums import MembershipStatus
+from accounts.models import Organisation, User
+from matchmaking import selectors
+from matchmaking.enums import ContactStatus, NotificationKind
+from matchmaking.models import Match, Notification, NotificationSetting, SavedSearch
+
+STRONG_MATCH = 0.5  # a new match at or above this score is worth telling people about
+REMIND_AFTER = timedelta(days=3)
+
+
+def members(organisation: Organisation) -> list[User]:
+    return [
+        m.user
+        for m in organisation.memberships.filter(status=MembershipStatus.ACTIVE).select_related(
+            "user"
+        )
+        if m.user.is_active
+    ]
+
+
+def settings_for(user: User, kind: str) -> tuple[bool, bool]:
+    """(in the site, by email) for this user and kind; both on unless turned off."""
+    choice = NotificationSetting.objects.filter(user=user, kind=kind).first()
+    return (choice.in_app, choice.email) if choice else (True, True)
+
+
+def deliver(users: Iterable[User], kind: str, message: Callable[[], tuple[str, str, str]]) -> int:
+    """Send `message()` (title, body, url) to each user, rendered in the user's language."""
+    sent = 0
+    for user in {u.pk: u for u in users}.values():
+        in_app, by_email = settings_for(user, kind)
+        if not (in_app or by_email):
+            continue
+        with translation.override(user.language):
+            title, body, url = message()
+        if in_app:
+            Notification.objects.create(user=user, kind=kind, title=title, body=body, url=url)
+        if by_email and user.email:
+            link = f"{settings.SITE_URL}{url}" if url else settings.SITE_URL
+            send_mail(title, f"{body}\n\n{link}\n", settings.DEFAULT_FROM_EMAIL, [user.email])
+        sent += 1
+    return sent
+
+
+def _match(match_id: int) -> Match | None:
+    return (
+        Match.objects.select_related("need__organisation", "result__organisation")
+        .filter(pk=match_id)
+        .first()
+    )
+
+
+def contact_requested(match_id: int) -> int:
+    match = _match(match_id)
+    if match is None or match.contact_status != ContactStatus.PENDING:
+        return 0
+
+    def message():
+        return (
+            _("%(enterprise)s asks to talk about “%(result)s”")
+            % {"enterprise": match.need.organisation.name, "result": match.result.title},
+            _("Their need: %(need)s\n\nTheir message: %(message)s")
+            % {"need": match.need.title, "message": match.contact_message},
+            reverse("match-detail", args=[match.pk]),
+        )
+
+    return deliver(members(match.result.organisation), NotificationKind.CONTACT_REQUEST, message)
+
+
+def contact_answered(match_id: int) -> int:
+    match = _match(match_id)
+    if match is None or match.contact_status not in (
+        ContactStatus.ACCEPTED,
+        ContactStatus.DECLINED,
+    ):
+        return 0
+    accepted = match.contact_status == ContactStatus.ACCEPTED
+
+    def message():
+        title = (
+            _("%(institution)s accepted your contact request")
+            if accepted
+            else _("%(institution)s declined your contact request")
+        ) % {"institution": match.result.organisation.name}
+        body = (
+            _("You can now see each other's contact details for “%(result)s”.")
+            if accepted
+            else _("“%(result)s” will not be pursued; other matches are on your need's page.")
+        ) % {"result": match.result.title}
+        return title, body, reverse("match-detail", args=[match.pk])
+
+    return deliver(members(match.need.organisation), NotificationKind.CONTACT_ANSWER, message)
+
+
+def strong_matches(match_ids: list[int]) -> int:
+    sent = 0
+    for match in Match.objects.filter(pk__in=match_ids, score__gte=STRONG_MATCH).select_related(
+        "need__organisation", "result__organisation"
+    ):
+
+        def for_need(match=match):
+            return (
+                _("A strong match for your need “%(need)s”") % {"need": match.need.title},
+                _("“%(result)s” from %(institution)s, score %(score).0f%%.")
+                % {
+                    "result": match.result.title,
+                    "institution": match.result.organisation.name,
+                    "score": 100 * match.score,
+                },
+                reverse("need-detail", args=[match.need_id]),
+            )
+
+        def for_result(match=match):
+            return (
+                _("A strong match for your result “%(result)s”") % {"result": match.result.title},
+                _("“%(need)s” from %(enterprise)s, score %(score).0f%%.")
+                % {
+                    "need": match.need.title,
+                    "enterprise": match.need.organisation.name,
+                    "score": 100 * match.score,
+                },
+                reverse("result-detail", args=[match.result_id]),
+            )
+
+        sent += deliver(members(match.need.organisation), NotificationKind.STRONG_MATCH, for_need)
+        sent += deliver(
+            members(match.result.organisation), NotificationKind.STRONG_MATCH, for_result
+        )
+    return sent
+
+
+def send_reminders(now=None) -> int:
+    """Remind the research side of contact requests left unanswered for three days; once."""
+    now = now or timezone.now()
+    sent = 0
+    due = Match.objects.filter(
+        contact_status=ContactStatus.PENDING,
+        contact_requested_at__lte=now - REMIND_AFTER,
+        reminded_at__isnull=True,
+    ).select_related("need__organisation", "result__organisation")
+    for match in due:
+        # Claim the reminder first, so that two beat runs do not both send it.
+        if not Match.objects.filter(pk=match.pk, reminded_at__isnull=True).update(reminded_at=now):
+            continue
+
+        def message(match=match):
+            return (
+                _("Reminder: %(enterprise)s is waiting for your answer")
+                % {"enterprise": match.need.organisation.name},
+                _("They asked on %(date)s to talk about “%(result)s”.")
+                % {
+                    "date": timezone.localtime(match.contact_requested_at).strftime("%Y-%m-%d"),
+                    "result": match.result.title,
+                },
+                reverse("match-detail", args=[match.pk]),
+            )
+
+        sent += deliver(members(match.result.organisation), NotificationKind.REMINDER, message)
+    return sent
+
+
+def send_digests(now=None) -> int:
+    """Each saved search gets the listings published since its last digest, once a day."""
+    now = now or timezone.now()
+    sent = 0
+    for saved in SavedSearch.objects.select_related("user", "category", "province").filter(
+        Q(last_sent_at__isnull=True) | Q(last_sent_at__lte=now - timedelta(hours=23))
+    ):
+        since = saved.last_sent_at or saved.created_at
+        params = {"q": saved.query}
+        if saved.category:
+            params["category"] = saved.category.slug
+        if saved.province:
+            params["province"] = saved.province.code
+        select = selectors.need_list if saved.target == "needs" else selectors.result_list
+        _filterset, listings = select(saved.user, params)
+        fresh = list(listings.filter(published_at__gt=since)[:20])
+        SavedSearch.objects.filter(pk=saved.pk).update(last_sent_at=now)
+        if not fresh:
+            continue
+        kind = "need" if saved.target == "needs" else "result"
+
+        def message(fresh=fresh, kind=kind, saved=saved):
+            lines = [
+                f"· {item.title}  {reverse(f'{kind}-detail', args=[item.pk])}" for item in fresh
+            ]
+            return (
+                _("%(count)d new listings for your saved search “%(search)s”")
+                % {"count": len(fresh), "search": str(saved)},
+                "\n".join(lines),
+                reverse(f"{kind}-list"),
+            )
+
+        sent += deliver([saved.user], NotificationKind.DIGEST, message)
+    return sent

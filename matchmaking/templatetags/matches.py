@@ -1,0 +1,70 @@
+import re
+
+from django import template
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+from matchmaking.selectors import MATCH_FITS, fit_is_good
+
+register = template.Library()
+
+
+def _reason_text(reason: str) -> str:
+    texts = {
+        "category_match": _("Same technology category"),
+        "category_mismatch": _("A different technology category"),
+        "category_unknown": _("Category not stated"),
+        "region_served": _("Serves your province"),
+        "region_nationwide": _("Serves all provinces"),
+        "region_not_served": _("Does not serve your province"),
+        "region_unknown": _("Provinces served not stated"),
+        "price_within_budget": _("Price within the budget"),
+        "price_over_budget": _("Price above the budget"),
+        "price_unknown": _("Price or budget negotiable"),
+        "trl_ok": _("Mature enough"),
+        "trl_below_min": _("Less mature than asked for"),
+        "trl_unknown": _("Maturity not stated"),
+        "transfer_mode_match": _("Offers a transfer mode that is accepted"),
+        "transfer_mode_mismatch": _("No transfer mode in common"),
+        "transfer_mode_unknown": _("Transfer modes not stated"),
+    }
+    return texts.get(reason, reason)
+
+
+@register.simple_tag
+def match_fits(match) -> list[dict]:
+    """Each structured fit as plain words, and whether it holds."""
+    fits = match.explanation.get("fits", {})
+    return [
+        {
+            "name": fit,
+            "good": fit_is_good(match, fit),
+            "text": _reason_text(fits.get(fit, {}).get("reason", "")),
+        }
+        for fit in MATCH_FITS
+        if fit in fits
+    ]
+
+
+@register.filter
+def match_terms(match) -> list[str]:
+    return [term for term, _share in match.explanation.get("terms", [])[:6]]
+
+
+@register.filter
+def highlight(text: str, terms) -> str:
+    """The text, escaped, with the shared terms marked; `terms` is a list or a match."""
+    if hasattr(terms, "explanation"):
+        terms = match_terms(terms)
+    escaped = escape(text or "")
+    words = sorted({escape(t) for t in terms or [] if t and t.strip()}, key=len, reverse=True)
+    if not words:
+        return mark_safe(escaped)
+    pattern = re.compile("|".join(re.escape(w) for w in words), re.IGNORECASE)
+    return mark_safe(pattern.sub(lambda m: f"<mark>{m.group(0)}</mark>", escaped))
+
+
+@register.filter
+def percent(score) -> str:
+    return f"{round(100 * float(score or 0))}%"

@@ -1,0 +1,64 @@
+"""The match workflow: one table of allowed moves, read by the services, pages and API.
+
+suggested → shortlisted → contacted → evaluating → solution proposed → on trial → adopted,
+and declined / withdrawn from any state before adoption. Each move says which side may make it:
+the enterprise side (the need's members, station staff covering the enterprise) or the
+research side (the result's institution); administrators may make any move.
+"""
+
+from matchmaking.enums import MatchState as S
+
+ENTERPRISE = "enterprise"
+RESEARCH = "research"
+EITHER = "either"
+
+TRANSITIONS: dict[str, dict[str, str]] = {
+    S.SUGGESTED: {
+        S.SHORTLISTED: ENTERPRISE,
+        S.CONTACTED: ENTERPRISE,
+        S.DECLINED: ENTERPRISE,
+        S.WITHDRAWN: EITHER,
+    },
+    S.SHORTLISTED: {
+        S.CONTACTED: ENTERPRISE,
+        S.SUGGESTED: ENTERPRISE,
+        S.DECLINED: ENTERPRISE,
+        S.WITHDRAWN: EITHER,
+    },
+    S.CONTACTED: {
+        S.EVALUATING: ENTERPRISE,
+        S.SOLUTION_PROPOSED: EITHER,
+        S.DECLINED: EITHER,
+        S.WITHDRAWN: EITHER,
+    },
+    S.EVALUATING: {S.SOLUTION_PROPOSED: EITHER, S.DECLINED: EITHER, S.WITHDRAWN: EITHER},
+    S.SOLUTION_PROPOSED: {
+        S.ON_TRIAL: ENTERPRISE,
+        S.EVALUATING: ENTERPRISE,
+        S.DECLINED: EITHER,
+        S.WITHDRAWN: EITHER,
+    },
+    S.ON_TRIAL: {S.ADOPTED: ENTERPRISE, S.DECLINED: EITHER, S.WITHDRAWN: EITHER},
+    S.ADOPTED: {},
+    S.DECLINED: {},
+    S.WITHDRAWN: {},
+}
+
+# Past "contacted", the two sides are talking: only once the researcher has accepted.
+NEEDS_ACCEPTED_CONTACT = frozenset({S.EVALUATING, S.SOLUTION_PROPOSED, S.ON_TRIAL, S.ADOPTED})
+# The order of the forward path, for funnels and progress displays.
+FORWARD = [
+    S.SUGGESTED,
+    S.SHORTLISTED,
+    S.CONTACTED,
+    S.EVALUATING,
+    S.SOLUTION_PROPOSED,
+    S.ON_TRIAL,
+    S.ADOPTED,
+]
+CLOSED = frozenset({S.DECLINED, S.WITHDRAWN})
+
+
+def side_for(current: str, target: str) -> str | None:
+    """Which side may move a match from `current` to `target`; None if the move is illegal."""
+    return TRANSITIONS.get(current, {}).get(target)

@@ -1,0 +1,81 @@
+import pytest
+from rest_framework.test import APIClient
+
+from accounts.enums import OrganisationKind
+from matchmaking.models import Match
+from tests.factories import NeedFactory, OrganisationFactory, ResultFactory, member_of
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def pair():
+    enterprise = OrganisationFactory()
+    institution = OrganisationFactory(kind=OrganisationKind.INSTITUTION)
+    match = Match.objects.create(
+        need=NeedFactory(organisation=enterprise),
+        result=ResultFactory(organisation=institution),
+        score=0.6,
+        text_score=0.5,
+        structured_score=0.8,
+        matcher_version="t",
+        rank_for_need=1,
+        explanation={"terms": [["猕猴桃", 0.4]], "fits": {}},
+    )
+    return match, member_of(enterprise), member_of(institution)
+
+
+def api(user=None):
+    client = APIClient()
+    if user:
+        client.force_authenticate(user)
+    return client
+
+
+def test_each_side_reads_its_listing_s_matches_with_the_explanation(pair):
+    match, enterprise, researcher = pair
+    body = api(enterprise).get(f"/api/v1/needs/{match.need_id}/matches/").json()
+    assert [m["id"] for m in body] == [match.pk]
+    assert body[0]["explanation"]["terms"] == [["猕猴桃", 0.4]]
+    assert (
+        api(researcher).get(f"/api/v1/results/{match.result_id}/matches/").json()[0]["id"]
+        == match.pk
+    )
+
+
+def test_others_cannot_read_a_listing_s_matches_or_a_match(pair):
+    match, _enterprise, researcher = pair
+    stranger = member_of(OrganisationFactory())
+    assert api(researcher).get(f"/api/v1/needs/{match.need_id}/matches/").status_code == 403
+    assert api(stranger).get(f"/api/v1/matches/{match.pk}/").status_code == 404
+    assert api().get(f"/api/v1/matches/{match.pk}/").status_code in (401, 403)
+
+
+def test_a_transition_through_the_api_and_its_events(pair):
+    match, enterprise, _researcher = pair
+    client = api(enterprise)
+    response = client.post(
+        f"/api/v1/matches/{match.pk}/transition/", {"to": "shortlisted"}, format="json"
+    )
+    assert response.status_code == 200 and response.json()["state"] == "shortlisted"
+    events = client.get(f"/api/v1/matches/{match.pk}/events/").json()
+    assert [(e["from_state"], e["to_state"], e["actor"]) for e in events] == [
+        ("suggested", "shortlisted", enterprise.username)
+    ]
+
+
+def test_an_illegal_transition_returns_400_with_a_message(pair):
+    match, enterprise, _ = pair
+    response = api(enterprise).post(
+        f"/api/v1/matches/{match.pk}/transition/", {"to": "adopted"}, format="json"
+    )
+    assert response.status_code == 400
+    assert response.json()["state"][0]
+
+
+def test_the_wrong_side_gets_403(pair):
+    match, _, researcher = pair
+    response = api(researcher).post(
+        f"/api/v1/matches/{match.pk}/transition/", {"to": "shortlisted"}, format="json"
+    )
+    assert response.status_code == 403

@@ -1,0 +1,164 @@
+"""The match workflow: one table, each move by the right side, every move recorded."""
+
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+
+from accounts.enums import OrganisationKind
+from matchmaking import workflow
+from matchmaking.models import Match, Notification, NotificationSetting
+from matchmaking.services import matches, notifications
+from tests.factories import NeedFactory, OrganisationFactory, ResultFactory, member_of
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def pair():
+    enterprise = OrganisationFactory(region_id="522634")
+    institution = OrganisationFactory(kind=OrganisationKind.INSTITUTION, phone="0571-88881234")
+    match = Match.objects.create(
+        need=NeedFactory(organisation=enterprise),
+        result=ResultFactory(organisation=institution),
+        score=0.8,
+        text_score=0.7,
+        structured_score=0.9,
+        matcher_version="t",
+    )
+    return {
+        "match": match,
+        "enterprise": member_of(enterprise, email="ent@example.cn"),
+        "researcher": member_of(institution, email="res@example.cn", language="en"),
+        "staff": member_of(OrganisationFactory(kind=OrganisationKind.STATION, covered=["522634"])),
+        "stranger": member_of(OrganisationFactory()),
+    }
+
+
+def test_the_table_has_every_state_and_closing_moves_from_every_open_state():
+    assert set(workflow.TRANSITIONS) == set(workflow.FORWARD) | workflow.CLOSED
+    for state in workflow.FORWARD[:-1]:
+        assert {"declined", "withdrawn"} <= set(workflow.TRANSITIONS[state])
+
+
+def test_the_enterprise_shortlists_and_the_move_is_recorded(pair):
+    match = matches.match_transition(
+        match=pair["match"], to="shortlisted", by=pair["enterprise"], note="看着不错"
+    )
+    assert match.state == "shortlisted"
+    event = match.events.get()
+    assert (event.actor, event.from_state, event.to_state, event.note) == (
+        pair["enterprise"],
+        "suggested",
+        "shortlisted",
+        "看着不错",
+    )
+
+
+def test_station_staff_act_for_the_enterprise_in_their_county(pair):
+    match = matches.match_transition(match=pair["match"], to="shortlisted", by=pair["staff"])
+    assert match.state == "shortlisted"
+
+
+def test_the_researcher_cannot_shortlist_and_a_stranger_cannot_touch(pair):
+    with pytest.raises(PermissionDenied):
+        matches.match_transition(match=pair["match"], to="shortlisted", by=pair["researcher"])
+    with pytest.raises(PermissionDenied):
+        matches.match_transition(match=pair["match"], to="withdrawn", by=pair["stranger"])
+
+
+def test_an_illegal_move_is_refused_with_a_message(pair):
+    with pytest.raises(ValidationError) as error:
+        matches.match_transition(match=pair["match"], to="adopted", by=pair["enterprise"])
+    assert "state" in error.value.message_dict
+    assert Match.objects.get(pk=pair["match"].pk).state == "suggested"
+
+
+def test_declining_needs_a_structured_reason(pair):
+    with pytest.raises(ValidationError):
+        matches.match_transition(match=pair["match"], to="declined", by=pair["enterprise"])
+    with pytest.raises(ValidationError):
+        matches.match_transition(
+            match=pair["match"], to="declined", by=pair["enterprise"], reason="other"
+        )
+    match = matches.match_transition(
+        match=pair["match"], to="declined", by=pair["enterprise"], reason="too_expensive"
+    )
+    assert (match.state, match.decline_reason) == ("declined", "too_expensive")
+
+
+def test_contact_flow_opens_contact_details_only_after_acceptance(
+    pair, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        match = matches.match_request_contact(
+            match=pair["match"], by=pair["enterprise"], message="想了解价格"
+        )
+    assert (match.state, match.contact_status, match.contact_open) == (
+        "contacted",
+        "pending",
+        False,
+    )
+    assert [m.to for m in mail.outbox] == [["res@example.cn"]]
+    assert "asks to talk" in mail.outbox[0].subject  # the researcher reads English
+    with pytest.raises(ValidationError):
+        matches.match_transition(match=match, to="evaluating", by=pair["enterprise"])
+    with pytest.raises(PermissionDenied):
+        matches.match_answer_contact(match=match, by=pair["enterprise"], accept=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        match = matches.match_answer_contact(match=match, by=pair["researcher"], accept=True)
+    assert match.contact_open
+    assert mail.outbox[-1].to == ["ent@example.cn"]
+    assert "接受" in mail.outbox[-1].subject  # the enterprise reads Chinese
+    match = matches.match_transition(match=match, to="evaluating", by=pair["enterprise"])
+    assert match.state == "evaluating"
+
+
+def test_a_declined_contact_request_declines_the_match(pair):
+    match = matches.match_request_contact(
+        match=pair["match"], by=pair["enterprise"], message="你好"
+    )
+    match = matches.match_answer_contact(
+        match=match, by=pair["researcher"], accept=False, note="已转让"
+    )
+    assert (match.state, match.contact_status) == ("declined", "declined")
+
+
+def test_a_second_person_moving_the_same_match_gets_a_conflict_message(pair):
+    matches.match_transition(
+        match=pair["match"], to="shortlisted", by=pair["enterprise"], expected_state="suggested"
+    )
+    with pytest.raises(ValidationError) as error:
+        matches.match_transition(
+            match=pair["match"], to="shortlisted", by=pair["staff"], expected_state="suggested"
+        )
+    assert "Someone else" in str(error.value) or "刚刚" in str(error.value)
+    assert pair["match"].events.count() == 1
+
+
+def test_unanswered_requests_are_reminded_once_after_three_days(pair):
+    match = matches.match_request_contact(
+        match=pair["match"], by=pair["enterprise"], message="你好"
+    )
+    Match.objects.filter(pk=match.pk).update(
+        contact_requested_at=timezone.now() - timedelta(days=4)
+    )
+    assert notifications.send_reminders() == 1
+    assert notifications.send_reminders() == 0
+    assert Notification.objects.filter(user=pair["researcher"], kind="reminder").count() == 1
+
+
+def test_a_user_who_turned_a_kind_off_gets_nothing_of_it(pair):
+    NotificationSetting.objects.create(
+        user=pair["researcher"], kind="contact_request", in_app=False, email=False
+    )
+    matches.match_request_contact(match=pair["match"], by=pair["enterprise"], message="你好")
+    assert notifications.contact_requested(pair["match"].pk) == 0
+    assert not Notification.objects.filter(user=pair["researcher"]).exists()
+
+
+def test_strong_new_matches_are_announced_to_both_sides(pair):
+    assert notifications.strong_matches([pair["match"].pk]) == 2
+    assert Notification.objects.filter(kind="strong_match").count() == 2
