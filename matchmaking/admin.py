@@ -1,6 +1,19 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.shortcuts import redirect
+from django.urls import path
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
-from matchmaking.models import Category, ImportJob, ResearchResult, TechnologyNeed
+from matchmaking.models import (
+    Category,
+    ImportJob,
+    Match,
+    RebuildRun,
+    ResearchResult,
+    TechnologyNeed,
+)
+from matchmaking.queue import enqueue
+from matchmaking.tasks import rebuild_index
 
 
 @admin.register(Category)
@@ -48,3 +61,66 @@ class ImportJobAdmin(admin.ModelAdmin):
     list_filter = ["kind", "status"]
     list_select_related = ["created_by"]
     readonly_fields = [f.name for f in ImportJob._meta.fields]
+
+
+@admin.register(RebuildRun)
+class RebuildRunAdmin(admin.ModelAdmin):
+    """Full re-matches: start one with the button; running ones show their progress."""
+
+    list_display = [
+        "started_at",
+        "status",
+        "progress",
+        "pairs",
+        "dropped",
+        "version",
+        "finished_at",
+    ]
+    readonly_fields = [f.name for f in RebuildRun._meta.fields]
+    change_list_template = "admin/matchmaking/rebuildrun/change_list.html"
+
+    @admin.display(description=_("progress"))
+    def progress(self, run):
+        return format_html(
+            '<progress max="100" value="{}"></progress> {}%', run.percent, run.percent
+        )
+
+    def has_add_permission(self, request):
+        return False
+
+    def get_urls(self):
+        return [
+            path(
+                "start/",
+                self.admin_site.admin_view(self.start_view),
+                name="matchmaking_rebuildrun_start",
+            ),
+            *super().get_urls(),
+        ]
+
+    def start_view(self, request):
+        if request.method != "POST":
+            return redirect("admin:matchmaking_rebuildrun_changelist")
+        run = RebuildRun.objects.create(started_by=request.user)
+        if enqueue(rebuild_index, run.pk):
+            self.message_user(request, _("A full re-match has started."), messages.SUCCESS)
+        else:
+            RebuildRun.objects.filter(pk=run.pk).update(status="failed")
+            self.message_user(
+                request, _("The task queue is not reachable; try again later."), messages.ERROR
+            )
+        return redirect("admin:matchmaking_rebuildrun_changelist")
+
+    def changelist_view(self, request, extra_context=None):
+        running = RebuildRun.objects.filter(status="running").exists()
+        return super().changelist_view(request, {**(extra_context or {}), "running": running})
+
+
+@admin.register(Match)
+class MatchAdmin(admin.ModelAdmin):
+    list_display = ["need", "result", "score", "rank_for_need", "state", "state_changed_at"]
+    list_filter = ["state", "contact_status"]
+    search_fields = ["need__title", "result__title"]
+    list_select_related = ["need", "result"]
+    raw_id_fields = ["need", "result"]
+    readonly_fields = ["explanation", "matcher_version", "created_at", "updated_at"]
