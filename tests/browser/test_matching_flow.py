@@ -1,5 +1,6 @@
 """From a demo need's ranked results to exchanged contact details, in the browser."""
 
+import io
 import re
 
 import pytest
@@ -22,7 +23,7 @@ def log_in(page: Page, username: str) -> None:
 
 
 def test_shortlist_request_contact_accept_and_see_contact_details(page: Page, committed_db):
-    call_command("demo_data", stdout=open("/dev/null", "w"))
+    call_command("demo_data", stdout=io.StringIO())
     match = (
         Match.objects.filter(
             need__organisation__name="雷山县银球茶电商专业合作社", need__status="open"
