@@ -180,3 +180,26 @@ def can_import(user: User) -> bool:
         organisations_of(user, OrganisationKind.STATION)
         or organisations_of(user, OrganisationKind.INSTITUTION)
     )
+
+
+# Stations' work on matches.
+
+
+def stations_working(user: User, enterprise: Organisation) -> list[Organisation]:
+    """The user's stations that cover this enterprise (where the user may work its matches)."""
+    if enterprise.kind != OrganisationKind.ENTERPRISE:
+        return []
+    return covering_stations(user, enterprise)
+
+
+def can_work_match(user: User, match) -> bool:
+    """File evaluations, plans and costs on a match: staff of a covering station, or admins."""
+    return is_admin(user) or bool(stations_working(user, match.need.organisation))
+
+
+def can_view_station_record(user: User, record) -> bool:
+    """The record's own station, the enterprise it concerns, and admins."""
+    if is_admin(user) or is_member(user, record.station):
+        return True
+    match = getattr(record, "match", None)
+    return match is not None and is_member(user, match.need.organisation)

@@ -1,4 +1,6 @@
-"""Ranking quality of the matcher on the CSL dev split, against baselines run in the same process.
+"""Ranking quality of the matcher: the CSL dev split (academic on both sides) and the project's
+domain set (colloquial needs -> academic results, bench/data), against baselines run in the
+same process.
 
 Tasks (see the dataset README):
 
@@ -13,14 +15,29 @@ over character 1+2-grams and over jieba words. No system sees a label at query t
 
 Robustness: the whole comparison is repeated on each half of the data as an independent
 collection (500 papers each), so a setting that only wins on the full set shows up.
+"project + thesaurus" is rank() with the shipped thesaurus (queries and abstracts expanded):
+the thesaurus must not cost the academic task anything.
 
-Usage: python bench/match_quality.py [--data DIR] [--no-halves] [--sweep]
+Domain set (bench/data/README.md): 71 colloquial needs, 273 results, graded qrels (2 solves,
+1 related). Metrics over the needs' top 10 results: nDCG@10 (gain = grade), MRR@10 of the first
+grade-2 result, Recall@10 of the grade >= 1 results. Systems: plain TF-IDF over character
+1+2-grams (query = need text, document = title + keywords + abstract), the project's MatchIndex
+(text only: the needs' category and province left out) without and with the shipped thesaurus
+(matching/data/thesaurus.tsv), and, for the record, with the structured fit (category, province)
+on. The set is for measuring, not tuning: ``--sweep`` shows how flat the one global weight
+(expansion_weight) is, on the whole set and on its two halves (odd / even needs), and
+``--ablations`` the effect of each rule (boundaries, one-character terms, colloquial cleaning,
+expanding documents as well as queries).
+
+Usage: python bench/match_quality.py [--data DIR] [--no-halves] [--sweep] [--ablations]
+                                     [--domain-only | --no-domain]
 The data folder defaults to $CSL_DEV_DIR, else ../shared/datasets/csl-dev beside the repo.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import sys
@@ -35,9 +52,18 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from matchmaking.matching import Weights, rank  # noqa: E402
+from matchmaking.matching import (  # noqa: E402
+    MatchConfig,
+    MatchIndex,
+    NeedDoc,
+    ResultDoc,
+    Weights,
+    default_thesaurus,
+    rank,
+)
 
 DEFAULT_DATA = REPO.parent / "shared/datasets/csl-dev"
+DOMAIN_DIR = REPO / "bench/data"
 K = 10
 
 # ---------------------------------------------------------------------------------------------
@@ -143,11 +169,12 @@ def exact_queries(data: dict) -> list[str]:
     return [" ".join(k) + " " + t for k, t in zip(data["keywords"], data["titles"], strict=True)]
 
 
-def project(weights: Weights | None = None) -> System:
+def project(weights: Weights | None = None, thesaurus: bool = False) -> System:
     def run(data: dict) -> tuple[Ranking, Ranking]:
         docs = data["abstracts"]
-        ex = rank(exact_queries(data), docs, K, weights=weights)
-        tp = rank(data["titles"], docs, K, weights=weights, exclude=range(len(docs)))
+        kw = {"weights": weights, "expansions": default_thesaurus() if thesaurus else None}
+        ex = rank(exact_queries(data), docs, K, **kw)
+        tp = rank(data["titles"], docs, K, exclude=range(len(docs)), **kw)
         return [[j for j, _ in r] for r in ex], [[j for j, _ in r] for r in tp]
 
     return run
@@ -183,6 +210,7 @@ def bm25(analyzer: Callable[[str], list[str]]) -> System:
 
 SYSTEMS: list[tuple[str, System, bool]] = [  # (name, system, is_baseline)
     ("project rank()", project(), False),
+    ("project + thesaurus", project(thesaurus=True), False),
     ("project, no PRF", project(replace(Weights(), prf_docs=0)), False),
     ("tfidf char1+2", sklearn_tfidf(char12), True),
     ("tfidf jieba", sklearn_tfidf(jieba_words), True),
@@ -196,7 +224,7 @@ def evaluate(data: dict, title: str) -> dict[str, tuple[float, float, float, flo
         f"\n## {title}  ({len(data['abstracts'])} papers, "
         f"{len(set(data['discipline'].tolist()))} disciplines)"
     )
-    print(f"{'system':<18} {'MRR@10':>8} {'R@10':>8} {'P@10':>8} {'nDCG@10':>8} {'time s':>8}")
+    print(f"{'system':<20} {'MRR@10':>8} {'R@10':>8} {'P@10':>8} {'nDCG@10':>8} {'time s':>8}")
     out = {}
     for name, system, _ in SYSTEMS:
         t0 = time.perf_counter()
@@ -204,7 +232,7 @@ def evaluate(data: dict, title: str) -> dict[str, tuple[float, float, float, flo
         dt = time.perf_counter() - t0
         m = exact_metrics(ex) + topical_metrics(tp, data["discipline"])
         out[name] = m
-        print(f"{name:<18} {m[0]:>8.4f} {m[1]:>8.4f} {m[2]:>8.4f} {m[3]:>8.4f} {dt:>8.1f}")
+        print(f"{name:<20} {m[0]:>8.4f} {m[1]:>8.4f} {m[2]:>8.4f} {m[3]:>8.4f} {dt:>8.1f}")
     best_name = max((n for n, _, b in SYSTEMS if b), key=lambda n: out[n][2])
     ours, best = out["project rank()"], out[best_name]
     gain = (ours[2] / best[2] - 1) * 100 if best[2] else float("inf")
@@ -260,12 +288,228 @@ def sweep(data: dict) -> None:
         print(f"{label:<20} {mrr:>8.4f} {p_all:>8.4f} {p_half[0]:>8.4f} {p_half[1]:>8.4f}")
 
 
+# ---------------------------------------------------------------------------------------------
+# domain set: colloquial needs -> academic results
+
+
+def load_domain(data_dir: Path = DOMAIN_DIR) -> dict:
+    def jsonl(name: str) -> list[dict]:
+        with open(data_dir / name, encoding="utf-8") as f:
+            return [json.loads(line) for line in f if line.strip()]
+
+    qrels: dict[str, dict[str, int]] = {}
+    with open(data_dir / "domain_qrels.tsv", encoding="utf-8") as f:
+        next(f)
+        for line in f:
+            if line.strip():
+                n, r, g = line.rstrip("\n").split("\t")
+                qrels.setdefault(n, {})[r] = int(g)
+    return {
+        "needs": jsonl("domain_needs.jsonl"),
+        "results": jsonl("domain_results.jsonl"),
+        "qrels": qrels,
+    }
+
+
+def domain_metrics(
+    ranked: dict[str, list[str]],
+    qrels: dict[str, dict[str, int]],
+    need_ids: Sequence[str] | None = None,
+) -> tuple[float, float, float]:
+    """(nDCG@10 with gain = grade, MRR@10 of the first grade-2 result, Recall@10 of grade>=1)."""
+    nd, rr, rec = [], [], []
+    for nid in need_ids or sorted(qrels):
+        rel = qrels[nid]
+        top = ranked.get(nid, [])[:K]
+        gains = [rel.get(r, 0) for r in top]
+        dcg = sum(g / np.log2(i + 2) for i, g in enumerate(gains))
+        ideal = sorted(rel.values(), reverse=True)[:K]
+        idcg = sum(g / np.log2(i + 2) for i, g in enumerate(ideal))
+        nd.append(dcg / idcg)
+        first = next((i for i, g in enumerate(gains) if g == 2), None)
+        rr.append(0.0 if first is None else 1.0 / (first + 1))
+        rec.append(sum(g > 0 for g in gains) / sum(g > 0 for g in rel.values()))
+    return float(np.mean(nd)), float(np.mean(rr)), float(np.mean(rec))
+
+
+def _result_text(r: dict) -> str:
+    return " ".join([r["title"], " ".join(r["keywords"]), r["abstract"]])
+
+
+def domain_tfidf(dom: dict) -> dict[str, list[str]]:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    vec = TfidfVectorizer(analyzer=char12)
+    d = vec.fit_transform([_result_text(r) for r in dom["results"]])
+    q = vec.transform([n["text"] for n in dom["needs"]])
+    ids = [r["id"] for r in dom["results"]]
+    top = top_from_scores((q @ d.T).toarray(), False)
+    return {n["id"]: [ids[j] for j in row] for n, row in zip(dom["needs"], top, strict=True)}
+
+
+def domain_docs(dom: dict, structured: bool = False) -> tuple[list[NeedDoc], list[ResultDoc]]:
+    needs = [
+        NeedDoc(
+            id=n["id"],
+            text=n["text"],
+            category=n.get("category") if structured else None,
+            province=n.get("province") if structured else None,
+        )
+        for n in dom["needs"]
+    ]
+    results = [
+        ResultDoc(
+            id=r["id"],
+            title=r["title"],
+            text=r["abstract"],
+            keywords=r["keywords"],
+            category=r.get("category") if structured else None,
+        )
+        for r in dom["results"]
+    ]
+    return needs, results
+
+
+def domain_project(
+    dom: dict,
+    thesaurus=None,
+    *,
+    structured: bool = False,
+    expansion_weight: float | None = None,
+    query_only: bool = False,
+) -> dict[str, list[str]]:
+    """The project's index; ``thesaurus`` None = none. ``query_only`` expands the needs only
+    when they are queries (documents indexed without the thesaurus)."""
+    needs, results = domain_docs(dom, structured)
+    config = MatchConfig()
+    if expansion_weight is not None:
+        config = replace(config, expansion_weight=expansion_weight)
+    if query_only:
+        index = MatchIndex.build(needs, results, config)
+        index.vectorizer.analyzer.set_expansions(thesaurus)  # queries only: no re-vectorising
+    else:
+        index = MatchIndex.build(needs, results, config, thesaurus)
+    found = index.top_k_for_needs(None, K)
+    return {nid: [m.id for m in ms] for nid, ms in found.items()}
+
+
+def _domain_row(name: str, ranked: dict, dom: dict, dt: float, base: float | None) -> float:
+    nd, mrr, rec = domain_metrics(ranked, dom["qrels"])
+    ratio = f"{nd / base:>7.3f}x" if base else f"{'':>8}"
+    print(f"{name:<34} {nd:>8.4f} {mrr:>8.4f} {rec:>8.4f} {ratio} {dt:>7.2f}")
+    return nd
+
+
+def evaluate_domain(dom: dict) -> None:
+    th = default_thesaurus()
+    print(
+        f"\n## domain set  ({len(dom['needs'])} colloquial needs, {len(dom['results'])} results;"
+        f" thesaurus {len(th)} entries, {th.fingerprint})"
+    )
+    print(f"{'system':<34} {'nDCG@10':>8} {'MRR@10':>8} {'R@10':>8} {'vs tfidf':>8} {'time s':>7}")
+    systems = [
+        ("tfidf char1+2 (plain baseline)", lambda: domain_tfidf(dom)),
+        ("project, no thesaurus", lambda: domain_project(dom)),
+        ("project + thesaurus", lambda: domain_project(dom, th)),
+        ("project + thesaurus + structured", lambda: domain_project(dom, th, structured=True)),
+    ]
+    base = None
+    for name, fn in systems:
+        t0 = time.perf_counter()
+        ranked = fn()
+        nd = _domain_row(name, ranked, dom, time.perf_counter() - t0, base)
+        base = base or nd
+    print("target: project + thesaurus nDCG@10 >= 1.10x the plain baseline")
+
+
+def domain_sweep(dom: dict) -> None:
+    """The one global weight, on the whole set and on two halves (odd / even needs)."""
+    th = default_thesaurus()
+    ids = sorted(dom["qrels"])
+    halves = (ids[0::2], ids[1::2])
+    print("\n## domain set: sensitivity to expansion_weight (nDCG@10; all / odd / even needs)")
+    print(f"{'expansion_weight':<18} {'all':>8} {'odd':>8} {'even':>8} {'MRR@10':>8}")
+    for w in (0.0, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9):
+        ranked = domain_project(dom, th if w > 0 else None, expansion_weight=w or 0.5)
+        nd, mrr, _ = domain_metrics(ranked, dom["qrels"])
+        parts = [domain_metrics(ranked, dom["qrels"], h)[0] for h in halves]
+        print(f"{w:<18} {nd:>8.4f} {parts[0]:>8.4f} {parts[1]:>8.4f} {mrr:>8.4f}")
+
+
+def domain_ablations(dom: dict) -> None:
+    """Each rule switched off (or varied) alone, with the shipped thesaurus."""
+    from matchmaking.matching import text as text_mod
+    from matchmaking.matching.text import TermMatcher
+
+    th = default_thesaurus()
+    print("\n## domain set: ablations (one change at a time, thesaurus on)")
+    print(f"{'variant':<40} {'nDCG@10':>8} {'MRR@10':>8} {'R@10':>8}")
+
+    def show(label: str, ranked: dict) -> None:
+        nd, mrr, rec = domain_metrics(ranked, dom["qrels"])
+        print(f"{label:<40} {nd:>8.4f} {mrr:>8.4f} {rec:>8.4f}")
+
+    show("shipped settings", domain_project(dom, th))
+    show("expand queries only (not documents)", domain_project(dom, th, query_only=True))
+    for mode in ("any", "never"):
+        old = text_mod.SINGLE_CHAR_TERMS
+        text_mod.SINGLE_CHAR_TERMS = mode
+        try:
+            show(f"one-character terms: {mode}", domain_project(dom, th))
+        finally:
+            text_mod.SINGLE_CHAR_TERMS = old
+    allowed, find = TermMatcher._allowed, TermMatcher.find
+
+    def substring_find(self, norm_text):  # the previous rule: plain substring, all matches
+        text = " ".join(norm_text.split())
+        return [(0, 0, t) for t in self.terms if t in text]
+
+    TermMatcher.find = substring_find
+    try:
+        show("plain substring matching (old rule)", domain_project(dom, th))
+    finally:
+        TermMatcher.find = find
+    TermMatcher._allowed = lambda self, text, i, j: True
+    try:
+        show("no boundary rules (containment kept)", domain_project(dom, th))
+    finally:
+        TermMatcher._allowed = allowed
+    from matchmaking.matching import model as model_mod
+
+    fields = model_mod.Fields
+    old_default = fields.__new__.__defaults__
+    cm = model_mod.Vectorizer._count_matrix
+
+    def no_clean(self, docs, vocab, grow):
+        return cm(self, [d._replace(colloquial=False) for d in docs], vocab, grow)
+
+    model_mod.Vectorizer._count_matrix = no_clean
+    try:
+        show("no colloquial cleaning (budget/fillers)", domain_project(dom, th))
+        show("  ... and no thesaurus", domain_project(dom))
+    finally:
+        model_mod.Vectorizer._count_matrix = cm
+        fields.__new__.__defaults__ = old_default
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--data", type=Path, default=Path(os.environ.get("CSL_DEV_DIR", DEFAULT_DATA)))
     ap.add_argument("--no-halves", action="store_true", help="skip the per-half robustness runs")
-    ap.add_argument("--sweep", action="store_true", help="also print a sensitivity table")
+    ap.add_argument("--sweep", action="store_true", help="also print sensitivity tables")
+    ap.add_argument("--ablations", action="store_true", help="domain set: each rule switched off")
+    ap.add_argument("--domain-only", action="store_true", help="skip the CSL benchmark")
+    ap.add_argument("--no-domain", action="store_true", help="skip the domain set")
     args = ap.parse_args()
+    if not args.no_domain:
+        dom = load_domain()
+        evaluate_domain(dom)
+        if args.sweep:
+            domain_sweep(dom)
+        if args.ablations:
+            domain_ablations(dom)
+    if args.domain_only:
+        return
     if not (args.data / "ts-dev.tsv").exists():
         raise SystemExit(f"CSL data not found in {args.data} (use --data or CSL_DEV_DIR)")
     import jieba

@@ -4,6 +4,7 @@ from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from accounts.api import views as accounts_api
+from matchmaking.api import stations as stations_api
 from matchmaking.api import views as matchmaking_api
 
 router = DefaultRouter()
@@ -12,6 +13,10 @@ router.register("categories", matchmaking_api.CategoryViewSet, basename="categor
 router.register("needs", matchmaking_api.NeedViewSet, basename="api-need")
 router.register("results", matchmaking_api.ResultViewSet, basename="api-result")
 router.register("matches", matchmaking_api.MatchViewSet, basename="api-match")
+router.register("evaluations", stations_api.EvaluationViewSet, basename="api-evaluation")
+router.register("plans", stations_api.PlanViewSet, basename="api-plan")
+router.register("adoption-costs", stations_api.AdoptionCostViewSet, basename="api-adoption-cost")
+router.register("trainings", stations_api.TrainingViewSet, basename="api-training")
 
 urlpatterns = [
     path("auth/token/", accounts_api.ObtainTokenView.as_view(), name="api-token"),

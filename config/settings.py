@@ -274,5 +274,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # Eager tasks would log every success at INFO; workers set their own level.
+        "celery": {"level": env_str("CELERY_LOG_LEVEL", "WARNING")},
+    },
 }

@@ -164,3 +164,134 @@ def create_world(admin: User) -> dict[str, int]:
         "needs": _needs(organisations, owners, categories),
         "results": _results(organisations, owners, categories, provinces),
     }
+
+
+def create_station_activity(seed: int = 7) -> dict[str, int]:
+    """Evaluations, plans, trainings, contacts and adoption costs on a share of the stations'
+    matches, so that boards and statistics have something to show. Runs once."""
+    import random
+
+    from matchmaking.models import Evaluation, Match
+    from matchmaking.selectors import coverage_q
+    from matchmaking.services import matches as match_services
+    from matchmaking.services import stations as station_services
+
+    if Evaluation.objects.exists():
+        return {}
+    rng = random.Random(seed)
+    counts = {"evaluations": 0, "plans": 0, "adopted": 0, "declined": 0, "trainings": 0}
+    for station in Organisation.objects.filter(kind=OrganisationKind.STATION).order_by("pk"):
+        staff = station.memberships.select_related("user").first().user
+        candidates = list(
+            Match.objects.filter(coverage_q(station), state="suggested", rank_for_need__lte=2)
+            .select_related("need__organisation", "result__organisation")
+            .order_by("need_id", "rank_for_need")
+        )
+        for match in candidates[:12]:
+            roll = rng.random()
+            enterprise_user = match.need.created_by
+            if roll < 0.15:
+                match_services.match_transition(
+                    match=match,
+                    to="declined",
+                    by=enterprise_user,
+                    reason=rng.choice(["too_early", "too_expensive", "not_relevant"]),
+                )
+                counts["declined"] += 1
+                continue
+            if roll < 0.35:
+                match_services.match_transition(match=match, to="shortlisted", by=enterprise_user)
+                continue
+            station_services.evaluation_create(
+                match=match,
+                by=staff,
+                data={
+                    "technical_feasibility": rng.randint(3, 5),
+                    "economic_feasibility": rng.randint(2, 5),
+                    "capability_fit": rng.randint(2, 5),
+                    "risks": "设备电费与维护人员是主要风险。",
+                    "recommendation": rng.choice(["recommend", "with_conditions"]),
+                    "report": (
+                        f"服务站对“{match.result.title}”在{match.need.organisation.name}"
+                        "的适用性进行了现场评估。"
+                    ),
+                    "staff_hours": Decimal(rng.choice(["4", "6.5", "8", "12"])),
+                },
+            )
+            counts["evaluations"] += 1
+            if roll < 0.6:
+                continue
+            quoted = Decimal(rng.randrange(20_000, 300_000, 1000))
+            station_services.plan_create(
+                match=match,
+                by=staff,
+                data={
+                    "summary": "分两期实施：先试点一个村，再推广到全社。",
+                    "steps": [
+                        {
+                            "title": "现场勘查与方案确认",
+                            "owner": staff.full_name,
+                            "due": "2027-01-15",
+                            "milestone": False,
+                        },
+                        {
+                            "title": "设备安装与调试",
+                            "owner": "成果方团队",
+                            "due": "2027-03-01",
+                            "milestone": True,
+                        },
+                        {
+                            "title": "操作培训",
+                            "owner": staff.full_name,
+                            "due": "2027-03-15",
+                            "milestone": False,
+                        },
+                    ],
+                    "cost_lines": [{"item": "设备与安装", "amount": str(quoted)}],
+                    "staff_hours": Decimal("5"),
+                },
+            )
+            counts["plans"] += 1
+            if roll < 0.8:
+                continue
+            equipment = quoted
+            station_services.adoption_cost_record(
+                match=match,
+                by=staff,
+                data={
+                    "licence_fee": Decimal(rng.randrange(0, 50_000, 1000)),
+                    "equipment": equipment,
+                    "integration": Decimal(5000),
+                    "training": Decimal(2000),
+                    "maintenance": Decimal(3000),
+                    "reference_cost": (equipment * Decimal("1.6")).quantize(Decimal(1)),
+                    "reference_source": "两家市场供应商报价（2026年）",
+                    "special_fund": (equipment * Decimal("0.1")).quantize(Decimal(1)),
+                    "loan_principal": Decimal(100000),
+                    "loan_rate": Decimal("3.65"),
+                    "loan_months": 12,
+                },
+            )
+            counts["adopted"] += 1
+        enterprises = list(
+            Organisation.objects.filter(
+                coverage_q(station, "region_id"), kind=OrganisationKind.ENTERPRISE
+            )[:4]
+        )
+        for n in range(3 if enterprises else 0):
+            station_services.training_create(
+                station=station,
+                by=staff,
+                data={
+                    "date": timezone.localdate() - timedelta(days=30 * n + 7),
+                    "place": f"{station.region.name}电商服务中心",
+                    "topic": ["冷库使用与维护", "直播带货入门", "农产品溯源码操作"][n],
+                    "trainer": staff.full_name,
+                    "staff_hours": Decimal("6"),
+                },
+                attendances=[
+                    (e, rng.randint(3, 20)) for e in enterprises[: rng.randint(1, len(enterprises))]
+                ],
+            )
+            counts["trainings"] += 1
+    return counts

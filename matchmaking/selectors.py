@@ -158,3 +158,61 @@ def pending_contact_requests(user: User):
         .select_related("need", "need__organisation", "result")
         .order_by("contact_requested_at")
     )
+
+
+# -- stations ------------------------------------------------------------------------------------
+
+
+def coverage_q(station, field: str = "need__organisation__region_id") -> Q:
+    """Rows whose region lies in the station's counties (or prefectures, or provinces)."""
+    condition = Q(pk__in=[])
+    for code in station.covered_regions.values_list("code", flat=True):
+        if code.endswith("0000"):
+            condition |= Q(**{f"{field}__startswith": code[:2]})
+        elif code.endswith("00"):
+            condition |= Q(**{f"{field}__startswith": code[:4]})
+        else:
+            condition |= Q(**{field: code})
+    return condition
+
+
+BOARD_STATES = [
+    "suggested",
+    "shortlisted",
+    "contacted",
+    "evaluating",
+    "solution_proposed",
+    "on_trial",
+    "adopted",
+]
+
+
+def station_board(station, params) -> dict:
+    """The station's matches by state, oldest first; of suggestions only each need's top 3."""
+    from django.utils import timezone
+
+    from matchmaking.models import Match
+
+    matches = (
+        Match.objects.filter(
+            coverage_q(station), need__status__in=(NeedStatus.OPEN, NeedStatus.IN_PROGRESS)
+        )
+        .filter(Q(state__in=BOARD_STATES[1:]) | Q(state="suggested", rank_for_need__lte=3))
+        .select_related("need", "need__organisation", "need__region", "need__category", "result")
+        .order_by("state_changed_at", "pk")
+    )
+    if params.get("county"):
+        matches = matches.filter(need__organisation__region_id=params["county"])
+    if params.get("category"):
+        matches = matches.filter(
+            Q(need__category__slug=params["category"])
+            | Q(need__category__parent__slug=params["category"])
+        )
+    if params.get("staff"):
+        matches = matches.filter(events__actor_id=params["staff"]).distinct()
+    now = timezone.now()
+    columns = {state: [] for state in BOARD_STATES}
+    for match in matches[:2000]:
+        match.waited_days = (now - match.state_changed_at).days
+        columns[match.state].append(match)
+    return columns

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from matchmaking.views import imports, listings, matches
+from matchmaking.views import imports, listings, matches, stations
 
 urlpatterns = []
 for kind, prefix in (("need", "needs"), ("result", "results")):
@@ -48,4 +48,17 @@ urlpatterns += [
     path(
         "saved-searches/<int:pk>/delete/", matches.saved_search_delete, name="saved-search-delete"
     ),
+]
+
+urlpatterns += [
+    path("station/", stations.board, name="station-board"),
+    path("matches/<int:pk>/evaluation/", stations.evaluation_create, name="evaluation-create"),
+    path("evaluations/<int:pk>/", stations.evaluation_detail, name="evaluation-detail"),
+    path("matches/<int:pk>/plan/", stations.plan_create, name="plan-create"),
+    path("plans/<int:pk>/", stations.plan_detail, name="plan-detail"),
+    path("matches/<int:pk>/adoption-cost/", stations.adoption_cost, name="adoption-cost"),
+    path("adoption-costs/<int:pk>/", stations.adoption_cost_detail, name="adoption-cost-detail"),
+    path("trainings/", stations.training_list, name="training-list"),
+    path("trainings/new/", stations.training_create, name="training-create"),
+    path("trainings/<int:pk>/", stations.training_detail, name="training-detail"),
 ]

@@ -13,15 +13,18 @@ RESEARCH = "research"
 EITHER = "either"
 
 TRANSITIONS: dict[str, dict[str, str]] = {
+    # A station may evaluate a technology for an enterprise before anyone contacts anyone.
     S.SUGGESTED: {
         S.SHORTLISTED: ENTERPRISE,
         S.CONTACTED: ENTERPRISE,
+        S.EVALUATING: ENTERPRISE,
         S.DECLINED: ENTERPRISE,
         S.WITHDRAWN: EITHER,
     },
     S.SHORTLISTED: {
         S.CONTACTED: ENTERPRISE,
         S.SUGGESTED: ENTERPRISE,
+        S.EVALUATING: ENTERPRISE,
         S.DECLINED: ENTERPRISE,
         S.WITHDRAWN: EITHER,
     },
@@ -44,8 +47,9 @@ TRANSITIONS: dict[str, dict[str, str]] = {
     S.WITHDRAWN: {},
 }
 
-# Past "contacted", the two sides are talking: only once the researcher has accepted.
-NEEDS_ACCEPTED_CONTACT = frozenset({S.EVALUATING, S.SOLUTION_PROPOSED, S.ON_TRIAL, S.ADOPTED})
+# From a solution on, the two sides work together: only once the researcher has accepted the
+# contact request (station staff, who broker such deals in person, are not held to it).
+NEEDS_ACCEPTED_CONTACT = frozenset({S.SOLUTION_PROPOSED, S.ON_TRIAL, S.ADOPTED})
 # The order of the forward path, for funnels and progress displays.
 FORWARD = [
     S.SUGGESTED,

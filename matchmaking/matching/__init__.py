@@ -19,6 +19,7 @@ The app's index::
     index.upsert(doc); index.remove_need(id); index.remove_result(id)   # no refit
     index.explain(need, result) -> MatchExplanation   (.to_dict() for a JSONField)
     index.save(path); MatchIndex.load(path)           # atomic write, format version checked
+    index.set_expansions(thesaurus)                   # thesaurus edit, no rebuild (below)
     index.refit()                                     # new vocabulary from current docs
     index.reindex()                                   # re-vectorise, same vocabulary
     index.with_fit_config(require_region=True)        # same index, hard filter on
@@ -56,16 +57,44 @@ mean of five fits (category .30, region .25, price .20, maturity .15, transfer .
 Every returned pair can explain itself (explain.py): readable terms with their share of the
 text score, the structured fits with reason codes.
 
-Thesaurus hook (issue 10): ``Analyzer(expansions={"洋芋": ["马铃薯"]})`` /
-``MatchIndex.set_expansions(...)`` add canonical terms at a weight below the original ones.
+Colloquial needs (issue 10, colloquial.py)
+-----------------------------------------
+Needs and free-text searches are colloquial: before their features are taken, the budget
+phrase (``extract_budget(text) -> (budget_min, budget_max, cleaned_text)``: 20万以内, 三五万,
+10-20万, 不超过5000元), other quantities (每天发500单, 好几千斤) and filler phrases
+(``stopwords.COLLOQUIAL_STOP_PHRASES``: 请问, 有没有, 咋个, 啥子, 办法, 麻烦, 谢谢 ...) are removed,
+so they carry no text weight. A need with neither budget field set gets ``budget_max`` from its
+text for the price fit. Results (academic text) are never cleaned.
+
+Thesaurus (issue 10, thesaurus.py)
+----------------------------------
+The maintained file is ``matching/data/thesaurus.tsv`` (header ``term<TAB>canonical<TAB>kind``;
+format in thesaurus.py). ``default_thesaurus()`` loads it; ``load_thesaurus(path_or_lines)``
+validates any file (``ThesaurusError`` lists bad lines by number);
+``Thesaurus.from_rows([(term, canonical_terms, kind), ...])`` builds one from database rows and
+``default_thesaurus().merged(db)`` lays them over the file; ``.fingerprint`` hashes the mapping.
+
+    index = MatchIndex.build(needs, results, expansions=thesaurus)
+    index.thesaurus_fingerprint            # == thesaurus.fingerprint; saved with the index
+    index.set_expansions(new_thesaurus)    # after an edit: re-vectorises only the documents
+                                           # that mention a changed term; returns their count
+
+A term found in a need or result (Latin terms on word boundaries, one-character terms only as
+words, no match inside a longer match, no 不贵 inside 贵不贵) adds the features of its canonical
+terms that the text does not already have, at ``MatchConfig.expansion_weight`` (0.5) of an
+original occurrence, on both sides (needs as queries and as documents, results as documents),
+so an expanded match always scores below the same match with the original word. Explanations
+show expansions as ``"洋芋 ≈ 马铃薯"`` / ``"干不干 ≈ 墒情 / 土壤湿度"`` with their share.
 """
 
 from .api import rank
+from .colloquial import clean_need_text, extract_budget
 from .explain import MatchExplanation
 from .index import FORMAT_VERSION, IndexFormatError, Match, MatchConfig, MatchIndex
 from .model import Fields, Vectorizer, Weights
 from .structured import FitConfig, FitResult, NeedDoc, ResultDoc
 from .text import Analyzer, normalize
+from .thesaurus import Thesaurus, ThesaurusError, default_thesaurus, load_thesaurus
 
 __all__ = [
     "FORMAT_VERSION",
@@ -82,6 +111,12 @@ __all__ = [
     "ResultDoc",
     "Vectorizer",
     "Weights",
+    "Thesaurus",
+    "ThesaurusError",
+    "clean_need_text",
+    "default_thesaurus",
+    "extract_budget",
+    "load_thesaurus",
     "normalize",
     "rank",
 ]

@@ -106,12 +106,16 @@ def text_terms(
     doc_text: str,
     doc_keywords: Sequence[str] = (),
     expansions: Sequence[tuple[str, str]] = (),
+    own_features: set[str] | None = None,
 ) -> tuple[float, list[tuple[str, float]], list[tuple[str, float]]]:
     """(text score, direct terms, related terms) for one pair.
 
     ``q_orig`` is the query's own unit vector, ``q_final`` the dense vector actually used for
     scoring (with feedback when enabled), ``d`` the document's unit row. ``expansions`` are the
-    thesaurus (source, canonical) pairs the query triggered; they show as "洋芋 ≈ 马铃薯".
+    thesaurus (source, canonical) pairs the query triggered; one entry per source term shows
+    the canonical terms that contributed: "洋芋 ≈ 马铃薯", "干不干 ≈ 墒情 / 土壤湿度". An
+    expansion is credited only with features the query text does not have itself
+    (``own_features``), as the analyzer adds only those.
     """
     d = d.tocsr()
     cols, vals = d.indices, d.data.astype(np.float64)
@@ -126,11 +130,17 @@ def text_terms(
         if c <= 0:
             continue
         (direct if j in own else related)[terms[j]] = c
-    spans = readable_spans(query_text, set(direct))
+    own = own_features if own_features is not None else set(ANALYZER.features(query_text))
+    spans = readable_spans(query_text, {f for f in direct if f in own})
+    by_src: dict[str, tuple[list[str], set[str]]] = {}
     for src, dst in expansions:
-        feats = [f for f in set(ANALYZER.features(dst)) if f in direct]
-        if any(len(f) > 1 for f in feats):
-            spans.append((f"{src} ≈ {dst}", feats))
+        feats = {f for f in ANALYZER.features(dst) if f in direct and f not in own}
+        if any(len(f) > 1 or not is_cjk(f) for f in feats):
+            dsts, fs = by_src.setdefault(src, ([], set()))
+            dsts.append(dst)
+            fs |= feats
+    for src, (dsts, fs) in by_src.items():
+        spans.append((f"{src} ≈ {' / '.join(dsts)}", sorted(fs)))
     direct_terms = _phrase_shares(spans, direct, total)
     # Feedback terms: every term of the feedback documents gets a little weight and the document
     # is usually one of them, so grouping all of them would echo its whole text. Use its curated

@@ -46,9 +46,14 @@ from .structured import (
     structured_score,
 )
 from .text import Analyzer, normalize
+from .thesaurus import Thesaurus, expansions_fingerprint
+
+Expansions = Mapping[str, Sequence[str]] | Thesaurus
 
 #: Bumped whenever the saved layout or the meaning of a stored number changes.
-FORMAT_VERSION = 1
+#: 2: need vectors without budget / quantity / filler phrases, thesaurus matched on word
+#: boundaries, thesaurus fingerprint saved.
+FORMAT_VERSION = 2
 
 NEEDS = "needs"
 RESULTS = "results"
@@ -121,7 +126,14 @@ def tie_key(doc_id: DocId) -> int:
 
 
 def _fields(doc: Doc) -> Fields:
-    return Fields(title=doc.title, text=doc.text, keywords=tuple(doc.keywords or ()))
+    # Needs are written colloquially: their budget, quantities and filler phrases are dropped
+    # from the text score (colloquial.py), whichever side they are on.
+    return Fields(
+        title=doc.title,
+        text=doc.text,
+        keywords=tuple(doc.keywords or ()),
+        colloquial=isinstance(doc, NeedDoc),
+    )
 
 
 def _display_text(doc: Doc | str) -> str:
@@ -204,9 +216,11 @@ class MatchIndex:
         needs: Iterable[NeedDoc],
         results: Iterable[ResultDoc],
         config: MatchConfig | None = None,
-        expansions: Mapping[str, Sequence[str]] | None = None,
+        expansions: Expansions | None = None,
     ) -> MatchIndex:
-        """Fit the vocabulary on all documents and index both sides."""
+        """Fit the vocabulary on all documents and index both sides. ``expansions``: a
+        :class:`~.thesaurus.Thesaurus` (e.g. ``default_thesaurus()``) or a plain mapping
+        term -> canonical terms; None = no thesaurus."""
         config = config or MatchConfig()
         needs, results = list(needs), list(results)
         for docs, kind in ((needs, NeedDoc), (results, ResultDoc)):
@@ -238,7 +252,7 @@ class MatchIndex:
             [d for d in self._sides[NEEDS].docs if d is not None],
             [d for d in self._sides[RESULTS].docs if d is not None],
             self.config,
-            self.vectorizer.analyzer._expansions or None,
+            self.vectorizer.analyzer.expansions or None,
         )
 
     def reindex(self) -> MatchIndex:
@@ -251,10 +265,40 @@ class MatchIndex:
             index._bulk_load(kind, docs, rows)
         return index
 
-    def set_expansions(self, expansions: Mapping[str, Sequence[str]] | None) -> None:
-        """Swap the thesaurus (issue 10 hook). Queries use it at once; stored documents pick it
-        up when re-added or at the next :meth:`refit`."""
-        self.vectorizer.analyzer.set_expansions(expansions)
+    @property
+    def thesaurus_fingerprint(self) -> str:
+        """Fingerprint of the expansion mapping in use ("" = none); equal to
+        :attr:`Thesaurus.fingerprint` of the thesaurus it was built or updated with."""
+        return expansions_fingerprint(self.vectorizer.analyzer.expansions)
+
+    def set_expansions(self, expansions: Expansions | None) -> int:
+        """Swap the thesaurus in place (reload without restart or rebuild).
+
+        Expansions apply to queries and to stored documents, so stored documents whose text
+        contains a term whose entry was added, changed or removed are re-vectorised (same
+        vocabulary and IDF, as :meth:`upsert` does); all others keep their vectors, which the
+        new thesaurus would not change. The result is what :meth:`reindex` would give with the
+        new thesaurus. Cost: a substring scan of the changed terms over all documents plus the
+        re-vectorisation of the affected ones; an admin's one-entry edit touches a handful.
+
+        Canonical terms that occur in no indexed document have no column until the next
+        :meth:`refit` (they could not match anything anyway); IDF is not re-learned either.
+        Returns the number of documents re-vectorised.
+        """
+        analyzer = self.vectorizer.analyzer
+        old = dict(analyzer.expansions)
+        analyzer.set_expansions(expansions)
+        new = analyzer.expansions
+        changed = {t for t in old.keys() | new.keys() if old.get(t) != new.get(t)}
+        if not changed:
+            return 0
+        n = 0
+        for side in self._sides.values():
+            stale = [d for d in side.docs if d is not None and _mentions(d, changed)]
+            if stale:
+                side.add(stale, self.vectorizer.transform([_fields(d) for d in stale]))
+                n += len(stale)
+        return n
 
     # -- inspection ------------------------------------------------------------------------------
     @property
@@ -381,7 +425,10 @@ class MatchIndex:
         return max(self.config.pool, 3 * k)
 
     def _query_rows(self, queries: Sequence[Doc | str]) -> sp.csr_matrix:
-        fields = [Fields(text=q) if isinstance(q, str) else _fields(q) for q in queries]
+        # a free-text query is typed by a person: treated as colloquial, like a need
+        fields = [
+            Fields(text=q, colloquial=True) if isinstance(q, str) else _fields(q) for q in queries
+        ]
         return self.vectorizer.transform(fields, query=True)
 
     def _search(self, q: sp.csr_matrix, side: _Side, pool: int, **kw: Any) -> list[Candidates]:
@@ -479,15 +526,18 @@ class MatchIndex:
         w = self.config.weights
         fb = cands.slots[: w.prf_docs] if w.prf_docs > 0 else cands.slots[:0]
         q_final = engine.prf_vector(side.store, q_row, fb, w.prf_weight)
+        analyzer = self.vectorizer.analyzer
+        q_text = _display_text(query)
         text_score, terms, related = text_terms(
             self.vectorizer.terms,
             q_row,
             q_final,
             d_row,
-            _display_text(query),
+            q_text,
             _display_text(target),
             target.keywords,
-            self.vectorizer.analyzer.expansions_in(normalize(_display_text(query))),
+            analyzer.expansions_in(normalize(q_text)),
+            set(analyzer.features(q_text, colloquial=not isinstance(query, ResultDoc))),
         )
         text_score = min(1.0, text_score)
         if isinstance(query, str):
@@ -524,7 +574,8 @@ class MatchIndex:
             "config": self.config.to_dict(),
             "n_docs": self.vectorizer.n_docs,
             "avg_len": self.vectorizer.avg_len,
-            "expansions": {k: list(v) for k, v in self.vectorizer.analyzer._expansions.items()},
+            "expansions": {k: list(v) for k, v in self.vectorizer.analyzer.expansions.items()},
+            "thesaurus_fingerprint": self.thesaurus_fingerprint,
         }
         arrays["meta"] = _json_bytes(meta)
         arrays["terms"] = _json_bytes(self.vectorizer.terms)
@@ -588,6 +639,13 @@ class MatchIndex:
             )
             index._bulk_load(kind, docs, rows)
         return index
+
+
+def _mentions(doc: Doc, terms: set[str]) -> bool:
+    """True if any of ``terms`` (normalised) occurs in the document's text (plain substring: a
+    superset of where the boundary-aware matcher could fire)."""
+    text = " ".join(normalize(_display_text(doc)).split())
+    return any(t in text for t in terms)
 
 
 def _json_bytes(obj: Any) -> np.ndarray:

@@ -34,6 +34,9 @@ class Fields(NamedTuple):
     title: str | None = None
     text: str | None = None
     keywords: Sequence[str] = ()
+    #: Colloquial text (a need, a free-text query): budget phrases, quantities and filler
+    #: phrases are dropped before features are taken (see colloquial.py).
+    colloquial: bool = False
 
 
 @dataclass(frozen=True)
@@ -140,7 +143,7 @@ class Vectorizer:
                 for text, weight in ((d.title, wt), (kw, wk), (d.text, wb)):
                     if not text or weight <= 0:
                         continue
-                    feats, extra = self.analyzer.bulk_features(text)
+                    feats, extra = self.analyzer.bulk_features(text, colloquial=d.colloquial)
                     for fs, fw in ((feats, weight), (extra, weight * ew)):
                         if not fs:
                             continue

@@ -35,6 +35,33 @@ _STOP_WORD_LINES = (
 )
 CHINESE_STOP_WORDS: frozenset[str] = frozenset(w for line in _STOP_WORD_LINES for w in line.split())
 
+# Filler of colloquial requests, removed whole from need text (colloquial.py) so that neither
+# the phrase nor its characters count: 办法 would otherwise match 方法 through 法, 啥 and 咋 are
+# not stop characters. Only for needs and free-text queries, never for results. Words that
+# carry a topic are deliberately absent (便宜, 好不好 in 长得好不好, 撒 in 撒药).
+_COLLOQUIAL_LINES = (
+    "请问 请教 问一下 问下 想问 想请教 谢谢 谢谢了 多谢 感谢 麻烦 麻烦了 麻烦问下",
+    "帮忙 帮帮忙 帮个忙 有没有 有莫有 有没得 有木有 能不能 可不可以 行不行 可以不",
+    "能否 是否 咋个 咋整 咋办 咋弄 咋样 咋搞 咋个弄 咋个搞 咋个整 咋个办 怎么弄",
+    "怎么搞 怎么整 弄一下 搞一下 咋 啥子 啥 什么 怎么 怎么办 怎么样 怎样 如何",
+    "为啥 办法 法子 方法 好办法 好的办法 啥办法 解决办法 解决方案 想 想要 想找",
+    "想问 想搞 想弄 想做 想请 希望 求 求助 求推荐 推荐一下 推荐下 有啥 有什么",
+    "晓得 不晓得 知道 不知道 俺 俺们 我们 我家 俺家 咱 咱们 大家 各位 老师 师傅",
+    "老板们 莫得 没得 一下 一哈 一下子 哈 嘛 呗 啦 哦 呀 吧 呢 吗 啊 嘞 咯",
+    "噻 哟 呐 现在 目前 一直 总是 老是 就是 还是 但是 而且 然后 所以 因为 不过",
+    "其实 反正 比较 特别 非常 好多 好几 有点 有些 一点 一些",
+)
+COLLOQUIAL_STOP_PHRASES: frozenset[str] = frozenset(
+    w for line in _COLLOQUIAL_LINES for w in line.split()
+)
+
+# Words that contain a stop phrase but are content: kept when removing stop phrases.
+_PROTECTED_LINES = (
+    "思想 理想 设想 构想 联想 幻想 猜想 梦想 想象 想法 哈密 哈密瓜 啦啦 吧台",
+    "酒吧 网吧 呢子 求购 需求 要求 诉求 追求 供求 请求 什么值得买",
+)
+PROTECTED_WORDS: frozenset[str] = frozenset(w for line in _PROTECTED_LINES for w in line.split())
+
 # scikit-learn's list is the usual English one (318 words), minus the content words it is known
 # to contain (system, fire, interest ...), which matter in technology descriptions.
 _NOT_STOP = frozenset(

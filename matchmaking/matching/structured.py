@@ -19,6 +19,8 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 
+from .colloquial import extract_budget
+
 DocId = Hashable  # int primary keys or strings; must be JSON-serialisable for save()
 
 #: Region value meaning "serves the whole country".
@@ -199,11 +201,25 @@ def _norm_cat(c: str | None) -> str | None:
     return c or None
 
 
+def need_budget_max(need: NeedDoc) -> float | None:
+    """The need's budget_max; when neither budget field is set, the maximum stated in its text
+    ("预算20万以内", "三五万": see colloquial.extract_budget), else None."""
+    if need.budget_max is not None:
+        return float(need.budget_max)
+    if need.budget_min is not None:
+        return None
+    for text in (need.title, need.text):
+        _lo, hi, _rest = extract_budget(text)
+        if hi is not None:
+            return hi
+    return None
+
+
 def need_facts(need: NeedDoc) -> NeedFacts:
     return NeedFacts(
         category=_norm_cat(need.category),
         province=normalize_region(need.province),
-        budget_max=None if need.budget_max is None else float(need.budget_max),
+        budget_max=need_budget_max(need),
         min_trl=None if need.min_trl is None else int(need.min_trl),
         modes=_norm_set(need.transfer_modes),
     )

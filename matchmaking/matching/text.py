@@ -17,10 +17,13 @@ Features produced by :meth:`Analyzer.features`:
 * Other letters/digits -> lower-cased words (English stop words, pure numbers and one-letter
   tokens dropped).
 
-Hook for the thesaurus (issue 10): ``Analyzer(expansions=...)`` takes a mapping from a phrase to
-the canonical phrases it implies; when the phrase occurs in a text, the features of the canonical
-phrases are added with ``expansion_weight`` (< 1, so original terms always weigh more). The
-mapping can be swapped at run time with :meth:`Analyzer.set_expansions` (reload without restart).
+Thesaurus (issue 10): ``Analyzer(expansions=...)`` takes a ``Thesaurus`` or a mapping from a
+phrase to the canonical phrases it implies. :class:`TermMatcher` finds the phrases on sensible
+boundaries; the features of their canonical phrases that the text lacks are added with
+``expansion_weight`` (< 1, so original terms always weigh more). The mapping can be swapped at
+run time with :meth:`Analyzer.set_expansions` (reload without restart). With ``colloquial=True``
+(needs, free-text queries) features are taken from the text without its budget, quantities and
+filler phrases (colloquial.py), while the thesaurus still sees the whole text.
 """
 
 from __future__ import annotations
@@ -28,10 +31,17 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from operator import add
+from typing import Any
 
-from .stopwords import CHINESE_STOP_CHARS, CHINESE_STOP_WORDS, ENGLISH_STOPS
+from .colloquial import clean_need_text
+from .stopwords import (
+    CHINESE_STOP_CHARS,
+    CHINESE_STOP_WORDS,
+    COLLOQUIAL_STOP_PHRASES,
+    ENGLISH_STOPS,
+)
 
 # CJK Unified Ideographs (basic block, extension A, compatibility ideographs). NFKC already folds
 # most compatibility ideographs onto the basic block.
@@ -107,6 +117,121 @@ def is_stop_feature(feature: str) -> bool:
     return feature in _STOP_FEATURES
 
 
+def _is_latin_word_char(ch: str) -> bool:
+    """A letter or digit that is not a CJK ideograph (so it joins a Latin word)."""
+    return ch.isalnum() and not _CJK_RE.match(ch)
+
+
+#: How a one-character CJK term (烂, 俺) is matched: "word" = only when it stands as a word
+#: (each neighbour is punctuation, Latin text, the text's edge or a particle such as 了 / 的:
+#: 还有烂的 yes, 腐烂 / 灿烂 no); "any" = anywhere (plain substring); "never" = not at all.
+#: See bench/match_quality.py (domain set) for the measurement behind the default.
+SINGLE_CHAR_TERMS = "word"
+
+
+class TermMatcher:
+    """Finds thesaurus terms in a normalised text, respecting word boundaries.
+
+    Rules (each measured, see ``bench/match_quality.py``):
+
+    * a term starting (ending) with a Latin letter or digit needs a non-Latin character or the
+      text's edge before (after) it: ``ai`` never fires inside ``chain`` or ``mail``, ``5g``
+      not inside ``15g``, but ``sc证`` fires in ``办sc证``;
+    * a one-character CJK term follows :data:`SINGLE_CHAR_TERMS`;
+    * ``不X`` / ``没X`` do not fire right after ``X`` (the "X不X" question: 贵不贵, 好不好);
+    * a match lying inside a longer match is dropped (山芋 inside 洋山芋, 烂 inside 烂了);
+      overlapping matches that do not contain each other are both kept;
+    * an entry with no canonical terms (kind ``block``) matches, so it shields the terms
+      inside it, but adds nothing.
+
+    Matching is a scan over the text's positions with a per-first-character table of term
+    lengths: linear in the text, independent of the thesaurus size.
+    """
+
+    def __init__(
+        self, mapping: Mapping[str, Sequence[str]], single_char: str | None = None
+    ) -> None:
+        self.single_char = single_char or SINGLE_CHAR_TERMS
+        self.terms: dict[str, tuple[str, ...]] = {}
+        for k, vs in mapping.items():
+            term = " ".join(normalize(k).split())
+            if not term:
+                continue
+            if len(term) == 1 and is_cjk(term) and self.single_char == "never":
+                continue
+            self.terms[term] = tuple(dict.fromkeys(normalize(v) for v in vs))
+        lengths: dict[str, set[int]] = {}
+        for t in self.terms:
+            lengths.setdefault(t[0], set()).add(len(t))
+        self._lengths = {ch: sorted(ls, reverse=True) for ch, ls in lengths.items()}
+
+    def __bool__(self) -> bool:
+        return bool(self.terms)
+
+    def _allowed(self, text: str, i: int, j: int) -> bool:
+        term = text[i:j]
+        if _is_latin_word_char(term[0]) and i > 0 and _is_latin_word_char(text[i - 1]):
+            return False
+        if _is_latin_word_char(term[-1]) and j < len(text) and _is_latin_word_char(text[j]):
+            return False
+        if j - i == 1 and _CJK_RE.match(term):
+            if self.single_char == "word":
+                for k in (i - 1, j):
+                    if 0 <= k < len(text):
+                        ch = text[k]
+                        if _CJK_RE.match(ch) and ch not in CHINESE_STOP_CHARS:
+                            return False
+        elif term[0] in "不没" and len(term) >= 2 and i > 0 and text[i - 1] == term[1]:
+            return False
+        return True
+
+    def find(self, norm_text: str) -> list[tuple[int, int, str]]:
+        """(start, end, term) of every match in a normalised text, in text order.
+
+        Whitespace runs count as one space (so ``cold  chain`` matches ``cold chain``); the
+        positions refer to the text with whitespace collapsed.
+        """
+        if not self.terms or not norm_text:
+            return []
+        text = " ".join(norm_text.split())
+        lengths, terms = self._lengths, self.terms
+        found: list[tuple[int, int, str]] = []
+        for i, ch in enumerate(text):
+            ls = lengths.get(ch)
+            if ls is None:
+                continue
+            for n in ls:
+                t = text[i : i + n]
+                if len(t) == n and t in terms and self._allowed(text, i, i + n):
+                    found.append((i, i + n, t))
+        # drop matches inside a longer one (sorted by start, longest first)
+        found.sort(key=lambda m: (m[0], m[0] - m[1]))
+        out: list[tuple[int, int, str]] = []
+        max_end = -1
+        for m in found:
+            if m[1] <= max_end:
+                continue
+            out.append(m)
+            max_end = m[1]
+        blocks = [(i, j) for i, j, t in out if not terms[t]]
+        if blocks:  # a block is a word: nothing starting or ending inside it fires
+            out = [
+                m
+                for m in out
+                if not terms[m[2]] or not any(i < m[0] < j or i < m[1] < j for i, j in blocks)
+            ]
+        return out
+
+    def pairs(self, norm_text: str) -> list[tuple[str, str]]:
+        """(term, canonical) pairs a text triggers, each once, canonical == term skipped."""
+        seen: dict[tuple[str, str], None] = {}
+        for _i, _j, t in self.find(norm_text):
+            for dst in self.terms[t]:
+                if dst != t:
+                    seen[(t, dst)] = None
+        return list(seen)
+
+
 class Analyzer:
     """Turns text into weighted term counts.
 
@@ -115,7 +240,7 @@ class Analyzer:
 
     def __init__(
         self,
-        expansions: Mapping[str, Sequence[str]] | None = None,
+        expansions: Mapping[str, Sequence[str]] | Any | None = None,
         expansion_weight: float = 0.5,
         max_chars: int = MAX_CHARS,
     ) -> None:
@@ -124,54 +249,86 @@ class Analyzer:
         self.expansion_weight = expansion_weight
         self.max_chars = max_chars
         self._expansions: dict[str, tuple[str, ...]] = {}
+        self._matcher = TermMatcher({})
         self.set_expansions(expansions)
 
     # -- thesaurus hook -------------------------------------------------------------------
-    def set_expansions(self, expansions: Mapping[str, Sequence[str]] | None) -> None:
-        """Replace the expansion mapping (phrase -> canonical phrases); None disables it."""
-        self._expansions = {
-            normalize(k): tuple(normalize(v) for v in vs) for k, vs in (expansions or {}).items()
-        }
+    def set_expansions(self, expansions: Mapping[str, Sequence[str]] | Any | None) -> None:
+        """Replace the expansion mapping (phrase -> canonical phrases, or a ``Thesaurus``);
+        None disables it."""
+        if expansions is not None and hasattr(expansions, "expansions"):
+            expansions = expansions.expansions()
+        self._matcher = TermMatcher(expansions or {})
+        self._expansions = dict(self._matcher.terms)
+
+    @property
+    def expansions(self) -> dict[str, tuple[str, ...]]:
+        """The current (normalised) mapping."""
+        return self._expansions
 
     def expansions_in(self, norm_text: str) -> list[tuple[str, str]]:
-        """(source phrase, canonical phrase) pairs triggered by a normalised text."""
-        if not self._expansions:
+        """(source phrase, canonical phrase) pairs triggered by a normalised text.
+
+        A stop phrase carries no weight through the thesaurus either: pairs whose source is a
+        colloquial stop phrase (啥子, 晓得) or whose canonical term is a stop word (什么, 知道)
+        are left out."""
+        if not self._matcher:
             return []
         return [
-            (src, dst) for src, dsts in self._expansions.items() if src in norm_text for dst in dsts
+            (src, dst)
+            for src, dst in self._matcher.pairs(norm_text)
+            if src not in COLLOQUIAL_STOP_PHRASES
+            and dst not in COLLOQUIAL_STOP_PHRASES
+            and dst not in CHINESE_STOP_WORDS
         ]
 
     # -- tokenisation ---------------------------------------------------------------------
-    def features(self, text: str | None) -> list[str]:
+    def _prepare(self, text: str | None, colloquial: bool) -> tuple[str, str]:
+        """(normalised text, text to take features from). Colloquial text (needs, free-text
+        queries) loses its budget phrase, quantities and stop phrases (colloquial.py); the
+        thesaurus still sees the whole normalised text (长势咋样 is a term)."""
+        norm = normalize((text or "")[: self.max_chars])
+        if not colloquial or not norm:
+            return norm, norm
+        return norm, clean_need_text(norm)
+
+    def features(self, text: str | None, *, colloquial: bool = False) -> list[str]:
         """Feature strings of one text, in order, with repeats (no expansion)."""
         if not text:
             return []
-        return _raw_features(normalize(text[: self.max_chars]))
+        return _raw_features(self._prepare(text, colloquial)[1])
 
     def __call__(self, text: str) -> list[str]:
         # Lets an Analyzer be passed as scikit-learn's ``analyzer=`` callable.
         return self.features(text)
 
-    def expansion_features(self, norm_text: str) -> list[str]:
-        """Distinct features of the canonical phrases a normalised text triggers."""
+    def expansion_features(self, norm_text: str, own: Iterable[str] = ()) -> list[str]:
+        """Distinct features of the canonical phrases a normalised text triggers, minus the
+        text's own features ``own`` (an expansion adds vocabulary; it never boosts a term the
+        text already has)."""
+        skip = set(own)
         seen: dict[str, None] = {}
         for _src, dst in self.expansions_in(norm_text):
             for f in _raw_features(dst):
-                seen[f] = None
+                if f not in skip:
+                    seen[f] = None
         return list(seen)
 
-    def bulk_features(self, text: str | None) -> tuple[list[str], list[str]]:
+    def bulk_features(
+        self, text: str | None, *, colloquial: bool = False
+    ) -> tuple[list[str], list[str]]:
         """(features incl. stop features, expansion features) of one raw text: indexing path."""
         if not text:
             return [], []
-        norm = normalize(text[: self.max_chars])
-        return _all_features(norm), self.expansion_features(norm) if self._expansions else []
+        norm, clean = self._prepare(text, colloquial)
+        feats = _all_features(clean)
+        return feats, self.expansion_features(norm, feats) if self._matcher else []
 
-    def counts(self, text: str | None) -> Counter[str]:
-        """Term -> count; thesaurus expansions add ``expansion_weight`` once per term."""
-        norm = normalize((text or "")[: self.max_chars])
-        counts: Counter[str] = Counter(_raw_features(norm))
-        for f in self.expansion_features(norm):
+    def counts(self, text: str | None, *, colloquial: bool = False) -> Counter[str]:
+        """Term -> count; thesaurus expansions add ``expansion_weight`` once per new term."""
+        norm, clean = self._prepare(text, colloquial)
+        counts: Counter[str] = Counter(_raw_features(clean))
+        for f in self.expansion_features(norm, counts):
             counts[f] += self.expansion_weight
         return counts
 

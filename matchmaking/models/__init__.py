@@ -8,8 +8,20 @@ from matchmaking.models.matches import (
     RebuildRun,
     SavedSearch,
 )
+from matchmaking.models.stations import (
+    AdoptionCost,
+    Evaluation,
+    SolutionPlan,
+    TrainingAttendance,
+    TrainingSession,
+)
 
 __all__ = [
+    "AdoptionCost",
+    "Evaluation",
+    "SolutionPlan",
+    "TrainingAttendance",
+    "TrainingSession",
     "Category",
     "ImportJob",
     "Match",

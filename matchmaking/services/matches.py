@@ -86,7 +86,11 @@ def match_transition(
     sides = sides_of(by, locked)
     if not (side in sides or (side == workflow.EITHER and sides)):
         raise PermissionDenied(_("You are not on the side of this match that makes this move."))
-    if to in workflow.NEEDS_ACCEPTED_CONTACT and locked.contact_status != ContactStatus.ACCEPTED:
+    if (
+        to in workflow.NEEDS_ACCEPTED_CONTACT
+        and locked.contact_status != ContactStatus.ACCEPTED
+        and not permissions.can_work_match(by, locked)
+    ):
         raise ValidationError(
             {"state": _("The researcher has to accept the contact request first.")}
         )

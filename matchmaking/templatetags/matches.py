@@ -68,3 +68,8 @@ def highlight(text: str, terms) -> str:
 @register.filter
 def percent(score) -> str:
     return f"{round(100 * float(score or 0))}%"
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key) if mapping else None

@@ -9,9 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts import permissions
 from matchmaking.enums import NotificationKind
 from matchmaking.forms import ContactRequestForm, DeclineForm, MatchMoveForm, SavedSearchForm
-from matchmaking.models import Match, Notification, NotificationSetting, SavedSearch
+from matchmaking.models import AdoptionCost, Match, Notification, NotificationSetting, SavedSearch
 from matchmaking.services import matches as services
 from matchmaking.workflow import ENTERPRISE, RESEARCH
 
@@ -46,6 +47,10 @@ def match_detail(request, pk: int):
         "targets": services.allowed_targets(request.user, match),
         "events": match.events.select_related("actor"),
         "decline_form": DeclineForm(),
+        "can_work": permissions.can_work_match(request.user, match),
+        "station_records": ENTERPRISE in sides
+        and (match.evaluations.exists() or match.plans.exists()),
+        "adoption_cost": AdoptionCost.objects.filter(match=match).first(),
         "contact_form": ContactRequestForm(),
     }
     return render(request, "matchmaking/match_detail.html", context)

@@ -104,7 +104,7 @@ def test_contact_flow_opens_contact_details_only_after_acceptance(
     assert [m.to for m in mail.outbox] == [["res@example.cn"]]
     assert "asks to talk" in mail.outbox[0].subject  # the researcher reads English
     with pytest.raises(ValidationError):
-        matches.match_transition(match=match, to="evaluating", by=pair["enterprise"])
+        matches.match_transition(match=match, to="solution_proposed", by=pair["enterprise"])
     with pytest.raises(PermissionDenied):
         matches.match_answer_contact(match=match, by=pair["enterprise"], accept=True)
     with django_capture_on_commit_callbacks(execute=True):
@@ -112,8 +112,8 @@ def test_contact_flow_opens_contact_details_only_after_acceptance(
     assert match.contact_open
     assert mail.outbox[-1].to == ["ent@example.cn"]
     assert "接受" in mail.outbox[-1].subject  # the enterprise reads Chinese
-    match = matches.match_transition(match=match, to="evaluating", by=pair["enterprise"])
-    assert match.state == "evaluating"
+    match = matches.match_transition(match=match, to="solution_proposed", by=pair["enterprise"])
+    assert match.state == "solution_proposed"
 
 
 def test_a_declined_contact_request_declines_the_match(pair):

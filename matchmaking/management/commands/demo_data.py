@@ -3,7 +3,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from accounts.demo import create_demo_accounts
-from matchmaking.demo import create_world
+from matchmaking.demo import create_station_activity, create_world
 from matchmaking.models import Match
 from matchmaking.tasks import rebuild_index
 
@@ -18,6 +18,15 @@ class Command(BaseCommand):
         if not Match.objects.exists():
             # Eager tasks (the embedded default) run the rebuild here; with a broker, workers do.
             rebuild_index.delay()
+        if settings.CELERY_TASK_ALWAYS_EAGER:
+            activity = create_station_activity()
+            if activity:
+                self.stdout.write(
+                    "Station activity: {evaluations} evaluations, {plans} plans, "
+                    "{adopted} adoptions, {declined} declined, {trainings} trainings.".format(
+                        **activity
+                    )
+                )
         self.stdout.write(
             "Demo world: {organisations} organisations; {needs} needs and {results} results "
             "created this time.".format(**created)

@@ -1,0 +1,257 @@
+"""End-to-end matching on real workers: publish-to-stored latency and full rebuild times.
+
+Usage: python bench/matching_e2e.py [--results 100000] [--needs 20000] [--publishes 20]
+       [--workers 1,2] [--skip-rebuild]
+Needs PostgreSQL and Redis: BENCH_DATABASE_URL (default .../nongqiao_bench_match, created and
+filled once) and REDIS_URL (default redis://127.0.0.1:6379/0). It starts its own Celery workers
+(one process each, --pool=solo) and stops them at the end.
+"""
+
+import argparse
+import os
+import random
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+DB_URL = os.environ.get(
+    "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/nongqiao_bench_match"
+)
+QUEUE = f"bench-{uuid.uuid4().hex[:6]}"
+VAR_DIR = Path(
+    os.environ.get("BENCH_VAR_DIR", Path(tempfile.gettempdir()) / "nongqiao-bench-match")
+)
+os.environ.update(
+    DATABASE_URL=DB_URL,
+    REDIS_URL=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
+    CELERY_QUEUE=QUEUE,
+    VAR_DIR=str(VAR_DIR),
+    DJANGO_SETTINGS_MODULE="config.settings",
+    LOG_LEVEL="WARNING",
+)
+
+
+def ensure_database() -> None:
+    base, name = DB_URL.rsplit("/", 1)
+    exists = subprocess.run(
+        ["psql", f"{base}/postgres", "-tAc", f"SELECT 1 FROM pg_database WHERE datname='{name}'"],
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    if exists != "1":
+        subprocess.run(["psql", f"{base}/postgres", "-qc", f'CREATE DATABASE "{name}"'], check=True)
+
+
+def _vary(text: str, rng: random.Random, pool: list[str]) -> str:
+    """Recombine clauses so that clones are not identical documents."""
+    clauses = [c for c in text.replace("。", "，").split("，") if c]
+    extra = rng.choice(pool)
+    rng.shuffle(clauses)
+    return "，".join(clauses[: max(2, len(clauses) - 1)] + [extra]) + "。"
+
+
+def fill(n_results: int, n_needs: int) -> None:
+    from django.core.management import call_command
+    from django.db import connection
+
+    from matchmaking.models import ResearchResult, TechnologyNeed
+    from matchmaking.search import index_tokens
+
+    call_command("migrate", verbosity=0)
+    if not TechnologyNeed.objects.exists():
+        with open(os.devnull, "w") as quiet:
+            call_command("demo_data", stdout=quiet)
+    rng = random.Random(2026)
+    for model, target, text_field in (
+        (ResearchResult, n_results, "abstract"),
+        (TechnologyNeed, n_needs, "description"),
+    ):
+        have = model.objects.count()
+        if have >= target:
+            continue
+        published = "listed" if model is ResearchResult else "open"
+        sources = list(model.objects.filter(status=published).order_by("pk"))
+        clauses = [c for s in sources for c in getattr(s, text_field).split("，") if len(c) > 6]
+        started = time.perf_counter()
+        for start in range(have, target, 5000):
+            batch = []
+            for n in range(start, min(target, start + 5000)):
+                source = sources[n % len(sources)]
+                clone = model(
+                    **{
+                        f.attname: getattr(source, f.attname)
+                        for f in model._meta.concrete_fields
+                        if f.attname not in ("id", "created_at", "updated_at")
+                    }
+                )
+                clone.title = f"{source.title}（{n}）"
+                setattr(clone, text_field, _vary(getattr(source, text_field), rng, clauses))
+                clone.search_text = f"{clone.title} {getattr(clone, text_field)}".lower()
+                clone.search_tokens = index_tokens(clone.search_text)
+                clone.matching_pending = False
+                if model is ResearchResult:
+                    clone.ip_number = ""
+                batch.append(clone)
+            model.objects.bulk_create(batch)
+        print(
+            f"filled {model.__name__} to {target} in {time.perf_counter() - started:.0f} s",
+            flush=True,
+        )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
+def start_workers(count: int) -> list[subprocess.Popen]:
+    from config.celery import app
+
+    workers = []
+    for n in range(count):
+        node = f"{QUEUE}-{n}@localhost"
+        workers.append(
+            subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "celery",
+                    "-A",
+                    "config",
+                    "worker",
+                    "--pool=solo",
+                    "-Q",
+                    QUEUE,
+                    "-n",
+                    node,
+                    "--without-gossip",
+                    "--without-mingle",
+                    "--loglevel=WARNING",
+                ],
+                cwd=ROOT,
+                env=os.environ.copy(),
+            )
+        )
+    nodes = [f"{QUEUE}-{n}@localhost" for n in range(count)]
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if len(app.control.ping(destination=nodes, timeout=1)) == count:
+            return workers
+    raise SystemExit("workers did not start")
+
+
+def stop_workers(workers) -> None:
+    for worker in workers:
+        worker.send_signal(signal.SIGTERM)
+    for worker in workers:
+        try:
+            worker.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+
+
+def warm_index(workers) -> None:
+    """Each worker loads the snapshot before timing (a restart pays this once)."""
+    from matchmaking.services import matching
+    from matchmaking.tasks import sweep_pending
+
+    started = time.perf_counter()
+    matching.ensure_index()  # builds and saves the snapshot if there is none
+    print(f"index snapshot ready in {time.perf_counter() - started:.1f} s", flush=True)
+    for _ in workers:
+        sweep_pending.delay().get(timeout=600)
+
+
+def publish_latency(count: int) -> list[float]:
+    from django.db import transaction
+
+    from matchmaking.models import Match, TechnologyNeed
+    from matchmaking.services import listings
+
+    times = []
+    drafts = list(
+        TechnologyNeed.objects.filter(status="draft").select_related("organisation")[:count]
+    )
+    for need in drafts:
+        user = need.created_by
+        with transaction.atomic():
+            started = time.perf_counter()
+            need.organisation.is_verified = True
+            listings.need_transition(need=need, to="open", by=user)
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            pending = TechnologyNeed.objects.filter(pk=need.pk, matching_pending=True).exists()
+            if not pending and Match.objects.filter(need=need).exists():
+                break
+            time.sleep(0.02)
+        times.append(time.perf_counter() - started)
+    return times
+
+
+def rebuild() -> tuple[float, int]:
+    from matchmaking.models import Match, RebuildRun
+    from matchmaking.tasks import rebuild_index
+
+    run = RebuildRun.objects.create()
+    started = time.perf_counter()
+    rebuild_index.delay(run.pk)
+    while True:
+        run.refresh_from_db()
+        if run.status != "running":
+            break
+        time.sleep(1)
+    return time.perf_counter() - started, Match.objects.count()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--results", type=int, default=100_000)
+    parser.add_argument("--needs", type=int, default=20_000)
+    parser.add_argument("--publishes", type=int, default=20)
+    parser.add_argument("--workers", default="1,2")
+    parser.add_argument("--skip-rebuild", action="store_true")
+    args = parser.parse_args()
+    ensure_database()
+    import django
+
+    django.setup()
+    from matchmaking.models import ResearchResult, TechnologyNeed
+
+    fill(args.results, args.needs)
+    print(
+        f"results listed: {ResearchResult.objects.filter(status='listed').count()}, "
+        f"needs open: {TechnologyNeed.objects.filter(status='open').count()}",
+        flush=True,
+    )
+    workers = start_workers(1)
+    try:
+        warm_index(workers)
+        times = sorted(publish_latency(args.publishes))
+        p95 = times[min(len(times) - 1, round(0.95 * len(times)) - 1)]
+        print(
+            f"publish -> matches stored, 1 worker, {len(times)} needs: "
+            f"median {statistics.median(times):.2f} s, p95 {p95:.2f} s",
+            flush=True,
+        )
+    finally:
+        stop_workers(workers)
+    if args.skip_rebuild:
+        return
+    for count in [int(c) for c in args.workers.split(",")]:
+        workers = start_workers(count)
+        try:
+            seconds, pairs = rebuild()
+            print(
+                f"full rebuild on {count} worker(s): {seconds:.0f} s, {pairs} matches stored",
+                flush=True,
+            )
+        finally:
+            stop_workers(workers)
+
+
+if __name__ == "__main__":
+    main()

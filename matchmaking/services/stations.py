@@ -1,0 +1,180 @@
+"""Station work: evaluations, solution plans, trainings and adoption costs.
+
+Filing a record moves its match forward through the one transition service: an evaluation to
+"evaluating", a plan to "solution proposed", an adoption cost to "adopted", stepping through
+the states in between so that the history shows every step.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from accounts import permissions
+from accounts.enums import OrganisationKind
+from accounts.models import Organisation, User
+from matchmaking import costs, workflow
+from matchmaking.enums import MatchState
+from matchmaking.models import Match
+from matchmaking.models.stations import (
+    AdoptionCost,
+    Evaluation,
+    SolutionPlan,
+    TrainingAttendance,
+    TrainingSession,
+)
+from matchmaking.services.matches import match_transition
+
+
+def _station_for(user: User, match: Match) -> Organisation:
+    if not permissions.can_work_match(user, match):
+        raise PermissionDenied(_("Only staff of the station covering this enterprise may do this."))
+    stations = permissions.stations_working(user, match.need.organisation)
+    if stations:
+        return stations[0]
+    # An administrator: record it under any station covering the enterprise.
+    covering = Organisation.objects.filter(kind=OrganisationKind.STATION)
+    for station in covering:
+        if permissions.station_covers(station, match.need.organisation.region):
+            return station
+    raise ValidationError(_("No service station covers this enterprise's county."))
+
+
+def advance_to(match: Match, target: str, *, by: User, note: str) -> Match:
+    """Walk the match forward to `target`, one recorded step at a time; never backwards."""
+    order = workflow.FORWARD
+    match = Match.objects.get(pk=match.pk)  # the caller's copy may be stale
+    if match.state in workflow.CLOSED:
+        raise ValidationError(
+            {"state": _("This match was closed; reopen the work on a new match.")}
+        )
+    while order.index(match.state) < order.index(target):
+        # The furthest legal step towards the target: a station's record skips the
+        # enterprise's own steps (shortlisting, contact) that have no record of their own.
+        between = order[order.index(match.state) + 1 : order.index(target) + 1]
+        step = [s for s in between if workflow.side_for(match.state, s)][-1]
+        match = match_transition(match=match, to=step, by=by, note=note)
+    return match
+
+
+@transaction.atomic
+def evaluation_create(*, match: Match, by: User, data: dict) -> Evaluation:
+    station = _station_for(by, match)
+    evaluation = Evaluation(match=match, station=station, author=by, **data)
+    evaluation.full_clean()
+    evaluation.save()
+    advance_to(match, MatchState.EVALUATING, by=by, note=_("Technology evaluation filed."))
+    return evaluation
+
+
+def _clean_lines(cost_lines: list[dict]) -> tuple[list[dict], Decimal]:
+    cleaned, total = [], Decimal(0)
+    for line in cost_lines:
+        item = str(line.get("item", "")).strip()
+        if not item:
+            continue
+        amount = costs.money(line.get("amount") or 0)
+        if amount < 0:
+            raise ValidationError({"cost_lines": _("A quoted cost cannot be negative.")})
+        cleaned.append({"item": item, "amount": str(amount)})
+        total += amount
+    return cleaned, total
+
+
+@transaction.atomic
+def plan_create(*, match: Match, by: User, data: dict) -> SolutionPlan:
+    """A new version of the match's solution plan; earlier versions stay as they were."""
+    station = _station_for(by, match)
+    match = Match.objects.select_for_update(of=("self",)).get(pk=match.pk)  # versions in order
+    lines, total = _clean_lines(data.pop("cost_lines", []))
+    version = (match.plans.order_by("-version").values_list("version", flat=True).first() or 0) + 1
+    plan = SolutionPlan(
+        match=match,
+        version=version,
+        station=station,
+        author=by,
+        cost_lines=lines,
+        total_quoted=total,
+        **data,
+    )
+    plan.full_clean()
+    plan.save()
+    if workflow.FORWARD.index(match.state) < workflow.FORWARD.index(MatchState.SOLUTION_PROPOSED):
+        note = _("Solution plan, version %(n)d.") % {"n": version}
+        advance_to(match, MatchState.SOLUTION_PROPOSED, by=by, note=note)
+    return plan
+
+
+@transaction.atomic
+def training_create(
+    *,
+    station: Organisation,
+    by: User,
+    data: dict,
+    attendances: list[tuple[Organisation, int]],
+    results=(),
+    matches=(),
+) -> TrainingSession:
+    if not (permissions.is_admin(by) or permissions.is_member(by, station)):
+        raise PermissionDenied(_("Only the station's staff record its trainings."))
+    if station.kind != OrganisationKind.STATION:
+        raise ValidationError(_("Trainings are recorded by service stations."))
+    if not attendances:
+        raise ValidationError({"attendances": _("Add at least one enterprise that attended.")})
+    session = TrainingSession(station=station, recorded_by=by, **data)
+    session.full_clean()
+    session.save()
+    for enterprise, people in attendances:
+        if int(people) < 1:
+            raise ValidationError({"attendances": _("The number of people must be at least 1.")})
+        TrainingAttendance.objects.create(
+            session=session, enterprise=enterprise, people=int(people)
+        )
+    session.results.set(results)
+    session.matches.set(matches)
+    return session
+
+
+@transaction.atomic
+def adoption_cost_record(*, match: Match, by: User, data: dict) -> AdoptionCost:
+    """Record (or correct) what adoption cost; the match becomes adopted."""
+    station = _station_for(by, match)
+    try:
+        breakdown = costs.compute(
+            **{
+                k: data.get(k, 0)
+                for k in (
+                    *costs.COST_LINES,
+                    "reference_cost",
+                    "special_fund",
+                    "loan_principal",
+                    "loan_rate",
+                    "loan_months",
+                )
+            }
+        )
+    except costs.CostError as error:
+        messages = {
+            "special_fund": _("The subsidies cannot be more than the cost."),
+        }
+        raise ValidationError(
+            {error.field: messages.get(error.field, _("This amount cannot be negative."))}
+        ) from error
+    record = AdoptionCost.objects.filter(match=match).first() or AdoptionCost(match=match)
+    for name, value in data.items():
+        setattr(record, name, value)
+    record.station = station
+    record.recorded_by = by
+    record.loan_subsidy = breakdown.loan_subsidy
+    record.total_cost = breakdown.total_cost
+    record.net_outlay = breakdown.net_outlay
+    record.saving = breakdown.saving
+    record.saving_percent = breakdown.saving_percent
+    record.full_clean()
+    record.save()
+    if match.state != MatchState.ADOPTED:
+        advance_to(match, MatchState.ADOPTED, by=by, note=_("Adoption cost recorded."))
+    return record
