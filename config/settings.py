@@ -167,6 +167,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=2, minute=30),
     },
     "contact-reminders": {"task": "matchmaking.tasks.send_reminders", "schedule": 3600.0},
+    "meeting-request-reminders": {
+        "task": "matchmaking.tasks.send_meeting_request_reminders",
+        "schedule": 3600.0,
+    },
     "saved-search-digests": {
         "task": "matchmaking.tasks.send_digests",
         "schedule": crontab(hour=7, minute=0),

@@ -1,11 +1,12 @@
 from django.contrib import admin, messages
 from django.shortcuts import redirect
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from matchmaking.models import (
     Category,
+    Fair,
     ImportJob,
     Match,
     RebuildRun,
@@ -124,3 +125,33 @@ class MatchAdmin(admin.ModelAdmin):
     list_select_related = ["need", "result"]
     raw_id_fields = ["need", "result"]
     readonly_fields = ["explanation", "matcher_version", "created_at", "updated_at"]
+
+
+@admin.register(Fair)
+class FairAdmin(admin.ModelAdmin):
+    list_display = ["name", "year", "city", "first_day", "status"]
+    list_filter = ["status", "year"]
+    search_fields = ["name", "city", "venue"]
+    fieldsets = [
+        (None, {"fields": ["name", "year", "city", "venue", "status"]}),
+        (
+            _("Dates"),
+            {"fields": ["first_day", "days", "registration_opens", "registration_closes"]},
+        ),
+        (
+            _("Meetings"),
+            {
+                "fields": [
+                    "day_start",
+                    "day_end",
+                    "slot_minutes",
+                    "breaks",
+                    "tables",
+                    "max_meetings",
+                ]
+            },
+        ),
+    ]
+
+    def view_on_site(self, fair):
+        return reverse("fair-detail", args=[fair.pk])

@@ -123,3 +123,22 @@ def send_reminders() -> int:
 @shared_task
 def send_digests() -> int:
     return notifications.send_digests()
+
+
+@shared_task
+def notify_meeting_requested(request_id: int) -> int:
+    return notifications.meeting_requested(request_id)
+
+
+@shared_task
+def send_meeting_request_reminders() -> int:
+    return notifications.meeting_request_reminders()
+
+
+@shared_task
+def run_fair_scheduler(run_id: int) -> str:
+    from matchmaking.models import ScheduleRun
+    from matchmaking.services import fairs
+
+    run = ScheduleRun.objects.select_related("fair").filter(pk=run_id).first()
+    return fairs.schedule_compute(run).status if run else "missing"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from matchmaking.views import imports, listings, matches, stations
+from matchmaking.views import fairs, imports, listings, matches, stations
 
 urlpatterns = []
 for kind, prefix in (("need", "needs"), ("result", "results")):
@@ -61,4 +61,20 @@ urlpatterns += [
     path("trainings/", stations.training_list, name="training-list"),
     path("trainings/new/", stations.training_create, name="training-create"),
     path("trainings/<int:pk>/", stations.training_detail, name="training-detail"),
+]
+
+urlpatterns += [
+    path("fairs/", fairs.fair_list, name="fair-list"),
+    path("fairs/<int:pk>/", fairs.fair_detail, name="fair-detail"),
+    path("fairs/<int:pk>/register/", fairs.fair_register, name="fair-register"),
+    path("fairs/<int:pk>/participants/", fairs.fair_participants, name="fair-participants"),
+    path("fairs/<int:pk>/request/", fairs.fair_request, name="fair-request"),
+    path("fairs/<int:pk>/requests/", fairs.fair_requests, name="fair-requests"),
+    path("fairs/requests/<int:pk>/answer/", fairs.fair_request_answer, name="fair-request-answer"),
+    path("fairs/<int:pk>/schedule/", fairs.fair_schedule, name="fair-schedule"),
+    path("fairs/<int:pk>/agenda/", fairs.fair_agenda, name="fair-agenda"),
+    path("fairs/agenda/<uuid:token>.ics", fairs.fair_agenda_ics, name="fair-agenda-ics"),
+    path("fairs/<int:pk>/check-in/", fairs.fair_check_in, name="fair-check-in"),
+    path("fairs/<int:pk>/meetings/", fairs.fair_meetings, name="fair-meetings"),
+    path("fairs/<int:pk>/report/", fairs.fair_report, name="fair-report"),
 ]

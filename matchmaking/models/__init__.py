@@ -1,3 +1,10 @@
+from matchmaking.models.fairs import (
+    Fair,
+    FairRegistration,
+    Meeting,
+    MeetingRequest,
+    ScheduleRun,
+)
 from matchmaking.models.imports import ImportJob
 from matchmaking.models.listings import Category, ResearchResult, TechnologyNeed
 from matchmaking.models.matches import (
@@ -17,6 +24,11 @@ from matchmaking.models.stations import (
 )
 
 __all__ = [
+    "Fair",
+    "FairRegistration",
+    "Meeting",
+    "MeetingRequest",
+    "ScheduleRun",
     "AdoptionCost",
     "Evaluation",
     "SolutionPlan",

@@ -173,6 +173,59 @@ def send_reminders(now=None) -> int:
     return sent
 
 
+def meeting_requested(request_id: int) -> int:
+    from matchmaking.models import MeetingRequest
+
+    request = (
+        MeetingRequest.objects.select_related(
+            "fair", "requester__organisation", "recipient__organisation"
+        )
+        .filter(pk=request_id, status="pending")
+        .first()
+    )
+    if request is None:
+        return 0
+
+    def message():
+        return (
+            _("%(organisation)s asks to meet you at %(fair)s")
+            % {"organisation": request.requester.organisation.name, "fair": request.fair.name},
+            request.message,
+            reverse("fair-requests", args=[request.fair_id]),
+        )
+
+    return deliver(
+        members(request.recipient.organisation), NotificationKind.CONTACT_REQUEST, message
+    )
+
+
+def meeting_request_reminders(now=None) -> int:
+    """Remind the invited side of meeting requests unanswered for two days; once."""
+    from matchmaking.models import MeetingRequest
+
+    now = now or timezone.now()
+    sent = 0
+    due = MeetingRequest.objects.filter(
+        status="pending", created_at__lte=now - timedelta(days=2), reminded_at__isnull=True
+    ).select_related("fair", "requester__organisation", "recipient__organisation")
+    for request in due:
+        if not MeetingRequest.objects.filter(pk=request.pk, reminded_at__isnull=True).update(
+            reminded_at=now
+        ):
+            continue
+
+        def message(request=request):
+            return (
+                _("Reminder: %(organisation)s is waiting to hear if you will meet at %(fair)s")
+                % {"organisation": request.requester.organisation.name, "fair": request.fair.name},
+                request.message,
+                reverse("fair-requests", args=[request.fair_id]),
+            )
+
+        sent += deliver(members(request.recipient.organisation), NotificationKind.REMINDER, message)
+    return sent
+
+
 def send_digests(now=None) -> int:
     """Each saved search gets the listings published since its last digest, once a day."""
     now = now or timezone.now()

@@ -12,7 +12,14 @@ from django.views.decorators.http import require_POST
 from accounts import permissions
 from matchmaking.enums import NotificationKind
 from matchmaking.forms import ContactRequestForm, DeclineForm, MatchMoveForm, SavedSearchForm
-from matchmaking.models import AdoptionCost, Match, Notification, NotificationSetting, SavedSearch
+from matchmaking.models import (
+    AdoptionCost,
+    Fair,
+    Match,
+    Notification,
+    NotificationSetting,
+    SavedSearch,
+)
 from matchmaking.services import matches as services
 from matchmaking.workflow import ENTERPRISE, RESEARCH
 
@@ -51,6 +58,9 @@ def match_detail(request, pk: int):
         "station_records": ENTERPRISE in sides
         and (match.evaluations.exists() or match.plans.exists()),
         "adoption_cost": AdoptionCost.objects.filter(match=match).first(),
+        "open_fair": Fair.objects.filter(
+            status__in=("registration_open", "scheduling", "agenda_published")
+        ).first(),
         "contact_form": ContactRequestForm(),
     }
     return render(request, "matchmaking/match_detail.html", context)

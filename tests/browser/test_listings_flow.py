@@ -58,7 +58,7 @@ def test_post_a_need_and_a_result_then_browse_them_anonymously(page: Page):
 
     page.goto("/needs/")
     page.fill("#id_q", "猕猴桃 冷链")
-    page.get_by_role("button", name="搜索").click()
+    page.get_by_role("button", name="搜索", exact=True).click()
     expect(page.locator(".listing-card")).to_have_count(1)
     expect(page.locator(".listing-card__title")).to_have_text("猕猴桃运到广州就软了")
     log_out(page)

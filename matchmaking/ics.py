@@ -1,0 +1,42 @@
+"""A participant's agenda as an iCalendar feed that calendars can subscribe to.
+
+Each meeting keeps one UID for life and a SEQUENCE that grows with every change, and a
+cancelled meeting stays in the feed as STATUS:CANCELLED: so a moved meeting updates the
+existing calendar entry and a cancelled one disappears, instead of showing twice.
+"""
+
+from django.utils import timezone
+from icalendar import Calendar, Event
+
+from matchmaking.models import Fair, FairRegistration, Meeting
+
+
+def agenda_calendar(registration: FairRegistration, meetings: list[Meeting]) -> bytes:
+    fair: Fair = registration.fair
+    slots = {index: (start, end) for index, start, end in fair.slots()}
+    calendar = Calendar()
+    calendar.add("prodid", "-//Nongqiao//Fair agenda//ZH")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", f"{fair.name} · {registration.organisation.name}")
+    stamp = timezone.now()
+    for meeting in meetings:
+        start, end = slots.get(meeting.slot, (None, None))
+        if start is None:
+            continue
+        other = (
+            meeting.request.recipient
+            if meeting.request.requester_id == registration.pk
+            else meeting.request.requester
+        )
+        event = Event()
+        event.add("uid", f"meeting-{meeting.uid}@nongqiao")
+        event.add("sequence", meeting.sequence)
+        event.add("dtstamp", stamp)
+        event.add("dtstart", start)
+        event.add("dtend", end)
+        event.add("summary", f"{other.organisation.name} · 桌 {meeting.table}")
+        event.add("location", f"{fair.venue}, table {meeting.table}")
+        event.add("description", f"{other.organisation.name}\n{other.attendees}")
+        event.add("status", "CANCELLED" if meeting.status == "cancelled" else "CONFIRMED")
+        calendar.add_component(event)
+    return calendar.to_ical()

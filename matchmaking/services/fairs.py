@@ -1,0 +1,370 @@
+"""The fair: registration, meeting requests, the scheduler run, agendas, the day itself."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts import permissions
+from accounts.enums import OrganisationKind
+from accounts.models import Organisation, User
+from matchmaking import scheduling, workflow
+from matchmaking.enums import ContactStatus, MatchState
+from matchmaking.models import (
+    Fair,
+    FairRegistration,
+    Match,
+    MatchEvent,
+    Meeting,
+    MeetingRequest,
+    ScheduleRun,
+)
+from matchmaking.models.fairs import FairStatus, MeetingOutcome, MeetingStatus, RequestStatus
+from matchmaking.queue import enqueue
+
+REQUEST_REMINDER_AFTER = timedelta(days=2)
+DEFAULT_WEIGHT = 0.5  # a request made by browsing, without a match score
+
+
+def can_run_fair(user: User) -> bool:
+    """Platform staff and station staff run the day; admins also schedule."""
+    return permissions.is_admin(user) or bool(
+        permissions.organisations_of(user, OrganisationKind.STATION)
+    )
+
+
+@transaction.atomic
+def registration_save(
+    *,
+    fair: Fair,
+    organisation: Organisation,
+    by: User,
+    attendees: str,
+    available_slots: list[int],
+    needs=(),
+    results=(),
+) -> FairRegistration:
+    if organisation.kind not in (OrganisationKind.ENTERPRISE, OrganisationKind.INSTITUTION):
+        raise ValidationError(_("Enterprises and research institutions register for the fair."))
+    if not (permissions.is_admin(by) or permissions.can_act_for(by, organisation)):
+        raise PermissionDenied(_("You cannot register this organisation."))
+    if fair.status != FairStatus.REGISTRATION_OPEN and not permissions.is_admin(by):
+        raise ValidationError(_("Registration for this fair is not open."))
+    valid = {index for index, _start, _end in fair.slots()}
+    slots = sorted({int(s) for s in available_slots if int(s) in valid})
+    if not attendees.strip():
+        raise ValidationError({"attendees": _("Name at least one person who will come.")})
+    registration, _created = FairRegistration.objects.update_or_create(
+        fair=fair,
+        organisation=organisation,
+        defaults={"registered_by": by, "attendees": attendees.strip(), "available_slots": slots},
+    )
+    registration.needs.set([n for n in needs if n.organisation_id == organisation.pk])
+    registration.results.set([r for r in results if r.organisation_id == organisation.pk])
+    return registration
+
+
+def _registration_of(fair: Fair, organisation: Organisation) -> FairRegistration:
+    registration = FairRegistration.objects.filter(fair=fair, organisation=organisation).first()
+    if registration is None:
+        raise ValidationError(
+            _("%(name)s has not registered for this fair yet.") % {"name": organisation.name}
+        )
+    return registration
+
+
+@transaction.atomic
+def meeting_request_from_match(
+    *, fair: Fair, match: Match, by: User, message: str = ""
+) -> MeetingRequest:
+    """One click on a match page: meet the other side at the fair."""
+    from matchmaking.services.matches import sides_of
+
+    sides = sides_of(by, match)
+    if workflow.ENTERPRISE in sides:
+        mine, theirs = match.need.organisation, match.result.organisation
+    elif workflow.RESEARCH in sides:
+        mine, theirs = match.result.organisation, match.need.organisation
+    else:
+        raise PermissionDenied(_("You are not on either side of this match."))
+    return meeting_request_create(
+        fair=fair,
+        requester=_registration_of(fair, mine),
+        recipient=_registration_of(fair, theirs),
+        by=by,
+        match=match,
+        message=message,
+    )
+
+
+@transaction.atomic
+def meeting_request_create(
+    *,
+    fair: Fair,
+    requester: FairRegistration,
+    recipient: FairRegistration,
+    by: User,
+    match: Match | None = None,
+    message: str = "",
+) -> MeetingRequest:
+    if not (permissions.is_admin(by) or permissions.can_act_for(by, requester.organisation)):
+        raise PermissionDenied(_("You cannot ask for meetings for this organisation."))
+    if requester.pk == recipient.pk:
+        raise ValidationError(_("An organisation cannot meet itself."))
+    if fair.status in (FairStatus.FINISHED,):
+        raise ValidationError(_("This fair is over."))
+    existing = MeetingRequest.objects.filter(
+        Q(requester=requester, recipient=recipient) | Q(requester=recipient, recipient=requester)
+    ).first()
+    if existing is not None:
+        raise ValidationError(_("There is already a meeting request between these two."))
+    request = MeetingRequest.objects.create(
+        fair=fair,
+        requester=requester,
+        recipient=recipient,
+        match=match,
+        message=message[:500],
+        requested_by=by,
+    )
+    from matchmaking.tasks import notify_meeting_requested
+
+    transaction.on_commit(lambda: enqueue(notify_meeting_requested, request.pk))
+    return request
+
+
+@transaction.atomic
+def meeting_request_answer(*, request: MeetingRequest, by: User, accept: bool) -> MeetingRequest:
+    locked = (
+        MeetingRequest.objects.select_for_update(of=("self",))
+        .select_related("recipient__organisation")
+        .get(pk=request.pk)
+    )
+    if not (permissions.is_admin(by) or permissions.can_act_for(by, locked.recipient.organisation)):
+        raise PermissionDenied(_("Only the invited organisation (or its station) answers."))
+    if locked.status != RequestStatus.PENDING:
+        raise ValidationError(_("This request has already been answered."))
+    locked.status = RequestStatus.ACCEPTED if accept else RequestStatus.DECLINED
+    locked.answered_by, locked.answered_at = by, timezone.now()
+    locked.save(update_fields=["status", "answered_by", "answered_at"])
+    return locked
+
+
+def overdue_requests(fair: Fair, user: User):
+    """Requests still unanswered after the reminder, that this staff member may answer."""
+    pending = MeetingRequest.objects.filter(
+        fair=fair,
+        status=RequestStatus.PENDING,
+        created_at__lte=timezone.now() - REQUEST_REMINDER_AFTER,
+    ).select_related("requester__organisation", "recipient__organisation__region")
+    return [
+        r
+        for r in pending
+        if permissions.is_admin(user) or permissions.can_act_for(user, r.recipient.organisation)
+    ]
+
+
+# -- scheduling -------------------------------------------------------------------------------
+
+
+def _problem(fair: Fair) -> scheduling.Problem:
+    accepted = list(
+        MeetingRequest.objects.filter(fair=fair, status=RequestStatus.ACCEPTED).select_related(
+            "match"
+        )
+    )
+    registrations = {r.pk: r for r in fair.registrations.all()}
+    all_slots = [index for index, _s, _e in fair.slots()]
+    live = Meeting.objects.filter(fair=fair).exclude(status=MeetingStatus.CANCELLED)
+    fixed = [
+        scheduling.FixedMeeting(m.request_id, m.slot, m.table)
+        for m in live
+        if m.status in (MeetingStatus.CONFIRMED, MeetingStatus.HELD, MeetingStatus.NO_SHOW)
+    ]
+    return scheduling.Problem(
+        slots=all_slots,
+        tables=fair.tables,
+        cap=fair.max_meetings,
+        requests=[
+            scheduling.Request(
+                r.pk,
+                r.requester_id,
+                r.recipient_id,
+                float(r.match.score) if r.match else DEFAULT_WEIGHT,
+            )
+            for r in accepted
+        ],
+        availability={
+            pk: set(reg.available_slots) for pk, reg in registrations.items() if reg.available_slots
+        },
+        fixed=fixed,
+        previous={m.request_id: (m.slot, m.table) for m in live},
+    )
+
+
+def current_agenda(fair: Fair) -> dict[int, tuple[int, int]]:
+    return {
+        m.request_id: (m.slot, m.table)
+        for m in Meeting.objects.filter(fair=fair).exclude(status=MeetingStatus.CANCELLED)
+    }
+
+
+def schedule_start(*, fair: Fair, by: User) -> ScheduleRun:
+    if not permissions.is_admin(by):
+        raise PermissionDenied(_("Only platform administrators schedule the fair."))
+    run = ScheduleRun.objects.create(fair=fair, created_by=by)
+    from matchmaking.tasks import run_fair_scheduler
+
+    transaction.on_commit(lambda: enqueue(run_fair_scheduler, run.pk))
+    return run
+
+
+def schedule_compute(run: ScheduleRun) -> ScheduleRun:
+    """The background part: solve, and keep the result as a preview."""
+
+    def progress(fraction: float) -> None:
+        ScheduleRun.objects.filter(pk=run.pk).update(progress=min(99, int(100 * fraction)))
+
+    try:
+        result = scheduling.schedule(_problem(run.fair), progress=progress)
+    except Exception as error:  # noqa: BLE001 - shown to the admin, who can re-run
+        ScheduleRun.objects.filter(pk=run.pk).update(status="failed", error=str(error)[:2000])
+        run.refresh_from_db()
+        return run
+    changes = scheduling.diff(current_agenda(run.fair), result.assignments)
+    run.assignments = {str(k): list(v) for k, v in result.assignments.items()}
+    run.diff = {
+        "added": list(changes.added),
+        "removed": list(changes.removed),
+        "moved": list(changes.moved),
+        "unchanged": len(changes.unchanged),
+    }
+    run.unscheduled = [[rid, str(reason)] for rid, reason in result.unscheduled]
+    run.meetings, run.weight, run.progress, run.status = result.count, result.weight, 100, "preview"
+    run.save()
+    return run
+
+
+@transaction.atomic
+def schedule_publish(*, run: ScheduleRun, by: User) -> int:
+    """Make a preview the agenda: new meetings, moved ones (SEQUENCE + 1), cancelled ones."""
+    if not permissions.is_admin(by):
+        raise PermissionDenied(_("Only platform administrators publish the agenda."))
+    run = ScheduleRun.objects.select_for_update().get(pk=run.pk)
+    if run.status != "preview":
+        raise ValidationError(_("Only a preview can be published, once."))
+    fair = run.fair
+    wanted = {int(k): tuple(v) for k, v in run.assignments.items()}
+    existing = {m.request_id: m for m in Meeting.objects.filter(fair=fair)}
+    # Free the tables first, so that swaps do not collide on the unique (slot, table).
+    moving = [
+        m
+        for rid, m in existing.items()
+        if m.status != MeetingStatus.CANCELLED
+        and (rid not in wanted or (m.slot, m.table) != wanted[rid])
+    ]
+    Meeting.objects.filter(pk__in=[m.pk for m in moving]).update(status=MeetingStatus.CANCELLED)
+    changed = 0
+    for request_id, (slot, table) in wanted.items():
+        meeting = existing.get(request_id)
+        if meeting is None:
+            Meeting.objects.create(request_id=request_id, fair=fair, slot=slot, table=table)
+            changed += 1
+        elif meeting in moving or meeting.status == MeetingStatus.CANCELLED:
+            meeting.slot, meeting.table = slot, table
+            meeting.status = MeetingStatus.SCHEDULED
+            meeting.sequence += 1
+            meeting.save()
+            changed += 1
+    for meeting in moving:
+        if meeting.request_id not in wanted:
+            Meeting.objects.filter(pk=meeting.pk).update(sequence=meeting.sequence + 1)
+            changed += 1
+    ScheduleRun.objects.filter(fair=fair, status="preview").exclude(pk=run.pk).update(
+        status="stale"
+    )
+    run.status = "published"
+    run.save(update_fields=["status"])
+    Fair.objects.filter(pk=fair.pk).update(status=FairStatus.AGENDA_PUBLISHED)
+    return changed
+
+
+# -- the day -------------------------------------------------------------------------------------
+
+
+def check_in(*, registration: FairRegistration, by: User) -> FairRegistration:
+    if not can_run_fair(by):
+        raise PermissionDenied
+    FairRegistration.objects.filter(pk=registration.pk, checked_in_at__isnull=True).update(
+        checked_in_at=timezone.now()
+    )
+    registration.refresh_from_db()
+    return registration
+
+
+@transaction.atomic
+def record_outcome(*, meeting: Meeting, by: User, outcome: str, note: str = "") -> Meeting:
+    if not can_run_fair(by):
+        raise PermissionDenied
+    if outcome not in MeetingOutcome.values:
+        raise ValidationError({"outcome": _("Choose what happened.")})
+    meeting.outcome, meeting.outcome_note = outcome, note[:500]
+    meeting.status = (
+        MeetingStatus.NO_SHOW if outcome == MeetingOutcome.NO_SHOW else MeetingStatus.HELD
+    )
+    meeting.save(update_fields=["outcome", "outcome_note", "status", "updated_at"])
+    match = meeting.request.match
+    if match is not None and outcome == MeetingOutcome.FOLLOW_UP:
+        _follow_up(match, by, note)
+    return meeting
+
+
+def _follow_up(match: Match, by: User, note: str) -> None:
+    """They met and want to go on: they have each other's contact; the match moves to contacted."""
+    text = _("Follow-up wanted after meeting at the fair.") + (f" {note}" if note else "")
+    Match.objects.filter(pk=match.pk).update(
+        contact_status=ContactStatus.ACCEPTED, contact_answered_at=timezone.now()
+    )
+    match.refresh_from_db()
+    if match.state in (MatchState.SUGGESTED, MatchState.SHORTLISTED):
+        MatchEvent.objects.create(
+            match=match, actor=by, from_state=match.state, to_state=MatchState.CONTACTED, note=text
+        )
+        Match.objects.filter(pk=match.pk).update(
+            state=MatchState.CONTACTED, state_changed_at=timezone.now()
+        )
+    else:
+        MatchEvent.objects.create(
+            match=match, actor=by, from_state=match.state, to_state=match.state, note=text
+        )
+
+
+def fair_report(fair: Fair) -> dict:
+    requests = MeetingRequest.objects.filter(fair=fair)
+    meetings = Meeting.objects.filter(fair=fair).exclude(status=MeetingStatus.CANCELLED)
+    by_category = (
+        meetings.values("request__match__need__category__parent__name")
+        .annotate(n=Count("pk"), held=Count("pk", filter=Q(status=MeetingStatus.HELD)))
+        .order_by("-n")
+    )
+    by_province = (
+        meetings.values("request__requester__organisation__region__parent__parent__name")
+        .annotate(n=Count("pk"))
+        .order_by("-n")
+    )
+    return {
+        "registrations": fair.registrations.count(),
+        "checked_in": fair.registrations.filter(checked_in_at__isnull=False).count(),
+        "requests": requests.count(),
+        "accepted": requests.filter(status=RequestStatus.ACCEPTED).count(),
+        "scheduled": meetings.count(),
+        "held": meetings.filter(status=MeetingStatus.HELD).count(),
+        "no_shows": meetings.filter(status=MeetingStatus.NO_SHOW).count(),
+        "follow_ups": meetings.filter(outcome=MeetingOutcome.FOLLOW_UP).count(),
+        "by_category": list(by_category),
+        "by_province": list(by_province),
+    }

@@ -1,0 +1,399 @@
+"""Fair pages: registration, requests, the scheduler, agendas, check-in, outcomes, the report."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts import permissions
+from accounts.enums import OrganisationKind
+from accounts.models import Organisation
+from matchmaking import ics
+from matchmaking.models import (
+    Fair,
+    FairRegistration,
+    Match,
+    Meeting,
+    MeetingRequest,
+    ResearchResult,
+    ScheduleRun,
+    TechnologyNeed,
+)
+from matchmaking.models.fairs import MeetingOutcome, RequestStatus
+from matchmaking.services import fairs as services
+
+
+def _errors(request, error: ValidationError) -> None:
+    messages.error(request, " ".join(error.messages))
+
+
+def fair_list(request):
+    return render(request, "matchmaking/fair_list.html", {"fairs": Fair.objects.all()[:20]})
+
+
+def _my_registrations(user, fair):
+    if not user.is_authenticated:
+        return []
+    own = [o.pk for o in permissions.organisations_of(user)]
+    return list(fair.registrations.filter(organisation__in=own).select_related("organisation"))
+
+
+def fair_detail(request, pk: int):
+    fair = get_object_or_404(Fair, pk=pk)
+    context = {
+        "fair": fair,
+        "slots": fair.slots(),
+        "mine": _my_registrations(request.user, fair),
+        "can_run": request.user.is_authenticated and services.can_run_fair(request.user),
+        "is_admin": permissions.is_admin(request.user),
+        "registered": fair.registrations.count(),
+    }
+    return render(request, "matchmaking/fair_detail.html", context)
+
+
+def _registrable(user) -> list[Organisation]:
+    kinds = (OrganisationKind.ENTERPRISE, OrganisationKind.INSTITUTION)
+    own = [o for o in permissions.organisations_of(user) if o.kind in kinds]
+    if permissions.organisations_of(user, OrganisationKind.STATION):
+        own += [
+            o
+            for o in Organisation.objects.filter(kind=OrganisationKind.ENTERPRISE).select_related(
+                "region"
+            )
+            if o not in own and permissions.can_act_for(user, o)
+        ]
+    return own
+
+
+@login_required
+def fair_register(request, pk: int):
+    fair = get_object_or_404(Fair, pk=pk)
+    choices = _registrable(request.user)
+    if not choices:
+        raise PermissionDenied
+    chosen = next(
+        (
+            o
+            for o in choices
+            if str(o.pk) == request.POST.get("organisation", request.GET.get("organisation"))
+        ),
+        choices[0],
+    )
+    existing = FairRegistration.objects.filter(fair=fair, organisation=chosen).first()
+    if request.method == "POST":
+        try:
+            services.registration_save(
+                fair=fair,
+                organisation=chosen,
+                by=request.user,
+                attendees=request.POST.get("attendees", ""),
+                available_slots=[s for s in request.POST.getlist("slots") if s.isdigit()],
+                needs=TechnologyNeed.objects.filter(
+                    pk__in=[v for v in request.POST.getlist("needs") if v.isdigit()]
+                ),
+                results=ResearchResult.objects.filter(
+                    pk__in=[v for v in request.POST.getlist("results") if v.isdigit()]
+                ),
+            )
+        except ValidationError as error:
+            _errors(request, error)
+        else:
+            messages.success(request, _("%(name)s is registered.") % {"name": chosen.name})
+            return redirect("fair-detail", pk=fair.pk)
+    context = {
+        "fair": fair,
+        "choices": choices,
+        "chosen": chosen,
+        "existing": existing,
+        "slots": fair.slots(),
+        "available": set(existing.available_slots) if existing else set(),
+        "needs": chosen.needs.filter(status="open")
+        if chosen.kind == OrganisationKind.ENTERPRISE
+        else [],
+        "results": chosen.results.filter(status="listed")
+        if chosen.kind == OrganisationKind.INSTITUTION
+        else [],
+        "attendees": request.POST.get("attendees", existing.attendees if existing else ""),
+    }
+    return render(request, "matchmaking/fair_register.html", context)
+
+
+@login_required
+def fair_participants(request, pk: int):
+    fair = get_object_or_404(Fair, pk=pk)
+    mine = _my_registrations(request.user, fair)
+    registrations = fair.registrations.select_related("organisation__region").exclude(
+        pk__in=[r.pk for r in mine]
+    )
+    kind = request.GET.get("kind")
+    if kind in (OrganisationKind.ENTERPRISE, OrganisationKind.INSTITUTION):
+        registrations = registrations.filter(organisation__kind=kind)
+    if request.GET.get("q"):
+        q = request.GET["q"]
+        registrations = registrations.filter(
+            Q(organisation__name__icontains=q) | Q(organisation__description__icontains=q)
+        )
+    if request.GET.get("province"):
+        registrations = registrations.filter(
+            organisation__region_id__startswith=request.GET["province"][:2]
+        )
+    return render(
+        request,
+        "matchmaking/fair_participants.html",
+        {"fair": fair, "registrations": registrations[:200], "mine": mine},
+    )
+
+
+@login_required
+@require_POST
+def fair_request(request, pk: int):
+    """Ask to meet: from a match (match=…) or from the participant list (recipient=…)."""
+    fair = get_object_or_404(Fair, pk=pk)
+    try:
+        if request.POST.get("match"):
+            match = get_object_or_404(
+                Match.objects.select_related("need__organisation", "result__organisation"),
+                pk=request.POST["match"],
+            )
+            services.meeting_request_from_match(
+                fair=fair, match=match, by=request.user, message=request.POST.get("message", "")
+            )
+        else:
+            mine = _my_registrations(request.user, fair)
+            requester = next(
+                (r for r in mine if str(r.pk) == request.POST.get("requester")),
+                mine[0] if mine else None,
+            )
+            if requester is None:
+                raise ValidationError(_("Register for the fair first."))
+            recipient = get_object_or_404(
+                FairRegistration, pk=request.POST.get("recipient"), fair=fair
+            )
+            services.meeting_request_create(
+                fair=fair,
+                requester=requester,
+                recipient=recipient,
+                by=request.user,
+                message=request.POST.get("message", ""),
+            )
+    except ValidationError as error:
+        _errors(request, error)
+    else:
+        messages.success(request, _("Meeting request sent."))
+    next_url = request.POST.get("next", "")
+    if next_url.startswith("/") and not next_url.startswith("//"):
+        return redirect(next_url)
+    return redirect("fair-requests", pk=fair.pk)
+
+
+@login_required
+def fair_requests(request, pk: int):
+    fair = get_object_or_404(Fair, pk=pk)
+    mine = _my_registrations(request.user, fair)
+    related = ("requester__organisation", "recipient__organisation", "match")
+    context = {
+        "fair": fair,
+        "received": MeetingRequest.objects.filter(recipient__in=mine).select_related(*related),
+        "sent": MeetingRequest.objects.filter(requester__in=mine).select_related(*related),
+        "overdue": services.overdue_requests(fair, request.user)
+        if services.can_run_fair(request.user)
+        else [],
+    }
+    return render(request, "matchmaking/fair_requests.html", context)
+
+
+@login_required
+@require_POST
+def fair_request_answer(request, pk: int):
+    meeting_request = get_object_or_404(MeetingRequest, pk=pk)
+    try:
+        services.meeting_request_answer(
+            request=meeting_request, by=request.user, accept=request.POST.get("answer") == "accept"
+        )
+    except ValidationError as error:
+        _errors(request, error)
+    else:
+        messages.success(request, _("Answer saved."))
+    return redirect("fair-requests", pk=meeting_request.fair_id)
+
+
+@login_required
+def fair_schedule(request, pk: int):
+    fair = get_object_or_404(Fair, pk=pk)
+    if not permissions.is_admin(request.user):
+        raise PermissionDenied
+    if request.method == "POST":
+        if request.POST.get("action") == "publish":
+            run = get_object_or_404(ScheduleRun, pk=request.POST.get("run"), fair=fair)
+            try:
+                changed = services.schedule_publish(run=run, by=request.user)
+            except ValidationError as error:
+                _errors(request, error)
+            else:
+                messages.success(
+                    request, _("Agenda published; %(n)d meetings changed.") % {"n": changed}
+                )
+        else:
+            services.schedule_start(fair=fair, by=request.user)
+        return redirect("fair-schedule", pk=fair.pk)
+    run = fair.schedule_runs.first()
+    requests = {
+        r.pk: r
+        for r in MeetingRequest.objects.filter(fair=fair).select_related(
+            "requester__organisation", "recipient__organisation"
+        )
+    }
+    context = {
+        "fair": fair,
+        "run": run,
+        "accepted": MeetingRequest.objects.filter(fair=fair, status=RequestStatus.ACCEPTED).count(),
+        "moves": [
+            (requests.get(rid), kind)
+            for kind in ("added", "moved", "removed")
+            for rid in (run.diff.get(kind, []) if run else [])
+        ],
+    }
+    template = (
+        "matchmaking/partials/schedule_progress.html"
+        if request.htmx
+        else "matchmaking/fair_schedule.html"
+    )
+    return render(request, template, context)
+
+
+def _agenda_context(registration: FairRegistration) -> dict:
+    slots = {index: (start, end) for index, start, end in registration.fair.slots()}
+    meetings = (
+        Meeting.objects.filter(
+            Q(request__requester=registration) | Q(request__recipient=registration)
+        )
+        .exclude(status="cancelled")
+        .select_related("request__requester__organisation", "request__recipient__organisation")
+        .order_by("slot")
+    )
+    rows = []
+    for meeting in meetings:
+        other = (
+            meeting.request.recipient
+            if meeting.request.requester_id == registration.pk
+            else meeting.request.requester
+        )
+        start, end = slots.get(meeting.slot, (None, None))
+        rows.append({"meeting": meeting, "other": other, "start": start, "end": end})
+    return {"registration": registration, "fair": registration.fair, "rows": rows}
+
+
+@login_required
+def fair_agenda(request, pk: int):
+    fair = get_object_or_404(Fair, pk=pk)
+    mine = _my_registrations(request.user, fair)
+    wanted = request.GET.get("registration")
+    registration = next((r for r in mine if str(r.pk) == wanted), mine[0] if mine else None)
+    if registration is None:
+        if permissions.is_admin(request.user) and wanted:
+            registration = get_object_or_404(FairRegistration, pk=wanted, fair=fair)
+        else:
+            raise Http404
+    context = _agenda_context(registration) | {"print": request.GET.get("print") == "1"}
+    template = (
+        "matchmaking/fair_agenda_print.html" if context["print"] else "matchmaking/fair_agenda.html"
+    )
+    return render(request, template, context)
+
+
+def fair_agenda_ics(request, token):
+    """The calendar subscription: the secret token in the address is the permission."""
+    registration = get_object_or_404(
+        FairRegistration.objects.select_related("fair", "organisation"), calendar_token=token
+    )
+    meetings = list(
+        Meeting.objects.filter(
+            Q(request__requester=registration) | Q(request__recipient=registration)
+        ).select_related("request__requester__organisation", "request__recipient__organisation")
+    )
+    response = HttpResponse(
+        ics.agenda_calendar(registration, meetings), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="fair-{registration.fair_id}-agenda.ics"'
+    )
+    return response
+
+
+@login_required
+def fair_check_in(request, pk: int):
+    fair = get_object_or_404(Fair, pk=pk)
+    if not services.can_run_fair(request.user):
+        raise PermissionDenied
+    if request.method == "POST":
+        registration = get_object_or_404(
+            FairRegistration, pk=request.POST.get("registration"), fair=fair
+        )
+        services.check_in(registration=registration, by=request.user)
+        messages.success(
+            request, _("%(name)s checked in.") % {"name": registration.organisation.name}
+        )
+        return redirect(f"{request.path}?q={request.POST.get('q', '')}")
+    registrations = fair.registrations.select_related("organisation")
+    if request.GET.get("q"):
+        q = request.GET["q"]
+        registrations = registrations.filter(
+            Q(organisation__name__icontains=q) | Q(attendees__icontains=q)
+        )
+    return render(
+        request,
+        "matchmaking/fair_check_in.html",
+        {"fair": fair, "registrations": registrations[:100]},
+    )
+
+
+@login_required
+def fair_meetings(request, pk: int):
+    fair = get_object_or_404(Fair, pk=pk)
+    if not services.can_run_fair(request.user):
+        raise PermissionDenied
+    if request.method == "POST":
+        meeting = get_object_or_404(Meeting, pk=request.POST.get("meeting"), fair=fair)
+        try:
+            services.record_outcome(
+                meeting=meeting,
+                by=request.user,
+                outcome=request.POST.get("outcome", ""),
+                note=request.POST.get("note", ""),
+            )
+        except ValidationError as error:
+            _errors(request, error)
+        else:
+            messages.success(request, _("Outcome saved."))
+        return redirect("fair-meetings", pk=fair.pk)
+    slots = {index: start for index, start, _end in fair.slots()}
+    meetings = list(
+        Meeting.objects.filter(fair=fair)
+        .exclude(status="cancelled")
+        .select_related(
+            "request__requester__organisation", "request__recipient__organisation", "request__match"
+        )
+    )
+    for meeting in meetings:
+        meeting.start = slots.get(meeting.slot)
+    return render(
+        request,
+        "matchmaking/fair_meetings.html",
+        {"fair": fair, "meetings": meetings, "outcomes": MeetingOutcome.choices},
+    )
+
+
+@login_required
+def fair_report(request, pk: int):
+    fair = get_object_or_404(Fair, pk=pk)
+    if not services.can_run_fair(request.user):
+        raise PermissionDenied
+    return render(
+        request,
+        "matchmaking/fair_report.html",
+        {"fair": fair, "report": services.fair_report(fair)},
+    )

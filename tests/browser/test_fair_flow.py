@@ -1,0 +1,126 @@
+"""The fair from creation to the follow-up, in the browser."""
+
+from pathlib import Path
+
+import icalendar
+import pytest
+from playwright.sync_api import Page, expect
+
+from accounts.enums import MembershipRole, OrganisationKind
+from matchmaking.models import Fair, Match
+from tests.factories import NeedFactory, OrganisationFactory, ResultFactory, UserFactory, member_of
+
+pytestmark = pytest.mark.browser
+PASSWORD = "pw-Nongqiao-2026"
+
+
+def log_in(page: Page, username: str) -> None:
+    page.goto("/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    expect(page.get_by_role("heading", name="你的机构")).to_be_visible()
+
+
+def log_out(page: Page) -> None:
+    page.context.clear_cookies()
+
+
+def register(page: Page, fair: Fair, slots: list[int]) -> None:
+    page.goto(f"/fairs/{fair.pk}/register/")
+    page.fill("#id_attendees", "李明 13900001111")
+    for slot in slots:
+        page.locator(f"input[name=slots][value='{slot}']").check()
+    page.get_by_role("button", name="登记").click()
+    expect(page.locator(".message")).to_contain_text("已登记")
+
+
+def test_fair_from_creation_to_follow_up(page: Page, committed_db):
+    enterprise = OrganisationFactory(name="蒲江县猕猴桃合作社", region_id="510131")
+    institution = OrganisationFactory(kind=OrganisationKind.INSTITUTION, name="西部农林科技研究院")
+    member_of(enterprise, MembershipRole.OWNER, username="ent")
+    member_of(institution, MembershipRole.OWNER, username="res")
+    match = Match.objects.create(
+        need=NeedFactory(organisation=enterprise),
+        result=ResultFactory(organisation=institution),
+        score=0.8,
+        text_score=0.7,
+        structured_score=0.9,
+        matcher_version="t",
+    )
+    UserFactory(username="boss", is_staff=True, is_superuser=True)
+
+    log_in(page, "boss")
+    page.goto("/admin/matchmaking/fair/add/")
+    page.fill("#id_name", "2026 成都技术对接会")
+    page.fill("#id_year", "2026")
+    page.fill("#id_city", "成都")
+    page.fill("#id_venue", "世纪城会展中心")
+    page.select_option("#id_status", "registration_open")
+    page.fill("#id_first_day", "2026-12-10")
+    page.fill("#id_days", "1")
+    page.fill("#id_registration_opens", "2026-11-01")
+    page.fill("#id_registration_closes", "2026-12-05")
+    page.fill("#id_day_start", "09:00:00")
+    page.fill("#id_day_end", "11:00:00")
+    page.fill("#id_slot_minutes", "30")
+    page.fill("#id_breaks", "[]")
+    page.fill("#id_tables", "3")
+    page.fill("#id_max_meetings", "4")
+    page.locator("input[name=_save]").click()
+    expect(page.locator(".messagelist")).to_be_visible()
+    fair = Fair.objects.get()
+    log_out(page)
+
+    log_in(page, "ent")
+    register(page, fair, [1, 2])
+    log_out(page)
+    log_in(page, "res")
+    register(page, fair, [2, 3])
+    log_out(page)
+
+    log_in(page, "ent")
+    page.goto(f"/matches/{match.pk}/")
+    page.get_by_role("button", name="约在对接会上见面").click()
+    expect(page.locator(".message")).to_contain_text("已发送")
+    log_out(page)
+
+    log_in(page, "res")
+    page.goto(f"/fairs/{fair.pk}/requests/")
+    page.get_by_role("button", name="接受", exact=True).click()
+    expect(page.locator(".message")).to_contain_text("已保存")
+    log_out(page)
+
+    log_in(page, "boss")
+    page.goto(f"/fairs/{fair.pk}/schedule/")
+    page.get_by_role("button", name="运行排程").click()
+    page.get_by_role("button", name="发布此日程").click()
+    expect(page.locator(".messages .message")).to_contain_text("日程已发布")
+    log_out(page)
+
+    for username in ("ent", "res"):
+        log_in(page, username)
+        page.goto(f"/fairs/{fair.pk}/agenda/")
+        row = page.locator("table.agenda tbody tr").first
+        expect(row).to_contain_text("10:00")  # slot 2: the only time both can meet
+        with page.expect_download() as download:
+            page.get_by_role("link", name="加入日历（.ics）").click()
+        calendar = icalendar.Calendar.from_ical(Path(download.value.path()).read_bytes())
+        (event,) = calendar.walk("VEVENT")
+        assert event.decoded("DTSTART").strftime("%H:%M") == "10:00"
+        log_out(page)
+
+    log_in(page, "boss")
+    page.goto(f"/fairs/{fair.pk}/check-in/")
+    page.fill("input[name=q]", "猕猴桃")
+    page.get_by_role("button", name="搜索").click()
+    page.get_by_role("button", name="签到").click()
+    expect(page.locator(".badge--ok")).to_contain_text("已签到")
+    page.goto(f"/fairs/{fair.pk}/meetings/")
+    page.select_option("select[name=outcome]", "follow_up")
+    page.fill("input[name=note]", "下月实地考察")
+    page.get_by_role("button", name="保存").click()
+    expect(page.locator(".message")).to_contain_text("已保存")
+
+    match.refresh_from_db()
+    assert (match.state, match.contact_status) == ("contacted", "accepted")

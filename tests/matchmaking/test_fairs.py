@@ -1,0 +1,197 @@
+"""The fair: registration, requests, scheduling and re-scheduling, agendas as .ics, the day."""
+
+from datetime import date, time
+
+import icalendar
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+
+from accounts.enums import OrganisationKind
+from matchmaking.models import Fair, Match, Meeting
+from matchmaking.services import fairs
+from tests.factories import NeedFactory, OrganisationFactory, ResultFactory, UserFactory, member_of
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def fair():
+    return Fair.objects.create(
+        name="2026 中西部农村电商技术对接会",
+        year=2026,
+        city="成都",
+        venue="成都世纪城会展中心",
+        first_day=date(2026, 12, 10),
+        days=1,
+        registration_opens=date(2026, 11, 1),
+        registration_closes=date(2026, 12, 5),
+        day_start=time(9),
+        day_end=time(12),
+        slot_minutes=30,
+        breaks=[["10:30", "11:00"]],
+        tables=2,
+        max_meetings=3,
+        status="registration_open",
+    )
+
+
+@pytest.fixture
+def people(fair):
+    enterprise = OrganisationFactory(region_id="522634")
+    institution = OrganisationFactory(kind=OrganisationKind.INSTITUTION)
+    match = Match.objects.create(
+        need=NeedFactory(organisation=enterprise),
+        result=ResultFactory(organisation=institution),
+        score=0.8,
+        text_score=0.7,
+        structured_score=0.9,
+        matcher_version="t",
+    )
+    return {
+        "enterprise": enterprise,
+        "institution": institution,
+        "match": match,
+        "member": member_of(enterprise),
+        "researcher": member_of(institution),
+        "staff": member_of(OrganisationFactory(kind=OrganisationKind.STATION, covered=["522634"])),
+        "admin": UserFactory(is_staff=True),
+    }
+
+
+def register(fair, organisation, user, slots=()):
+    return fairs.registration_save(
+        fair=fair,
+        organisation=organisation,
+        by=user,
+        attendees="张三 13800138000",
+        available_slots=list(slots),
+    )
+
+
+def test_slots_follow_the_day_and_skip_the_break(fair):
+    starts = [start.strftime("%H:%M") for _i, start, _e in fair.slots()]
+    assert starts == ["09:00", "09:30", "10:00", "11:00", "11:30"]
+
+
+def test_station_staff_register_an_enterprise_of_their_county_and_strangers_cannot(fair, people):
+    registration = register(fair, people["enterprise"], people["staff"], slots=[0, 1, 99])
+    assert registration.available_slots == [0, 1]
+    with pytest.raises(PermissionDenied):
+        register(fair, people["institution"], people["staff"])
+
+
+def test_a_match_becomes_a_request_the_other_side_accepts(fair, people):
+    register(fair, people["enterprise"], people["member"])
+    register(fair, people["institution"], people["researcher"])
+    request = fairs.meeting_request_from_match(
+        fair=fair, match=people["match"], by=people["member"]
+    )
+    assert request.recipient.organisation == people["institution"]
+    with pytest.raises(ValidationError):
+        fairs.meeting_request_from_match(fair=fair, match=people["match"], by=people["researcher"])
+    with pytest.raises(PermissionDenied):
+        fairs.meeting_request_answer(request=request, by=people["member"], accept=True)
+    request = fairs.meeting_request_answer(request=request, by=people["researcher"], accept=True)
+    assert request.status == "accepted"
+
+
+def test_asking_to_meet_someone_not_registered_says_so(fair, people):
+    register(fair, people["enterprise"], people["member"])
+    with pytest.raises(ValidationError) as error:
+        fairs.meeting_request_from_match(fair=fair, match=people["match"], by=people["member"])
+    assert people["institution"].name in str(error.value)
+
+
+def _accepted_pairs(fair, count, people, availability=()):
+    registrations = []
+    for _ in range(count):
+        enterprise = OrganisationFactory(region_id="522634")
+        institution = OrganisationFactory(kind=OrganisationKind.INSTITUTION)
+        a = register(fair, enterprise, people["admin"], availability)
+        b = register(fair, institution, people["admin"], availability)
+        request = fairs.meeting_request_create(
+            fair=fair, requester=a, recipient=b, by=people["admin"]
+        )
+        fairs.meeting_request_answer(request=request, by=people["admin"], accept=True)
+        registrations.append((a, b))
+    return registrations
+
+
+def test_scheduling_previews_then_publishes_and_a_rerun_keeps_confirmed_meetings(fair, people):
+    _accepted_pairs(fair, 4, people)
+    run = fairs.schedule_compute(fairs.schedule_start(fair=fair, by=people["admin"]))
+    assert (run.status, run.meetings) == ("preview", 4)
+    assert not Meeting.objects.exists()  # nothing published yet
+    fairs.schedule_publish(run=run, by=people["admin"])
+    meetings = list(Meeting.objects.order_by("pk"))
+    assert len({(m.slot, m.table) for m in meetings}) == 4
+    assert max(m.table for m in meetings) <= fair.tables
+    confirmed = meetings[0]
+    Meeting.objects.filter(pk=confirmed.pk).update(status="confirmed")
+    _accepted_pairs(fair, 3, people)
+    rerun = fairs.schedule_compute(fairs.schedule_start(fair=fair, by=people["admin"]))
+    assert rerun.assignments[str(confirmed.request_id)] == [confirmed.slot, confirmed.table]
+    assert len(rerun.diff["added"]) == 3
+    with pytest.raises(PermissionDenied):
+        fairs.schedule_start(fair=fair, by=people["staff"])
+
+
+def test_a_moved_meeting_keeps_its_calendar_uid_and_raises_its_sequence(fair, people, client):
+    ((a, b),) = _accepted_pairs(fair, 1, people)
+    fairs.schedule_publish(
+        run=fairs.schedule_compute(fairs.schedule_start(fair=fair, by=people["admin"])),
+        by=people["admin"],
+    )
+    url = reverse("fair-agenda-ics", args=[a.calendar_token])
+    first = icalendar.Calendar.from_ical(client.get(url).content)
+    meeting = Meeting.objects.get()
+    # Someone becomes unavailable at the meeting's slot: the re-run moves it.
+    a.available_slots = [s for s in range(5) if s != meeting.slot]
+    a.save()
+    fairs.schedule_publish(
+        run=fairs.schedule_compute(fairs.schedule_start(fair=fair, by=people["admin"])),
+        by=people["admin"],
+    )
+    second = icalendar.Calendar.from_ical(client.get(url).content)
+    (event1,) = first.walk("VEVENT")
+    events2 = [e for e in second.walk("VEVENT") if e["STATUS"] != "CANCELLED"]
+    assert len(events2) == 1
+    assert str(events2[0]["UID"]) == str(event1["UID"])
+    assert int(events2[0]["SEQUENCE"]) > int(event1["SEQUENCE"])
+    assert events2[0].decoded("DTSTART") != event1.decoded("DTSTART")
+
+
+def test_the_calendar_feed_needs_its_secret(client, fair):
+    assert client.get("/fairs/agenda/00000000-0000-0000-0000-000000000000.ics").status_code == 404
+
+
+def test_follow_up_wanted_moves_the_match_with_history(fair, people):
+    a = register(fair, people["enterprise"], people["member"])
+    b = register(fair, people["institution"], people["researcher"])
+    request = fairs.meeting_request_from_match(
+        fair=fair, match=people["match"], by=people["member"]
+    )
+    fairs.meeting_request_answer(request=request, by=people["researcher"], accept=True)
+    fairs.schedule_publish(
+        run=fairs.schedule_compute(fairs.schedule_start(fair=fair, by=people["admin"])),
+        by=people["admin"],
+    )
+    fairs.check_in(registration=a, by=people["staff"])
+    assert b.checked_in_at is None
+    meeting = Meeting.objects.get()
+    fairs.record_outcome(
+        meeting=meeting, by=people["staff"], outcome="follow_up", note="下月去县里看现场"
+    )
+    match = Match.objects.get(pk=people["match"].pk)
+    assert (match.state, match.contact_status) == ("contacted", "accepted")
+    assert "下月去县里看现场" in match.events.get().note
+    with pytest.raises(PermissionDenied):
+        fairs.record_outcome(meeting=meeting, by=people["member"], outcome="held")
+    report = fairs.fair_report(fair)
+    assert (
+        report["registrations"],
+        report["checked_in"],
+        report["held"],
+        report["follow_ups"],
+    ) == (2, 1, 1, 1)
