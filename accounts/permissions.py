@@ -203,3 +203,8 @@ def can_view_station_record(user: User, record) -> bool:
         return True
     match = getattr(record, "match", None)
     return match is not None and is_member(user, match.need.organisation)
+
+
+def can_view_statistics(user: User) -> bool:
+    """The full statistics: administrators and the authorities that fund the programme."""
+    return is_admin(user) or bool(organisations_of(user, OrganisationKind.AUTHORITY))

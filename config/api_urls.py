@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 
 from accounts.api import views as accounts_api
 from matchmaking.api import stations as stations_api
+from matchmaking.api import stats as stats_api
 from matchmaking.api import views as matchmaking_api
 
 router = DefaultRouter()
@@ -21,5 +22,6 @@ router.register("trainings", stations_api.TrainingViewSet, basename="api-trainin
 urlpatterns = [
     path("auth/token/", accounts_api.ObtainTokenView.as_view(), name="api-token"),
     path("me/", accounts_api.MeView.as_view(), name="api-me"),
+    path("stats/<str:figure>/", stats_api.StatsView.as_view(), name="api-stats"),
     path("", include(router.urls)),
 ]

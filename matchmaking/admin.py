@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.db import transaction
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -12,9 +13,10 @@ from matchmaking.models import (
     RebuildRun,
     ResearchResult,
     TechnologyNeed,
+    ThesaurusEntry,
 )
 from matchmaking.queue import enqueue
-from matchmaking.tasks import rebuild_index
+from matchmaking.tasks import rebuild_index, sweep_pending
 
 
 @admin.register(Category)
@@ -155,3 +157,22 @@ class FairAdmin(admin.ModelAdmin):
 
     def view_on_site(self, fair):
         return reverse("fair-detail", args=[fair.pk])
+
+
+@admin.register(ThesaurusEntry)
+class ThesaurusEntryAdmin(admin.ModelAdmin):
+    """Entries on top of the shipped thesaurus; the matcher applies them within a minute."""
+
+    list_display = ["term", "canonical", "kind", "updated_by", "updated_at"]
+    list_filter = ["kind"]
+    search_fields = ["term", "canonical", "note"]
+    readonly_fields = ["updated_by", "updated_at"]
+
+    def save_model(self, request, obj, form, change):
+        obj.updated_by = request.user
+        super().save_model(request, obj, form, change)
+        transaction.on_commit(lambda: enqueue(sweep_pending))
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        transaction.on_commit(lambda: enqueue(sweep_pending))

@@ -275,7 +275,7 @@ def create_station_activity(seed: int = 7) -> dict[str, int]:
             counts["adopted"] += 1
         enterprises = list(
             Organisation.objects.filter(
-                coverage_q(station, "region_id"), kind=OrganisationKind.ENTERPRISE
+                coverage_q(station, "region__code"), kind=OrganisationKind.ENTERPRISE
             )[:4]
         )
         for n in range(3 if enterprises else 0):

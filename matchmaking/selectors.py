@@ -163,7 +163,7 @@ def pending_contact_requests(user: User):
 # -- stations ------------------------------------------------------------------------------------
 
 
-def coverage_q(station, field: str = "need__organisation__region_id") -> Q:
+def coverage_q(station, field: str = "need__organisation__region__code") -> Q:
     """Rows whose region lies in the station's counties (or prefectures, or provinces)."""
     condition = Q(pk__in=[])
     for code in station.covered_regions.values_list("code", flat=True):

@@ -41,7 +41,11 @@ def rematch_result(result_id: int) -> int:
 
 @shared_task
 def sweep_pending() -> int:
-    """Queue what is waiting for matching (e.g. published while the broker was down)."""
+    """Queue what is waiting for matching (e.g. published while the broker was down).
+
+    Loading the index first also applies thesaurus edits, which flag the listings they touch.
+    """
+    matching.ensure_index()
     needs, results = matching.pending_listings()
     for need_id in needs:
         enqueue(rematch_need, need_id)
@@ -123,6 +127,13 @@ def send_reminders() -> int:
 @shared_task
 def send_digests() -> int:
     return notifications.send_digests()
+
+
+@shared_task
+def refresh_statistics() -> int:
+    from matchmaking import stats
+
+    return stats.refresh_all()
 
 
 @shared_task

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from matchmaking.views import fairs, imports, listings, matches, stations
+from matchmaking.views import stats as stats_views
 
 urlpatterns = []
 for kind, prefix in (("need", "needs"), ("result", "results")):
@@ -77,4 +78,10 @@ urlpatterns += [
     path("fairs/<int:pk>/check-in/", fairs.fair_check_in, name="fair-check-in"),
     path("fairs/<int:pk>/meetings/", fairs.fair_meetings, name="fair-meetings"),
     path("fairs/<int:pk>/report/", fairs.fair_report, name="fair-report"),
+]
+
+urlpatterns += [
+    path("stats/", stats_views.statistics, name="statistics"),
+    path("stats/export.<str:fmt>", stats_views.statistics_export, name="statistics-export"),
+    path("stats/public/", stats_views.statistics_public, name="statistics-public"),
 ]

@@ -180,6 +180,11 @@ def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory, 
     else:
         process.terminate()
         pytest.fail(f"the Celery worker did not answer within 60 s; see {log.name}")
+    # The first task pays for importing the matcher (numpy, scipy, scikit-learn); pay it here,
+    # not inside a test's time budget.
+    from matchmaking.tasks import sweep_pending
+
+    sweep_pending.delay().get(timeout=120)
     yield {"queue": queue, "mail_dir": mail_dir, "node": node, "process": process}
     process.terminate()
     try:

@@ -77,7 +77,8 @@ validates any file (``ThesaurusError`` lists bad lines by number);
     index = MatchIndex.build(needs, results, expansions=thesaurus)
     index.thesaurus_fingerprint            # == thesaurus.fingerprint; saved with the index
     index.set_expansions(new_thesaurus)    # after an edit: re-vectorises only the documents
-                                           # that mention a changed term; returns their count
+                                           # that mention a changed term; returns their ids
+                                           # {"needs": [...], "results": [...]}
 
 A term found in a need or result (Latin terms on word boundaries, one-character terms only as
 words, no match inside a longer match, no 不贵 inside 贵不贵) adds the features of its canonical

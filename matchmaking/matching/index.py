@@ -45,7 +45,7 @@ from .structured import (
     structured_fits,
     structured_score,
 )
-from .text import Analyzer, normalize
+from .text import Analyzer, TermMatcher, normalize
 from .thesaurus import Thesaurus, expansions_fingerprint
 
 Expansions = Mapping[str, Sequence[str]] | Thesaurus
@@ -271,7 +271,7 @@ class MatchIndex:
         :attr:`Thesaurus.fingerprint` of the thesaurus it was built or updated with."""
         return expansions_fingerprint(self.vectorizer.analyzer.expansions)
 
-    def set_expansions(self, expansions: Expansions | None) -> int:
+    def set_expansions(self, expansions: Expansions | None) -> dict[str, list[DocId]]:
         """Swap the thesaurus in place (reload without restart or rebuild).
 
         Expansions apply to queries and to stored documents, so stored documents whose text
@@ -283,22 +283,29 @@ class MatchIndex:
 
         Canonical terms that occur in no indexed document have no column until the next
         :meth:`refit` (they could not match anything anyway); IDF is not re-learned either.
-        Returns the number of documents re-vectorised.
+        Returns the ids re-vectorised, ``{"needs": [...], "results": [...]}``: the app can
+        recompute the stored matches of those needs and results (the nightly all-pairs run
+        catches the second-order changes).
         """
         analyzer = self.vectorizer.analyzer
         old = dict(analyzer.expansions)
         analyzer.set_expansions(expansions)
         new = analyzer.expansions
         changed = {t for t in old.keys() | new.keys() if old.get(t) != new.get(t)}
+        out: dict[str, list[DocId]] = {NEEDS: [], RESULTS: []}
         if not changed:
-            return 0
-        n = 0
-        for side in self._sides.values():
-            stale = [d for d in side.docs if d is not None and _mentions(d, changed)]
+            return out
+        probe = TermMatcher(dict.fromkeys(changed, ()), single_char="any")
+        for kind, side in self._sides.items():
+            stale = [
+                d
+                for d in side.docs
+                if d is not None and probe.mentions_any(normalize(_display_text(d)))
+            ]
             if stale:
                 side.add(stale, self.vectorizer.transform([_fields(d) for d in stale]))
-                n += len(stale)
-        return n
+                out[kind] = [d.id for d in stale]
+        return out
 
     # -- inspection ------------------------------------------------------------------------------
     @property
@@ -639,13 +646,6 @@ class MatchIndex:
             )
             index._bulk_load(kind, docs, rows)
         return index
-
-
-def _mentions(doc: Doc, terms: set[str]) -> bool:
-    """True if any of ``terms`` (normalised) occurs in the document's text (plain substring: a
-    superset of where the boundary-aware matcher could fire)."""
-    text = " ".join(normalize(_display_text(doc)).split())
-    return any(t in text for t in terms)
 
 
 def _json_bytes(obj: Any) -> np.ndarray:

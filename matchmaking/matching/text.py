@@ -222,6 +222,17 @@ class TermMatcher:
             ]
         return out
 
+    def mentions_any(self, norm_text: str) -> bool:
+        """True if any term occurs in the text as a plain substring (no boundary rules: a
+        superset of :meth:`find`); one pass over the text, whatever the number of terms."""
+        text = " ".join(norm_text.split())
+        lengths, terms = self._lengths, self.terms
+        for i, ch in enumerate(text):
+            for n in lengths.get(ch, ()):
+                if text[i : i + n] in terms:
+                    return True
+        return False
+
     def pairs(self, norm_text: str) -> list[tuple[str, str]]:
         """(term, canonical) pairs a text triggers, each once, canonical == term skipped."""
         seen: dict[tuple[str, str], None] = {}

@@ -22,6 +22,7 @@ from matchmaking.models.stations import (
     TrainingAttendance,
     TrainingSession,
 )
+from matchmaking.models.thesaurus import ThesaurusEntry
 
 __all__ = [
     "Fair",
@@ -44,4 +45,5 @@ __all__ = [
     "ResearchResult",
     "SavedSearch",
     "TechnologyNeed",
+    "ThesaurusEntry",
 ]

@@ -24,7 +24,14 @@ from django.db.models import Q
 from django.utils import timezone
 
 from matchmaking.enums import MatchState, NeedStatus, ResultStatus
-from matchmaking.matching import MatchIndex, NeedDoc, ResultDoc
+from matchmaking.matching import (
+    IndexFormatError,
+    MatchIndex,
+    NeedDoc,
+    ResultDoc,
+    Thesaurus,
+    default_thesaurus,
+)
 from matchmaking.models import Match, ResearchResult, TechnologyNeed
 
 logger = logging.getLogger(__name__)
@@ -92,13 +99,32 @@ def _results(queryset=None):
     return queryset.select_related("category").prefetch_related("regions_served")
 
 
+_thesaurus_cache: dict[tuple, Thesaurus] = {}
+
+
+def current_thesaurus() -> Thesaurus:
+    """The shipped thesaurus with the admins' entries on top; rebuilt only when they change."""
+    from django.db.models import Count, Max
+
+    from matchmaking.models import ThesaurusEntry
+
+    state = ThesaurusEntry.objects.aggregate(n=Count("pk"), latest=Max("updated_at"))
+    key = (state["n"], state["latest"])
+    if key not in _thesaurus_cache:
+        rows = ThesaurusEntry.objects.values_list("term", "canonical", "kind")
+        extra = Thesaurus.from_rows([(t, c or "-", k) for t, c, k in rows], source="admin")
+        _thesaurus_cache.clear()
+        _thesaurus_cache[key] = default_thesaurus().merged(extra)
+    return _thesaurus_cache[key]
+
+
 def build_index() -> MatchIndex:
     needs = [need_doc(n) for n in _needs().filter(status__in=MATCHABLE_NEEDS).iterator(2000)]
     results = [
         result_doc(r)
         for r in _results().filter(status__in=MATCHABLE_RESULTS).iterator(chunk_size=2000)
     ]
-    return MatchIndex.build(needs, results)
+    return MatchIndex.build(needs, results, expansions=current_thesaurus())
 
 
 # -- snapshots ---------------------------------------------------------------------------------
@@ -159,13 +185,39 @@ def ensure_index() -> tuple[str, MatchIndex]:
     """The current index, brought up to date with the listings changed since its snapshot."""
     with _lock:
         version = current_version()
-        if version is None or not (index_dir() / f"{version}.idx").exists():
-            taken = timezone.now()
-            version = save_snapshot(build_index(), taken)
+        loaded = None
+        if version is not None and (index_dir() / f"{version}.idx").exists():
+            try:
+                loaded = load_version(version)
+            except IndexFormatError:
+                logger.warning("index snapshot %s has an old format; rebuilding", version)
+        if loaded is None:
+            version = save_snapshot(build_index(), timezone.now())
             make_current(version)
-        loaded = load_version(version)
+            loaded = load_version(version)
         _sync(loaded)
+        loaded = _apply_thesaurus(loaded)
         return loaded.version, loaded.index
+
+
+def _apply_thesaurus(loaded: _Loaded) -> _Loaded:
+    """An admin edited the thesaurus: re-vectorise the documents it touches, no restart.
+
+    The listings concerned are flagged for the sweep, which recomputes their matches; the
+    updated index becomes a new snapshot so that other processes pick it up too.
+    """
+    thesaurus = current_thesaurus()
+    if loaded.index.thesaurus_fingerprint == thesaurus.fingerprint:
+        return loaded
+    changed = loaded.index.set_expansions(thesaurus)
+    TechnologyNeed.objects.filter(pk__in=changed.get("needs", [])).update(matching_pending=True)
+    ResearchResult.objects.filter(pk__in=changed.get("results", [])).update(matching_pending=True)
+    version = save_snapshot(loaded.index, loaded.synced_at)
+    make_current(version)
+    fresh = _Loaded(version, loaded.index, loaded.synced_at)
+    _loaded.clear()
+    _loaded[version] = fresh
+    return fresh
 
 
 def _sync(loaded: _Loaded) -> None:

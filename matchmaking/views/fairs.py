@@ -139,7 +139,7 @@ def fair_participants(request, pk: int):
         )
     if request.GET.get("province"):
         registrations = registrations.filter(
-            organisation__region_id__startswith=request.GET["province"][:2]
+            organisation__region__code__startswith=request.GET["province"][:2]
         )
     return render(
         request,

@@ -191,7 +191,7 @@ def test_thesaurus_edit_changes_ranking_on_an_existing_index(tmp_path):
     assert [m.id for m in idx.top_k_for_need("n2", k=1)] != ["r4"]  # 苞谷 unknown: no match
     edited = th.merged(Thesaurus.from_rows([("苞谷", "玉米", "produce")]))
     changed = idx.set_expansions(edited)  # no rebuild: only documents mentioning 苞谷
-    assert changed == 1
+    assert changed == {"needs": ["n2"], "results": []}
     assert idx.thesaurus_fingerprint == edited.fingerprint
     assert idx.top_k_for_need("n2", k=1)[0].id == "r4"
     # the same as a full re-vectorisation with the new thesaurus
@@ -207,7 +207,7 @@ def test_thesaurus_edit_changes_ranking_on_an_existing_index(tmp_path):
     loaded = MatchIndex.load(tmp_path / "i.npz")
     assert loaded.thesaurus_fingerprint == edited.fingerprint
     assert loaded.top_k_for_need("n2", k=1)[0].id == "r4"
-    assert idx.set_expansions(edited) == 0  # unchanged: nothing to do
+    assert idx.set_expansions(edited) == {"needs": [], "results": []}  # unchanged
     assert FORMAT_VERSION == 2
 
 
