@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup messages lint fmt bench check-python worker beat
+.PHONY: run test setup messages lint fmt bench bench-site check-python worker beat
 
 check-python:
 	@test -n "$(PYTHON)" || { echo "Nongqiao needs Python 3.11 or newer on the PATH."; exit 1; }
@@ -48,8 +48,14 @@ test: $(STAMP) messages lint
 	$(PY) manage.py check
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# The library benchmarks need nothing running; bench-site needs PostgreSQL and Redis.
 bench: setup
-	@for script in bench/*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
+	@for script in match_quality match_speed fair_schedule; do \
+		echo "== bench/$$script.py"; $(PY) bench/$$script.py || exit 1; done
+
+bench-site: setup
+	@for script in listings_speed matching_e2e; do \
+		echo "== bench/$$script.py"; $(PY) bench/$$script.py || exit 1; done
 
 # With REDIS_URL set: a real worker and beat, as in production.
 worker: setup

@@ -9,6 +9,7 @@ from matchmaking.queue import enqueue
 from matchmaking.services import imports, matching, notifications
 
 REBUILD_CHUNK = 2000
+SWEEP_CHUNK = 50
 
 
 @shared_task
@@ -47,11 +48,28 @@ def sweep_pending() -> int:
     """
     matching.ensure_index()
     needs, results = matching.pending_listings()
-    for need_id in needs:
-        enqueue(rematch_need, need_id)
-    for result_id in results:
-        enqueue(rematch_result, result_id)
+    # Chunks, so that a big import becomes a few tasks that several workers share.
+    for start in range(0, len(needs), SWEEP_CHUNK):
+        enqueue(rematch_needs, needs[start : start + SWEEP_CHUNK])
+    for start in range(0, len(results), SWEEP_CHUNK):
+        enqueue(rematch_results, results[start : start + SWEEP_CHUNK])
     return len(needs) + len(results)
+
+
+@shared_task
+def rematch_needs(need_ids: list[int]) -> int:
+    created = [m.pk for need_id in need_ids for m in matching.rematch_need(need_id)]
+    if created:
+        enqueue(notify_strong_matches, created)
+    return len(created)
+
+
+@shared_task
+def rematch_results(result_ids: list[int]) -> int:
+    created = [m.pk for result_id in result_ids for m in matching.rematch_result(result_id)]
+    if created:
+        enqueue(notify_strong_matches, created)
+    return len(created)
 
 
 @shared_task

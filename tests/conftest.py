@@ -64,6 +64,10 @@ def _eager_celery_by_default(request, settings):
     from config.celery import app
 
     eager = "worker" not in request.keywords
+    if not eager and "celery_worker_process" in request.fixturenames:
+        # Each worker test starts with an empty queue, whatever an earlier test left behind.
+        request.getfixturevalue("celery_worker_process")
+        app.control.purge()
     previous = app.conf.task_always_eager
     app.conf.task_always_eager = eager
     settings.CELERY_TASK_ALWAYS_EAGER = eager

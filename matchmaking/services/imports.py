@@ -29,6 +29,7 @@ from accounts.models import Organisation, Region, User
 from matchmaking.enums import IPType, TransferMode
 from matchmaking.models import Category, ImportJob, ResearchResult, TechnologyNeed
 from matchmaking.models.imports import ImportKind, ImportStatus
+from matchmaking.queue import enqueue
 from matchmaking.services import listings
 
 logger = logging.getLogger(__name__)
@@ -479,10 +480,17 @@ def import_save(*, job: ImportJob) -> ImportJob:
                 listing = create(by=user, organisation=organisation, data=data)
                 if publish and permissions.can_publish(organisation):
                     listings.listing_transition(
-                        listing=listing, to=listings.rules_for(listing).published, by=user
+                        listing=listing,
+                        to=listings.rules_for(listing).published,
+                        by=user,
+                        queue_matching=False,
                     )
                 if count % PROGRESS_EVERY == 0:
                     cache.set(_progress_key(job.pk), count, 3600)
+            # One sweep matches every published row, instead of a task per row.
+            from matchmaking.tasks import sweep_pending
+
+            transaction.on_commit(lambda: enqueue(sweep_pending))
             job.status = ImportStatus.DONE
             job.created_count = len(parsed)
             job.processed_rows = len(parsed)

@@ -164,7 +164,9 @@ def _update(rules: ListingRules, *, listing: Listing, by: User, data: dict) -> L
     return listing
 
 
-def _transition(rules: ListingRules, *, listing: Listing, to: str, by: User) -> Listing:
+def _transition(
+    rules: ListingRules, *, listing: Listing, to: str, by: User, queue_matching: bool = True
+) -> Listing:
     if not permissions.can_edit_listing(by, listing):
         raise PermissionDenied(_("You cannot change this listing."))
     with transaction.atomic():
@@ -202,7 +204,8 @@ def _transition(rules: ListingRules, *, listing: Listing, to: str, by: User) -> 
         locked.save(
             update_fields=["status", "published_at", "closed_at", "matching_pending", "updated_at"]
         )
-        _queue_matching(locked)
+        if queue_matching:
+            _queue_matching(locked)
     for name in ("status", "published_at", "closed_at", "matching_pending", "updated_at"):
         setattr(listing, name, getattr(locked, name))
     return listing
@@ -239,5 +242,11 @@ def result_transition(*, result: ResearchResult, to: str, by: User) -> ResearchR
     return _transition(RESULT_RULES, listing=result, to=to, by=by)
 
 
-def listing_transition(*, listing: Listing, to: str, by: User) -> Listing:
-    return _transition(rules_for(listing), listing=listing, to=to, by=by)
+def listing_transition(
+    *, listing: Listing, to: str, by: User, queue_matching: bool = True
+) -> Listing:
+    """Change a listing's status. Bulk callers pass queue_matching=False and queue one sweep
+    for all the listings left pending, instead of one task each."""
+    return _transition(
+        rules_for(listing), listing=listing, to=to, by=by, queue_matching=queue_matching
+    )
