@@ -54,7 +54,7 @@ bench: setup
 		echo "== bench/$$script.py"; $(PY) bench/$$script.py || exit 1; done
 
 bench-site: setup
-	@for script in listings_speed matching_e2e; do \
+	@for script in listings_speed matching_e2e stats_speed; do \
 		echo "== bench/$$script.py"; $(PY) bench/$$script.py || exit 1; done
 
 # With REDIS_URL set: a real worker and beat, as in production.

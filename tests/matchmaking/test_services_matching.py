@@ -196,3 +196,15 @@ def test_a_need_saved_while_matching_is_unavailable_waits_for_the_sweep(world, m
     assert tasks.sweep_pending.delay().get() >= 1
     need.refresh_from_db()
     assert not need.matching_pending
+
+
+def test_the_rematch_command_rebuilds_everything(world):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("rematch", stdout=out)
+    assert "Rebuild done" in out.getvalue()
+    assert RebuildRun.objects.get().status == "done"
+    assert ranked(world["need"])[0] == world["kiwi"].title
