@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import permissions
-from accounts.enums import MembershipRole, MembershipStatus
+from accounts.enums import MembershipRole, MembershipStatus, OrganisationKind
 from accounts.models import Membership, Organisation, User
 
 
@@ -17,6 +17,12 @@ def organisation_create(*, by: User, **fields) -> Organisation:
     """Create an organisation with its creator as owner. New organisations start unverified."""
     fields.pop("is_verified", None)
     covered = fields.pop("covered_regions", None)
+    kind = fields.get("kind")
+    if kind not in (OrganisationKind.ENTERPRISE, OrganisationKind.INSTITUTION) and not (
+        permissions.is_admin(by)
+    ):
+        # Stations and authorities carry powers over others: administrators set them up.
+        raise PermissionDenied(_("Only administrators register stations and authorities."))
     organisation = Organisation(**fields)
     organisation.full_clean()
     organisation.save()

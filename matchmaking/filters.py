@@ -112,16 +112,14 @@ class NeedFilter(ListingFilter):
     sort = django_filters.OrderingFilter(
         label=_("Sort"),
         empty_label=_("Newest"),
-        fields=(("published_at", "published"), ("deadline", "deadline"), ("budget_max", "budget")),
+        fields=(("published_at", "published"), ("deadline", "deadline")),
         field_labels={
             "-published": _("Newest"),
             "deadline": _("Deadline soonest"),
-            "-budget": _("Largest budget"),
         },
         choices=[
             ("-published", _("Newest")),
             ("deadline", _("Deadline soonest")),
-            ("-budget", _("Largest budget")),
         ],
     )
 

@@ -201,14 +201,23 @@ def station_board(station, params) -> dict:
         .select_related("need", "need__organisation", "need__region", "need__category", "result")
         .order_by("state_changed_at", "pk")
     )
-    if params.get("county"):
-        matches = matches.filter(need__organisation__region_id=params["county"])
+    county = str(params.get("county", ""))
+    if county.isdigit():
+        # A covered prefecture or province stands for all its counties.
+        prefix = (
+            county[:2]
+            if county.endswith("0000")
+            else county[:4]
+            if county.endswith("00")
+            else county
+        )
+        matches = matches.filter(need__organisation__region__code__startswith=prefix)
     if params.get("category"):
         matches = matches.filter(
             Q(need__category__slug=params["category"])
             | Q(need__category__parent__slug=params["category"])
         )
-    if params.get("staff"):
+    if str(params.get("staff", "")).isdigit():
         matches = matches.filter(events__actor_id=params["staff"]).distinct()
     now = timezone.now()
     columns = {state: [] for state in BOARD_STATES}

@@ -262,10 +262,12 @@ def _matches(filters: Filters):
     return matches
 
 
-def _median(queryset, expression) -> float | None:
+def _median(queryset, expression, output_field=None) -> float | None:
     """The median of `expression` over the rows, unrounded (a number or a timedelta)."""
     if connection.vendor == "postgresql":
-        return queryset.aggregate(m=Median(expression))["m"]
+        return queryset.aggregate(m=Median(expression, output_field=output_field or FloatField()))[
+            "m"
+        ]
     # SQLite (the embedded default) has no percentile aggregate; fetch just the one column.
     values = sorted(
         v for v in queryset.annotate(v=expression).values_list("v", flat=True) if v is not None
@@ -315,7 +317,7 @@ def funnel(filters: Filters) -> list[dict]:
                     t1__isnull=False
                 )
             timed = timed.filter(t0__isnull=False)
-            row["median_days"] = _to_days(_median(timed, _days(F("t1") - F("t0"))))
+            row["median_days"] = _to_days(_median(timed, _days(F("t1") - F("t0")), DurationField()))
         rows.append(row)
         previous = reached
     return rows
@@ -479,7 +481,7 @@ def platform_activity(filters: Filters) -> dict:
         "results": result_counts,
         "active_organisations": active,
         "median_days_to_first_contact": _to_days(
-            _median(contacted, _days(F("first") - F("published_at")))
+            _median(contacted, _days(F("first") - F("published_at")), DurationField())
         ),
     }
 

@@ -168,6 +168,24 @@ class MatchSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
+    def to_representation(self, match):
+        data = super().to_representation(match)
+        request = self.context.get("request")
+        if request is not None:
+            data["explanation"] = explanation_for(request.user, match)
+        return data
+
+
+def explanation_for(user, match) -> dict:
+    """The stored explanation, less the price fit's ratio when the budget is private to the
+    viewer: with their own price, a researcher could work the budget out from it."""
+    explanation = match.explanation or {}
+    price = explanation.get("fits", {}).get("price")
+    if price is None or permissions.can_see_budget(user, match.need):
+        return explanation
+    fits = {**explanation["fits"], "price": {**price, "score": None}}
+    return {**explanation, "fits": fits}
+
 
 class MatchEventSerializer(serializers.ModelSerializer):
     actor = serializers.CharField(source="actor.username", read_only=True, default=None)

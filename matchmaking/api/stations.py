@@ -129,6 +129,7 @@ class _RecordViewSet(
     viewsets.GenericViewSet,
 ):
     permission_classes = [drf_permissions.IsAuthenticated]
+    lookup_value_regex = r"\d+"
     create_service = None
 
     def get_queryset(self):

@@ -59,6 +59,7 @@ class ListingViewSet(
     viewsets.GenericViewSet,
 ):
     permission_classes = [drf_permissions.IsAuthenticatedOrReadOnly]
+    lookup_value_regex = r"\d+"
     model = None
     rules = None
     base_selector = None
@@ -132,7 +133,8 @@ class ListingViewSet(
         select = (
             selectors.need_matches if self.model is TechnologyNeed else selectors.result_matches
         )
-        return Response(MatchSerializer(select(listing, request.query_params), many=True).data)
+        matches = select(listing, request.query_params)
+        return Response(MatchSerializer(matches, many=True, context={"request": request}).data)
 
 
 @extend_schema_view(list=extend_schema(parameters=[MINE]))
@@ -177,6 +179,7 @@ class MatchViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
 
     serializer_class = MatchSerializer
     permission_classes = [drf_permissions.IsAuthenticated]
+    lookup_value_regex = r"\d+"
     queryset = Match.objects.select_related(
         "need", "need__organisation", "result", "result__organisation"
     )
@@ -205,4 +208,4 @@ class MatchViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
             )
         except DjangoValidationError as error:
             raise _as_drf_error(error) from error
-        return Response(MatchSerializer(match).data)
+        return Response(MatchSerializer(match, context={"request": request}).data)

@@ -13,6 +13,7 @@ class ImportStatus(models.TextChoices):
     INVALID = "invalid", _("Has errors")
     VALID = "valid", _("Ready to import")
     IMPORTING = "importing", _("Importing")
+    SAVING = "saving", _("Saving the rows")
     DONE = "done", _("Imported")
     FAILED = "failed", _("Failed")
 

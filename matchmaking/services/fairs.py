@@ -224,7 +224,10 @@ def schedule_start(*, fair: Fair, by: User) -> ScheduleRun:
 
 
 def schedule_compute(run: ScheduleRun) -> ScheduleRun:
-    """The background part: solve, and keep the result as a preview."""
+    """The background part: solve, and keep the result as a preview. Runs once per run."""
+    run.refresh_from_db()
+    if run.status != "running":
+        return run  # a redelivered task must not turn a published run back into a preview
 
     def progress(fraction: float) -> None:
         ScheduleRun.objects.filter(pk=run.pk).update(progress=min(99, int(100 * fraction)))
@@ -306,10 +309,20 @@ def check_in(*, registration: FairRegistration, by: User) -> FairRegistration:
     return registration
 
 
+def can_record_outcome(user: User, meeting: Meeting) -> bool:
+    """Admins, and staff of a station covering either side's organisation."""
+    if permissions.is_admin(user):
+        return True
+    sides = (meeting.request.requester.organisation, meeting.request.recipient.organisation)
+    return any(permissions.covering_stations(user, organisation) for organisation in sides)
+
+
 @transaction.atomic
 def record_outcome(*, meeting: Meeting, by: User, outcome: str, note: str = "") -> Meeting:
-    if not can_run_fair(by):
-        raise PermissionDenied
+    if not can_record_outcome(by, meeting):
+        raise PermissionDenied(
+            _("Only staff of a station covering one of the two sides record this.")
+        )
     if outcome not in MeetingOutcome.values:
         raise ValidationError({"outcome": _("Choose what happened.")})
     meeting.outcome, meeting.outcome_note = outcome, note[:500]
@@ -324,23 +337,24 @@ def record_outcome(*, meeting: Meeting, by: User, outcome: str, note: str = "") 
 
 
 def _follow_up(match: Match, by: User, note: str) -> None:
-    """They met and want to go on: they have each other's contact; the match moves to contacted."""
+    """They met and want to go on: they have each other's contact; the match moves to contacted.
+
+    A match someone closed meanwhile stays closed, and its contact details stay private.
+    """
     text = _("Follow-up wanted after meeting at the fair.") + (f" {note}" if note else "")
-    Match.objects.filter(pk=match.pk).update(
-        contact_status=ContactStatus.ACCEPTED, contact_answered_at=timezone.now()
+    locked = Match.objects.select_for_update(of=("self",)).get(pk=match.pk)
+    before = locked.state
+    if before not in workflow.CLOSED:
+        locked.contact_status = ContactStatus.ACCEPTED
+        locked.contact_answered_at = timezone.now()
+        if before in (MatchState.SUGGESTED, MatchState.SHORTLISTED):
+            locked.state, locked.state_changed_at = MatchState.CONTACTED, timezone.now()
+        locked.save(
+            update_fields=["contact_status", "contact_answered_at", "state", "state_changed_at"]
+        )
+    MatchEvent.objects.create(
+        match=locked, actor=by, from_state=before, to_state=locked.state, note=text
     )
-    match.refresh_from_db()
-    if match.state in (MatchState.SUGGESTED, MatchState.SHORTLISTED):
-        MatchEvent.objects.create(
-            match=match, actor=by, from_state=match.state, to_state=MatchState.CONTACTED, note=text
-        )
-        Match.objects.filter(pk=match.pk).update(
-            state=MatchState.CONTACTED, state_changed_at=timezone.now()
-        )
-    else:
-        MatchEvent.objects.create(
-            match=match, actor=by, from_state=match.state, to_state=match.state, note=text
-        )
 
 
 def fair_report(fair: Fair) -> dict:

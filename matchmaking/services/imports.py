@@ -376,7 +376,7 @@ def _progress_key(job_id: int) -> str:
 
 def import_progress(job: ImportJob) -> int:
     """Rows processed; during the saving transaction the count lives in the cache."""
-    if job.status == ImportStatus.IMPORTING:
+    if job.status in (ImportStatus.IMPORTING, ImportStatus.SAVING):
         return cache.get(_progress_key(job.pk), 0)
     return job.processed_rows
 
@@ -463,9 +463,14 @@ def import_confirm(*, job: ImportJob, by: User) -> ImportJob:
 
 
 def import_save(*, job: ImportJob) -> ImportJob:
-    """Save every row in one transaction; all or nothing."""
-    if job.status != ImportStatus.IMPORTING:
-        return job  # already done (a task delivered twice)
+    """Save every row in one transaction; all or nothing; once, however often it is called."""
+    # Claim the job: a task delivered twice finds it no longer importing.
+    claimed = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.IMPORTING).update(
+        status=ImportStatus.SAVING
+    )
+    job.refresh_from_db()
+    if not claimed:
+        return job
     parsed, errors = _parsed_rows(job)
     if errors:
         job.status = ImportStatus.INVALID

@@ -89,6 +89,10 @@ def plan_create(*, match: Match, by: User, data: dict) -> SolutionPlan:
     """A new version of the match's solution plan; earlier versions stay as they were."""
     station = _station_for(by, match)
     match = Match.objects.select_for_update(of=("self",)).get(pk=match.pk)  # versions in order
+    if match.state in workflow.CLOSED:
+        raise ValidationError(
+            {"state": _("This match was closed; reopen the work on a new match.")}
+        )
     lines, total = _clean_lines(data.pop("cost_lines", []))
     version = (match.plans.order_by("-version").values_list("version", flat=True).first() or 0) + 1
     plan = SolutionPlan(
@@ -124,6 +128,24 @@ def training_create(
         raise ValidationError(_("Trainings are recorded by service stations."))
     if not attendances:
         raise ValidationError({"attendances": _("Add at least one enterprise that attended.")})
+    if not permissions.is_admin(by):
+        outside = [
+            e.name
+            for e, _people in attendances
+            if not permissions.station_covers(station, e.region)
+        ]
+        outside += [
+            m.need.organisation.name
+            for m in matches
+            if not permissions.station_covers(station, m.need.organisation.region)
+        ]
+        if outside:
+            raise ValidationError(
+                {
+                    "attendances": _("Not in this station's counties: %(names)s")
+                    % {"names": "、".join(outside)}
+                }
+            )
     session = TrainingSession(station=station, recorded_by=by, **data)
     session.full_clean()
     session.save()
@@ -163,6 +185,8 @@ def adoption_cost_record(*, match: Match, by: User, data: dict) -> AdoptionCost:
         raise ValidationError(
             {error.field: messages.get(error.field, _("This amount cannot be negative."))}
         ) from error
+    # Locked: two submissions at once update one record instead of racing to create two.
+    Match.objects.select_for_update(of=("self",)).get(pk=match.pk)
     record = AdoptionCost.objects.filter(match=match).first() or AdoptionCost(match=match)
     for name, value in data.items():
         setattr(record, name, value)

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -25,6 +26,14 @@ from matchmaking.models import (
 )
 from matchmaking.models.fairs import MeetingOutcome, RequestStatus
 from matchmaking.services import fairs as services
+from matchmaking.views import safe_next
+
+
+def _number(value) -> int:
+    """A posted id; anything else is a missing object, not a server error."""
+    if not str(value or "").isdigit():
+        raise Http404
+    return int(value)
 
 
 def _errors(request, error: ValidationError) -> None:
@@ -157,7 +166,7 @@ def fair_request(request, pk: int):
         if request.POST.get("match"):
             match = get_object_or_404(
                 Match.objects.select_related("need__organisation", "result__organisation"),
-                pk=request.POST["match"],
+                pk=_number(request.POST["match"]),
             )
             services.meeting_request_from_match(
                 fair=fair, match=match, by=request.user, message=request.POST.get("message", "")
@@ -171,7 +180,7 @@ def fair_request(request, pk: int):
             if requester is None:
                 raise ValidationError(_("Register for the fair first."))
             recipient = get_object_or_404(
-                FairRegistration, pk=request.POST.get("recipient"), fair=fair
+                FairRegistration, pk=_number(request.POST.get("recipient")), fair=fair
             )
             services.meeting_request_create(
                 fair=fair,
@@ -184,10 +193,7 @@ def fair_request(request, pk: int):
         _errors(request, error)
     else:
         messages.success(request, _("Meeting request sent."))
-    next_url = request.POST.get("next", "")
-    if next_url.startswith("/") and not next_url.startswith("//"):
-        return redirect(next_url)
-    return redirect("fair-requests", pk=fair.pk)
+    return redirect(safe_next(request, reverse("fair-requests", args=[fair.pk])))
 
 
 @login_required
@@ -228,7 +234,7 @@ def fair_schedule(request, pk: int):
         raise PermissionDenied
     if request.method == "POST":
         if request.POST.get("action") == "publish":
-            run = get_object_or_404(ScheduleRun, pk=request.POST.get("run"), fair=fair)
+            run = get_object_or_404(ScheduleRun, pk=_number(request.POST.get("run")), fair=fair)
             try:
                 changed = services.schedule_publish(run=run, by=request.user)
             except ValidationError as error:
@@ -295,7 +301,7 @@ def fair_agenda(request, pk: int):
     registration = next((r for r in mine if str(r.pk) == wanted), mine[0] if mine else None)
     if registration is None:
         if permissions.is_admin(request.user) and wanted:
-            registration = get_object_or_404(FairRegistration, pk=wanted, fair=fair)
+            registration = get_object_or_404(FairRegistration, pk=_number(wanted), fair=fair)
         else:
             raise Http404
     context = _agenda_context(registration) | {"print": request.GET.get("print") == "1"}
@@ -331,7 +337,7 @@ def fair_check_in(request, pk: int):
         raise PermissionDenied
     if request.method == "POST":
         registration = get_object_or_404(
-            FairRegistration, pk=request.POST.get("registration"), fair=fair
+            FairRegistration, pk=_number(request.POST.get("registration")), fair=fair
         )
         services.check_in(registration=registration, by=request.user)
         messages.success(
@@ -357,7 +363,7 @@ def fair_meetings(request, pk: int):
     if not services.can_run_fair(request.user):
         raise PermissionDenied
     if request.method == "POST":
-        meeting = get_object_or_404(Meeting, pk=request.POST.get("meeting"), fair=fair)
+        meeting = get_object_or_404(Meeting, pk=_number(request.POST.get("meeting")), fair=fair)
         try:
             services.record_outcome(
                 meeting=meeting,

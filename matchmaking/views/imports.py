@@ -53,7 +53,10 @@ def import_progress(request, pk: int):
     """The progress partial that htmx polls while a job runs."""
     job = _own_job(request, pk)
     response = render(request, "matchmaking/partials/import_progress.html", _job_context(job))
-    if job.status not in (ImportStatus.VALIDATING, ImportStatus.IMPORTING) and request.htmx:
+    if (
+        job.status not in (ImportStatus.VALIDATING, ImportStatus.IMPORTING, ImportStatus.SAVING)
+        and request.htmx
+    ):
         response["HX-Refresh"] = "true"  # finished: show the full page with errors or results
     return response
 
@@ -65,7 +68,8 @@ def _job_context(job: ImportJob) -> dict:
         "job": job,
         "done": done,
         "percent": min(percent, 100),
-        "running": job.status in (ImportStatus.VALIDATING, ImportStatus.IMPORTING),
+        "running": job.status
+        in (ImportStatus.VALIDATING, ImportStatus.IMPORTING, ImportStatus.SAVING),
     }
 
 

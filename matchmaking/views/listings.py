@@ -176,7 +176,7 @@ def listing_form(request, kind: str, pk: int | None = None):
             else:
                 listing = _update(spec, listing, request.user, form.listing_data())
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             if "publish" in request.POST and listing.status == "draft":
                 return _publish(request, listing)
@@ -189,7 +189,7 @@ def listing_form(request, kind: str, pk: int | None = None):
     )
 
 
-def _add_errors(form, error: ValidationError) -> None:
+def add_errors(form, error: ValidationError) -> None:
     """Put a service's errors beside the fields they name, the rest at the top."""
     if not hasattr(error, "error_dict"):
         form.add_error(None, error)

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -21,6 +22,7 @@ from matchmaking.models import (
     SavedSearch,
 )
 from matchmaking.services import matches as services
+from matchmaking.views import safe_next
 from matchmaking.workflow import ENTERPRISE, RESEARCH
 
 
@@ -124,10 +126,7 @@ def match_action(request, pk: int):
         messages.error(request, " ".join(error.messages))
     except PermissionDenied as error:
         messages.error(request, str(error) or _("You may not do this."))
-    next_url = request.POST.get("next", "")
-    if next_url.startswith("/") and not next_url.startswith("//"):
-        return redirect(next_url)
-    return redirect("match-detail", pk=match.pk)
+    return redirect(safe_next(request, reverse("match-detail", args=[match.pk])))
 
 
 @login_required

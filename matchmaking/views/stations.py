@@ -14,6 +14,7 @@ from matchmaking.enums import MatchState
 from matchmaking.forms import AdoptionCostForm, EvaluationForm, PlanForm, TrainingForm
 from matchmaking.models import AdoptionCost, Evaluation, Match, SolutionPlan, TrainingSession
 from matchmaking.services import stations as services
+from matchmaking.views.listings import add_errors
 
 
 def _my_station(request) -> Organisation:
@@ -64,10 +65,7 @@ def _record_form(request, pk: int, form_class, create, template: str):
         try:
             record = create(match=match, by=request.user, data=dict(form.cleaned_data))
         except ValidationError as error:
-            for field, errors in getattr(
-                error, "message_dict", {"__all__": error.messages}
-            ).items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_errors(form, error)
         else:
             messages.success(request, _("Saved."))
             return record, None
@@ -123,8 +121,7 @@ def adoption_cost(request, pk: int):
                 match=match, by=request.user, data=dict(form.cleaned_data)
             )
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_errors(form, error)
         else:
             messages.success(request, _("Saved."))
             return redirect("adoption-cost-detail", pk=record.pk)
@@ -139,8 +136,8 @@ def adoption_cost_detail(request, pk: int):
 
 @login_required
 def training_list(request):
-    enterprise_id = request.GET.get("enterprise")
-    if enterprise_id:
+    enterprise_id = request.GET.get("enterprise", "")
+    if enterprise_id.isdigit():
         enterprise = get_object_or_404(
             Organisation, pk=enterprise_id, kind=OrganisationKind.ENTERPRISE
         )
@@ -176,7 +173,7 @@ def training_create(request):
                 matches=Match.objects.filter(pk__in=match_ids),
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("Training recorded."))
             return redirect("training-detail", pk=session.pk)
@@ -186,11 +183,16 @@ def training_create(request):
 @login_required
 def training_detail(request, pk: int):
     session = get_object_or_404(TrainingSession.objects.select_related("station"), pk=pk)
-    attending = [a.enterprise for a in session.attendances.select_related("enterprise")]
+    attendances = list(session.attendances.select_related("enterprise"))
     if not (
         permissions.is_admin(request.user)
         or permissions.is_member(request.user, session.station)
-        or any(permissions.is_member(request.user, e) for e in attending)
+        or any(permissions.is_member(request.user, a.enterprise) for a in attendances)
     ):
         raise PermissionDenied
-    return render(request, "matchmaking/training_detail.html", {"session": session})
+    context = {
+        "session": session,
+        "attendances": attendances,
+        "people": sum(a.people for a in attendances),
+    }
+    return render(request, "matchmaking/training_detail.html", context)

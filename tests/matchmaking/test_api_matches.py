@@ -79,3 +79,31 @@ def test_the_wrong_side_gets_403(pair):
         f"/api/v1/matches/{match.pk}/transition/", {"to": "shortlisted"}, format="json"
     )
     assert response.status_code == 403
+
+
+def test_a_non_numeric_id_is_a_404_not_a_server_error(pair):
+    match, enterprise, _ = pair
+    assert api(enterprise).get("/api/v1/matches/abc/").status_code == 404
+    assert api(enterprise).get("/api/v1/needs/abc/").status_code == 404
+
+
+def test_the_research_side_does_not_get_the_price_ratio_of_a_private_budget(pair):
+    match, _enterprise, researcher = pair
+    match.need.budget_public = False
+    match.need.save()
+    match.explanation = {
+        "terms": [],
+        "fits": {"price": {"score": 0.66, "reason": "price_over_budget"}},
+    }
+    match.save()
+    body = api(researcher).get(f"/api/v1/results/{match.result_id}/matches/").json()
+    assert body[0]["explanation"]["fits"]["price"] == {"score": None, "reason": "price_over_budget"}
+
+
+def test_after_an_action_only_addresses_on_this_site_are_followed(client, pair):
+    match, enterprise, _ = pair
+    client.force_login(enterprise)
+    response = client.post(
+        f"/matches/{match.pk}/act/", {"to": "shortlisted", "next": "/\\evil.example/"}
+    )
+    assert response["Location"] == f"/matches/{match.pk}/"

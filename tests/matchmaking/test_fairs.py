@@ -195,3 +195,16 @@ def test_follow_up_wanted_moves_the_match_with_history(fair, people):
         report["held"],
         report["follow_ups"],
     ) == (2, 1, 1, 1)
+
+
+def test_only_a_covering_station_records_an_outcome(fair, people):
+    a = register(fair, people["enterprise"], people["member"])
+    b = register(fair, people["institution"], people["researcher"])
+    request = fairs.meeting_request_create(fair=fair, requester=a, recipient=b, by=people["member"])
+    fairs.meeting_request_answer(request=request, by=people["researcher"], accept=True)
+    run = fairs.schedule_compute(fairs.schedule_start(fair=fair, by=people["admin"]))
+    fairs.schedule_publish(run=run, by=people["admin"])
+    far_staff = member_of(OrganisationFactory(kind=OrganisationKind.STATION, covered=["620102"]))
+    with pytest.raises(PermissionDenied):
+        fairs.record_outcome(meeting=Meeting.objects.get(), by=far_staff, outcome="held")
+    assert fairs.schedule_compute(run).status == "published"  # a redelivered task changes nothing

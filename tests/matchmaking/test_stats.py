@@ -1,6 +1,6 @@
 """Statistics on a world small enough to compute on paper."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -138,3 +138,30 @@ def test_the_public_page_shows_headline_numbers_without_organisations(client, wo
     html = client.get("/stats/public/").content.decode()
     assert "40.0%" in html  # 2 adopted of 5 listed
     assert world["east"].name not in html
+
+
+def test_the_funnel_gives_the_median_days_between_stages():
+    need, result = NeedFactory(), ResultFactory()
+    for days, extra in ((2, 0), (4, 1), (9, 2)):
+        match = Match.objects.create(
+            need=NeedFactory(organisation=need.organisation),
+            result=result,
+            score=0.5,
+            text_score=0.5,
+            structured_score=0.5,
+            matcher_version="t",
+            state="contacted",
+        )
+        shortlisted = MatchEvent.objects.create(
+            match=match, from_state="suggested", to_state="shortlisted"
+        )
+        contacted = MatchEvent.objects.create(
+            match=match, from_state="shortlisted", to_state="contacted"
+        )
+        MatchEvent.objects.filter(pk=shortlisted.pk).update(created_at=at(2026, 1))
+        MatchEvent.objects.filter(pk=contacted.pk).update(
+            created_at=at(2026, 1) + timedelta(days=days, hours=extra * 0)
+        )
+    rows = {row["stage"]: row for row in stats.funnel(stats.Filters())}
+    assert rows["contacted"]["median_days"] == 4.0
+    assert rows["contacted"]["reached"] == 3

@@ -171,3 +171,11 @@ def test_researchers_see_the_result_form_and_enterprises_do_not_list_results(cli
     assert client.get(reverse("result-create")).status_code == 200
     client.force_login(member_of(OrganisationFactory()))
     assert client.get(reverse("result-create")).status_code == 302
+
+
+def test_needs_cannot_be_sorted_by_budget(client):
+    NeedFactory(title="公开预算小", budget_min=None, budget_max=10000)
+    NeedFactory(title="保密预算大", budget_min=None, budget_max=900000, budget_public=False)
+    response = client.get(reverse("need-list"), {"sort": "-budget"})
+    assert response.status_code == 200
+    assert "-budget" not in dict(response.context["filter"].form.fields["sort"].choices)
