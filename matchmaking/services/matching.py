@@ -263,39 +263,39 @@ def _fields(found, version: str) -> dict:
 def store_pairs(pairs: dict[tuple[int, int], object], version: str) -> list[Match]:
     """Insert new suggestions and update the scores of existing pairs, whatever their state.
 
-    Returns the matches created. Concurrent runs for the same pair are safe: the unique pair
-    constraint turns the second insert into an update.
+    One INSERT … ON CONFLICT DO UPDATE for all pairs: it never touches the workflow state, and
+    concurrent runs for the same pair are safe. (Updating existing rows with bulk_update's
+    CASE expressions made a rebuild of 445,000 pairs several minutes slower.) Returns the
+    matches that are new.
     """
     if not pairs:
         return []
-    need_ids = {n for n, _ in pairs}
-    existing = {
-        (m.need_id, m.result_id): m
-        for m in Match.objects.filter(need_id__in=need_ids, result_id__in={r for _, r in pairs})
-    }
-    to_update, to_create = [], []
-    for (need_id, result_id), found in pairs.items():
-        fields = _fields(found, version)
-        match = existing.get((need_id, result_id))
-        if match is None:
-            to_create.append(Match(need_id=need_id, result_id=result_id, **fields))
-        else:
-            for name, value in fields.items():
-                setattr(match, name, value)
-            to_update.append(match)
-    Match.objects.bulk_update(
-        to_update,
-        ["score", "text_score", "structured_score", "explanation", "matcher_version", "updated_at"],
-        batch_size=500,
+    existing = set(
+        Match.objects.filter(
+            need_id__in={n for n, _ in pairs}, result_id__in={r for _, r in pairs}
+        ).values_list("need_id", "result_id")
     )
-    created = Match.objects.bulk_create(
-        to_create,
+    rows = [
+        Match(need_id=need_id, result_id=result_id, **_fields(found, version))
+        for (need_id, result_id), found in pairs.items()
+    ]
+    Match.objects.bulk_create(
+        rows,
         batch_size=500,
         update_conflicts=True,
         unique_fields=["need", "result"],
         update_fields=["score", "text_score", "structured_score", "explanation", "matcher_version"],
     )
-    return created
+    new = [(m.need_id, m.result_id) for m in rows if (m.need_id, m.result_id) not in existing]
+    if not new:
+        return []
+    by_pair = {
+        (m.need_id, m.result_id): m
+        for m in Match.objects.filter(
+            need_id__in={n for n, _ in new}, result_id__in={r for _, r in new}
+        )
+    }
+    return [by_pair[pair] for pair in new if pair in by_pair]
 
 
 def drop_stale(
