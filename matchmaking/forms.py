@@ -104,17 +104,9 @@ class ListingForm(forms.ModelForm):
         own = permissions.organisations_of(user, self.organisation_kind)
         if self.organisation_kind != OrganisationKind.ENTERPRISE:
             return own
-        covered = (
-            [
-                organisation
-                for organisation in Organisation.objects.filter(kind=OrganisationKind.ENTERPRISE)
-                .select_related("region")
-                .order_by("name")
-                if organisation not in own and permissions.can_act_for(user, organisation)
-            ]
-            if permissions.organisations_of(user, OrganisationKind.STATION)
-            else []
-        )
+        from matchmaking.selectors import enterprises_covered_for
+
+        covered = [o for o in enterprises_covered_for(user) if o not in own]
         return own + covered
 
     @property

@@ -64,7 +64,7 @@ def need_list(user: User, params, *, mine: bool = False, request=None):
 def result_list(user: User, params, *, mine: bool = False, request=None):
     return _filtered(
         ResultFilter,
-        result_queryset(user, mine=mine).prefetch_related("regions_served"),
+        result_queryset(user, mine=mine),
         params,
         ResultStatus.LISTED,
         mine=mine,
@@ -225,3 +225,21 @@ def station_board(station, params) -> dict:
         match.waited_days = (now - match.state_changed_at).days
         columns[match.state].append(match)
     return columns
+
+
+def enterprises_covered_for(user: User) -> list:
+    """Enterprises the user's stations cover (whom station staff may act for), in one query."""
+    from accounts.enums import OrganisationKind
+    from accounts.models import Organisation
+
+    stations = permissions.organisations_of(user, OrganisationKind.STATION)
+    if not stations:
+        return []
+    covered = Q(pk__in=[])
+    for station in stations:
+        covered |= coverage_q(station, "region__code")
+    return list(
+        Organisation.objects.filter(covered, kind=OrganisationKind.ENTERPRISE)
+        .select_related("region")
+        .order_by("name")
+    )

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from accounts import permissions
 from accounts.enums import OrganisationKind
 from accounts.models import Organisation
-from matchmaking import ics
+from matchmaking import ics, selectors
 from matchmaking.models import (
     Fair,
     FairRegistration,
@@ -67,14 +67,7 @@ def fair_detail(request, pk: int):
 def _registrable(user) -> list[Organisation]:
     kinds = (OrganisationKind.ENTERPRISE, OrganisationKind.INSTITUTION)
     own = [o for o in permissions.organisations_of(user) if o.kind in kinds]
-    if permissions.organisations_of(user, OrganisationKind.STATION):
-        own += [
-            o
-            for o in Organisation.objects.filter(kind=OrganisationKind.ENTERPRISE).select_related(
-                "region"
-            )
-            if o not in own and permissions.can_act_for(user, o)
-        ]
+    own += [o for o in selectors.enterprises_covered_for(user) if o not in own]
     return own
 
 

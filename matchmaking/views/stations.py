@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from accounts import permissions
 from accounts.enums import OrganisationKind
 from accounts.models import Organisation
-from matchmaking import selectors
+from matchmaking import selectors, workflow
 from matchmaking.enums import MatchState
 from matchmaking.forms import AdoptionCostForm, EvaluationForm, PlanForm, TrainingForm
 from matchmaking.models import AdoptionCost, Evaluation, Match, SolutionPlan, TrainingSession
@@ -37,16 +37,17 @@ def board(request):
         "staff": [
             m.user for m in station.memberships.filter(status="active").select_related("user")
         ],
-        "next_state": {
-            "suggested": "shortlisted",
-            "shortlisted": "evaluating",
-            "contacted": "evaluating",
-            "evaluating": "solution_proposed",
-            "solution_proposed": "on_trial",
-            "on_trial": "adopted",
-        },
+        "next_state": {state: _next_step(state) for state in selectors.BOARD_STATES},
     }
     return render(request, "matchmaking/station_board.html", context)
+
+
+def _next_step(state: str) -> str | None:
+    """The board's one-click move: the next forward state the workflow table allows."""
+    later = workflow.FORWARD[workflow.FORWARD.index(state) + 1 :]
+    # A contact request carries the enterprise's message: it is made on the match page.
+    later = [s for s in later if s != MatchState.CONTACTED]
+    return next((s for s in later if workflow.side_for(state, s)), None)
 
 
 def _workable_match(request, pk: int) -> Match:
