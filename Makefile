@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup messages lint fmt bench bench-site check-python worker beat
+.PHONY: run test setup messages lint fmt bench bench-site bench-load check-python worker beat
 
 check-python:
 	@test -n "$(PYTHON)" || { echo "Nongqiao needs Python 3.11 or newer on the PATH."; exit 1; }
@@ -56,6 +56,11 @@ bench: setup
 bench-site: setup
 	@for script in listings_speed matching_e2e stats_speed; do \
 		echo "== bench/$$script.py"; $(PY) bench/$$script.py || exit 1; done
+
+# The whole site under load: gunicorn with 4 workers, locust at 50 and 200 users (about 5 min
+# after a first fill of about 20 min). Needs PostgreSQL and Redis; not part of `make test`.
+bench-load: setup
+	$(PY) bench/load_site.py $(BENCH_ARGS)
 
 # With REDIS_URL set: a real worker and beat, as in production.
 worker: setup

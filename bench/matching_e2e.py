@@ -9,7 +9,6 @@ filled once) and REDIS_URL (default redis://127.0.0.1:6379/0). It starts its own
 
 import argparse
 import os
-import random
 import signal
 import statistics
 import subprocess
@@ -49,20 +48,11 @@ def ensure_database() -> None:
         subprocess.run(["psql", f"{base}/postgres", "-qc", f'CREATE DATABASE "{name}"'], check=True)
 
 
-def _vary(text: str, rng: random.Random, pool: list[str]) -> str:
-    """Recombine clauses so that clones are not identical documents."""
-    clauses = [c for c in text.replace("。", "，").split("，") if c]
-    extra = rng.choice(pool)
-    rng.shuffle(clauses)
-    return "，".join(clauses[: max(2, len(clauses) - 1)] + [extra]) + "。"
-
-
 def fill(n_results: int, n_needs: int) -> None:
     from django.core.management import call_command
-    from django.db import connection
+    from filler import clone_listings
 
-    from matchmaking.models import ResearchResult, TechnologyNeed
-    from matchmaking.search import index_tokens
+    from matchmaking.models import TechnologyNeed
 
     call_command("migrate", verbosity=0)
     if not TechnologyNeed.objects.exists():
@@ -71,44 +61,7 @@ def fill(n_results: int, n_needs: int) -> None:
         from matchmaking.demo import create_world
 
         create_world(create_demo_accounts()["admin"])
-    rng = random.Random(2026)
-    for model, target, text_field in (
-        (ResearchResult, n_results, "abstract"),
-        (TechnologyNeed, n_needs, "description"),
-    ):
-        have = model.objects.count()
-        if have >= target:
-            continue
-        published = "listed" if model is ResearchResult else "open"
-        sources = list(model.objects.filter(status=published).order_by("pk"))
-        clauses = [c for s in sources for c in getattr(s, text_field).split("，") if len(c) > 6]
-        started = time.perf_counter()
-        for start in range(have, target, 5000):
-            batch = []
-            for n in range(start, min(target, start + 5000)):
-                source = sources[n % len(sources)]
-                clone = model(
-                    **{
-                        f.attname: getattr(source, f.attname)
-                        for f in model._meta.concrete_fields
-                        if f.attname not in ("id", "created_at", "updated_at")
-                    }
-                )
-                clone.title = f"{source.title}（{n}）"
-                setattr(clone, text_field, _vary(getattr(source, text_field), rng, clauses))
-                clone.search_text = f"{clone.title} {getattr(clone, text_field)}".lower()
-                clone.search_tokens = index_tokens(clone.search_text)
-                clone.matching_pending = False
-                if model is ResearchResult:
-                    clone.ip_number = ""
-                batch.append(clone)
-            model.objects.bulk_create(batch)
-        print(
-            f"filled {model.__name__} to {target} in {time.perf_counter() - started:.0f} s",
-            flush=True,
-        )
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+    clone_listings(n_results, n_needs)
 
 
 def start_workers(count: int) -> list[subprocess.Popen]:
