@@ -5,7 +5,6 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts import permissions
+from config.pagination import CachedCountPaginator
 from matchmaking import exports, selectors
 from matchmaking.enums import DeclineReason
 from matchmaking.forms import NeedForm, ResultForm
@@ -74,7 +74,7 @@ def listing_list(request, kind: str, mine: bool = False):
     if mine and not request.user.is_authenticated:
         return redirect(f"{reverse('login')}?next={request.path}")
     filterset, queryset = spec.list_selector(request.user, request.GET, mine=mine, request=request)
-    page = Paginator(queryset, 20).get_page(request.GET.get("page"))
+    page = CachedCountPaginator(queryset, 20).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {
