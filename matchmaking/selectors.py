@@ -118,7 +118,10 @@ def need_matches(need: TechnologyNeed, params=None) -> list:
         .select_related("result", "result__organisation", "result__category")
         .order_by("rank_for_need", "-score")
     )
-    return _filter_matches(matches, params or {})
+    matches = _filter_matches(matches, params or {})
+    for match in matches:
+        match.need = need  # all share it: no query per row when a page or the API reads it
+    return matches
 
 
 def result_matches(result: ResearchResult, params=None) -> list:
@@ -133,7 +136,10 @@ def result_matches(result: ResearchResult, params=None) -> list:
         .select_related("need", "need__organisation", "need__region", "need__category")
         .order_by("rank_for_result", "-score")
     )
-    return _filter_matches(matches, params or {})
+    matches = _filter_matches(matches, params or {})
+    for match in matches:
+        match.result = result
+    return matches
 
 
 def decline_reasons_for(result: ResearchResult) -> dict[str, int]:

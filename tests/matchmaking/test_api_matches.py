@@ -107,3 +107,20 @@ def test_after_an_action_only_addresses_on_this_site_are_followed(client, pair):
         f"/matches/{match.pk}/act/", {"to": "shortlisted", "next": "/\\evil.example/"}
     )
     assert response["Location"] == f"/matches/{match.pk}/"
+
+
+def test_a_need_s_matches_are_read_without_a_query_per_match(pair, django_assert_max_num_queries):
+    match, enterprise, _researcher = pair
+    for _ in range(10):
+        Match.objects.create(
+            need=match.need,
+            result=ResultFactory(),
+            score=0.5,
+            text_score=0.5,
+            structured_score=0.5,
+            matcher_version="t",
+            explanation={"terms": [], "fits": {"price": {"score": 0.5}}},
+        )
+    client = api(enterprise)
+    with django_assert_max_num_queries(4):  # memberships, need, matches, and nothing per row
+        assert len(client.get(f"/api/v1/needs/{match.need_id}/matches/").json()) == 11
