@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from django.db.models import Count, Q, QuerySet
 
 from accounts import permissions
@@ -193,20 +195,26 @@ BOARD_STATES = [
 ]
 
 
-def station_board(station, params) -> dict:
-    """The station's matches by state, oldest first; of suggestions only each need's top 3."""
+# Cards shown per board column; the column's heading still counts them all.
+BOARD_COLUMN_SIZE = 50
+
+
+@dataclass
+class BoardColumn:
+    total: int = 0
+    cards: list = field(default_factory=list)
+
+
+def station_board(station, params) -> dict[str, BoardColumn]:
+    """The station's matches by state, longest waiting first: each column's total and its
+    first BOARD_COLUMN_SIZE cards. Of suggestions, only each need's top 3."""
     from django.utils import timezone
 
     from matchmaking.models import Match
 
-    matches = (
-        Match.objects.filter(
-            coverage_q(station), need__status__in=(NeedStatus.OPEN, NeedStatus.IN_PROGRESS)
-        )
-        .filter(Q(state__in=BOARD_STATES[1:]) | Q(state="suggested", rank_for_need__lte=3))
-        .select_related("need", "need__organisation", "need__region", "need__category", "result")
-        .order_by("state_changed_at", "pk")
-    )
+    matches = Match.objects.filter(
+        coverage_q(station), need__status__in=(NeedStatus.OPEN, NeedStatus.IN_PROGRESS)
+    ).filter(Q(state__in=BOARD_STATES[1:]) | Q(state="suggested", rank_for_need__lte=3))
     county = str(params.get("county", ""))
     if county.isdigit():
         # A covered prefecture or province stands for all its counties.
@@ -225,11 +233,25 @@ def station_board(station, params) -> dict:
         )
     if str(params.get("staff", "")).isdigit():
         matches = matches.filter(events__actor_id=params["staff"]).distinct()
+    # A narrow pass over them all counts the columns and picks the cards; only the cards are
+    # loaded whole. With 100,000 needs a station can have 27,000 suggestions: loading and
+    # rendering them all took seconds (bench/load_site.py).
+    columns = {state: BoardColumn() for state in BOARD_STATES}
+    shown = []
+    for pk, state in matches.order_by("state_changed_at", "pk").values_list("pk", "state"):
+        column = columns[state]
+        column.total += 1
+        if column.total <= BOARD_COLUMN_SIZE:
+            shown.append(pk)
+    cards = (
+        Match.objects.filter(pk__in=shown)
+        .select_related("need", "need__organisation", "need__region", "need__category", "result")
+        .order_by("state_changed_at", "pk")
+    )
     now = timezone.now()
-    columns = {state: [] for state in BOARD_STATES}
-    for match in matches[:2000]:
+    for match in cards:
         match.waited_days = (now - match.state_changed_at).days
-        columns[match.state].append(match)
+        columns[match.state].cards.append(match)
     return columns
 
 

@@ -1,13 +1,16 @@
 """Service stations: records, the walk of the match through the workflow, and who may see what."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts.enums import OrganisationKind
+from matchmaking import selectors
 from matchmaking.models import Match
 from matchmaking.services import stations
 from tests.factories import NeedFactory, OrganisationFactory, ResultFactory, member_of
@@ -217,6 +220,37 @@ def test_the_board_shows_only_the_station_s_counties(client, world):
     html = client.get(reverse("station-board")).content.decode()
     assert reverse("match-detail", args=[world["match"].pk]) in html
     assert reverse("match-detail", args=[far.pk]) not in html
+
+
+def test_a_long_board_column_shows_the_longest_waiting_and_counts_them_all(
+    client, world, monkeypatch
+):
+    monkeypatch.setattr(selectors, "BOARD_COLUMN_SIZE", 2)
+    matches = [world["match"]] + [
+        Match.objects.create(
+            need=NeedFactory(organisation=world["enterprise"]),
+            result=world["match"].result,
+            score=0.5,
+            text_score=0.5,
+            structured_score=0.5,
+            matcher_version="t",
+        )
+        for _ in range(2)
+    ]
+    now = timezone.now()
+    for days, match in zip((3, 9, 1), matches, strict=True):
+        Match.objects.filter(pk=match.pk).update(
+            state="shortlisted", state_changed_at=now - timedelta(days=days)
+        )
+    client.force_login(world["staff"])
+    html = client.get(reverse("station-board")).content.decode()
+    column = html.split('aria-label="已入围"')[1].split("</section>")[0]
+    waited_9_days, waited_3_days, waited_1_day = matches[1], matches[0], matches[2]
+    assert column.index(f"/matches/{waited_9_days.pk}/") < column.index(
+        f"/matches/{waited_3_days.pk}/"
+    )
+    assert f"/matches/{waited_1_day.pk}/" not in column
+    assert '<span class="badge">3</span>' in column
 
 
 def test_the_api_shows_records_to_their_station_and_enterprise_only(world):
