@@ -3,7 +3,7 @@
 import django_filters
 from django import forms
 from django.db import connection
-from django.db.models import BooleanField, F, Q
+from django.db.models import BooleanField, Exists, F, OuterRef, Q
 from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
 
@@ -98,10 +98,13 @@ class ListingFilter(django_filters.FilterSet):
 
 
 class NeedFilter(ListingFilter):
+    # A plain column: DISTINCT (the filter's default, for joins) would only make PostgreSQL
+    # sort the wide rows, tripling the count of a long list.
     status = django_filters.MultipleChoiceFilter(
         choices=NeedStatus.choices,
         label=_("Status"),
         widget=forms.CheckboxSelectMultiple,
+        distinct=False,
     )
     budget_from = django_filters.NumberFilter(
         method="filter_budget_from", label=_("Budget at least (CNY)")
@@ -144,6 +147,7 @@ class ResultFilter(ListingFilter):
         choices=ResultStatus.choices,
         label=_("Status"),
         widget=forms.CheckboxSelectMultiple,
+        distinct=False,
     )
     price_from = django_filters.NumberFilter(
         field_name="asking_price", lookup_expr="gte", label=_("Price at least (CNY)")
@@ -173,6 +177,8 @@ class ResultFilter(ListingFilter):
         fields = ["q", "category", "province", "region_group", "stage", "transfer_mode", "status"]
 
     def filter_serves(self, queryset, name, value: str):
-        return queryset.filter(
-            Q(serves_all_regions=True) | Q(regions_served__code=value)
-        ).distinct()
+        # EXISTS rather than a join: no duplicate rows, so no DISTINCT over wide rows.
+        served = ResearchResult.regions_served.through.objects.filter(
+            researchresult_id=OuterRef("pk"), region_id=value
+        )
+        return queryset.filter(Q(serves_all_regions=True) | Exists(served))

@@ -1,6 +1,8 @@
 """/api/v1/needs/, /results/, /categories/: the same rules as the pages."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from accounts.enums import OrganisationKind
@@ -172,6 +174,20 @@ def test_results_filter_by_the_province_they_serve():
         for r in client_for().get("/api/v1/results/", {"serves": "620000"}).json()["results"]
     }
     assert titles == {"只服务甘肃", "服务全国"}
+
+
+def test_status_and_province_filters_need_no_distinct_over_wide_rows():
+    served = ResultFactory(serves_all_regions=False)
+    served.regions_served.set(["620000", "530000"])
+    ResultFactory(serves_all_regions=False).regions_served.set(["530000"])
+    with CaptureQueriesContext(connection) as queries:
+        body = (
+            client_for()
+            .get("/api/v1/results/", {"serves": "620000", "status": ["listed", "transferred"]})
+            .json()
+        )
+    assert [r["id"] for r in body["results"]] == [served.pk]
+    assert not [q["sql"] for q in queries.captured_queries if "DISTINCT" in q["sql"]]
 
 
 def test_only_admins_edit_categories():
