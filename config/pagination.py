@@ -1,4 +1,4 @@
-"""Pagination whose counts of long lists come from the cache.
+"""Pagination for long lists: counts from the cache, and each page in two steps.
 
 Every page of a list says how many there are. PostgreSQL counts by reading every row, and
 listing rows are wide: counting 100,000 open needs, or the 30,000 results that hold a common
@@ -7,6 +7,12 @@ a long list that is a minute old goes unnoticed, so counts of at least LONG_LIST
 for COUNT_SECONDS, keyed by the list's own SQL and parameters: each filter, search and
 visibility (anonymous, or whose own listings) has its own. Shorter lists, such as one's own
 listings, are counted afresh every time.
+
+A page is read in two steps: the ids of its rows from the list's query without its joins,
+then those rows with their related objects. In one step PostgreSQL must guess how many rows a
+search keeps before the joins; when it guesses 10 for 2,651 (a common word: LIKE and the text
+index are hard to estimate) it joins the wide rows in nested loops through temporary files,
+460 ms for a page of 20 instead of 50.
 """
 
 import contextlib
@@ -15,6 +21,7 @@ import hashlib
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.utils.functional import cached_property
 from rest_framework.pagination import PageNumberPagination
 
@@ -44,9 +51,17 @@ def list_count(queryset) -> int:
 class CachedCountPaginator(Paginator):
     @cached_property
     def count(self) -> int:
-        if not hasattr(self.object_list, "query"):
+        if not isinstance(self.object_list, QuerySet):
             return super().count
         return list_count(self.object_list)
+
+    def page(self, number):
+        page = super().page(number)
+        if isinstance(self.object_list, QuerySet):
+            ids = list(page.object_list.values_list("pk", flat=True))
+            rows = self.object_list.order_by().in_bulk(ids)
+            page.object_list = [rows[pk] for pk in ids if pk in rows]
+        return page
 
 
 class CachedCountPagination(PageNumberPagination):
