@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q, QuerySet
 
 from accounts import permissions
+from accounts.enums import OrganisationKind
 from accounts.models import User
 from matchmaking.enums import NeedStatus, ResultStatus, Visibility
 from matchmaking.filters import NeedFilter, ResultFilter
@@ -27,8 +28,13 @@ def _mine(queryset: QuerySet, user: User) -> QuerySet:
     those of the enterprises in their counties that they entered."""
     if not user.is_authenticated:
         return queryset.none()
-    own = [o.pk for o in permissions.organisations_of(user)]
-    return queryset.filter(Q(organisation__in=own) | Q(acting_station__in=own))
+    organisations = permissions.organisations_of(user)
+    mine = Q(organisation__in=[o.pk for o in organisations])
+    stations = [o.pk for o in organisations if o.kind == OrganisationKind.STATION]
+    if stations:
+        # Only stations act for others. Without the OR the query keeps to one index.
+        mine |= Q(acting_station__in=stations)
+    return queryset.filter(mine)
 
 
 def need_queryset(user: User, *, mine: bool = False) -> QuerySet[TechnologyNeed]:
@@ -257,7 +263,6 @@ def station_board(station, params) -> dict[str, BoardColumn]:
 
 def enterprises_covered_for(user: User) -> list:
     """Enterprises the user's stations cover (whom station staff may act for), in one query."""
-    from accounts.enums import OrganisationKind
     from accounts.models import Organisation
 
     stations = permissions.organisations_of(user, OrganisationKind.STATION)

@@ -121,6 +121,17 @@ def test_mine_lists_own_listings_with_drafts():
     assert api.get("/api/v1/needs/").json()["count"] == 2  # two published in all
 
 
+def test_mine_of_station_staff_includes_the_needs_they_entered_for_enterprises():
+    station = OrganisationFactory(kind=OrganisationKind.STATION, covered=["522634"])
+    entered = NeedFactory(acting_station=station)
+    NeedFactory()
+    ids = [
+        n["id"]
+        for n in client_for(member_of(station)).get("/api/v1/needs/?mine=1").json()["results"]
+    ]
+    assert ids == [entered.pk]
+
+
 def test_search_and_filters_work_as_on_the_pages():
     NeedFactory(title="猕猴桃的冷链物流", description="x", keywords="")
     NeedFactory(title="苹果分拣", description="y", keywords="", transfer_modes=["equity"])
