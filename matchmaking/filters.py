@@ -1,10 +1,15 @@
 """The filters of the need and result lists, shared by the pages, the API and the exports."""
 
+import functools
+
 import django_filters
 from django import forms
 from django.db import connection
 from django.db.models import BooleanField, Exists, F, OuterRef, Q
 from django.db.models.expressions import RawSQL
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from accounts.enums import RegionGroup
@@ -13,6 +18,24 @@ from matchmaking import search
 from matchmaking.enums import STAGE_TRLS, MaturityStage, NeedStatus, ResultStatus, TransferMode
 from matchmaking.fields import ChoiceSetField
 from matchmaking.models import Category, ResearchResult, TechnologyNeed
+
+
+class PlainSelect(forms.Select):
+    """A select whose options are written here rather than through a template each: Django's
+    per-option templates took half of a list page's time (bench/load_site.py)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        selected = set(self.format_value(value))
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (key, mark_safe(" selected") if str(key) in selected else "", label)
+                for key, label in self.choices
+            ),
+        )
+        attributes = flatatt(self.build_attrs(self.attrs, attrs))
+        return format_html('<select name="{}"{}>{}</select>', name, attributes, options)
 
 
 def category_choices():
@@ -63,6 +86,19 @@ class ListingFilter(django_filters.FilterSet):
     )
 
     trl_field = "trl"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        once = {}
+        for filter_ in self.filters.values():
+            # Sort is a CSV field with a widget of its own.
+            if type(filter_) is django_filters.ChoiceFilter:
+                filter_.extra.setdefault("widget", PlainSelect)
+            choices = filter_.extra.get("choices")
+            if callable(choices):
+                # The form checks a value against the choices and then renders them: one
+                # query for both (and for the two filters of provinces).
+                filter_.extra["choices"] = once.setdefault(choices, functools.cache(choices))
 
     def filter_search(self, queryset, name, value):
         terms = search.search_terms(value)
