@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 
 from accounts import permissions
 from accounts.enums import OrganisationKind
@@ -202,7 +203,7 @@ BOARD_STATES = [
 
 
 # Cards shown per board column; the column's heading still counts them all.
-BOARD_COLUMN_SIZE = 50
+BOARD_COLUMN_SIZE = 30
 
 
 @dataclass
@@ -216,7 +217,7 @@ def station_board(station, params) -> dict[str, BoardColumn]:
     first BOARD_COLUMN_SIZE cards. Of suggestions, only each need's top 3."""
     from django.utils import timezone
 
-    from matchmaking.models import Match
+    from matchmaking.models import Match, MatchEvent
 
     matches = Match.objects.filter(
         coverage_q(station), need__status__in=(NeedStatus.OPEN, NeedStatus.IN_PROGRESS)
@@ -238,20 +239,38 @@ def station_board(station, params) -> dict[str, BoardColumn]:
             | Q(need__category__parent__slug=params["category"])
         )
     if str(params.get("staff", "")).isdigit():
-        matches = matches.filter(events__actor_id=params["staff"]).distinct()
-    # A narrow pass over them all counts the columns and picks the cards; only the cards are
-    # loaded whole. With 100,000 needs a station can have 27,000 suggestions: loading and
-    # rendering them all took seconds (bench/load_site.py).
+        acted = MatchEvent.objects.filter(match=OuterRef("pk"), actor_id=params["staff"])
+        matches = matches.filter(Exists(acted))
+    # One narrow query counts each column and picks its cards; only the cards are loaded.
+    # With 100,000 needs a station can have 27,000 suggestions: loading and rendering them
+    # all took seconds (bench/load_site.py).
+    waiting = [F("state_changed_at").asc(), F("pk").asc()]
+    firsts = (
+        matches.annotate(
+            position=Window(RowNumber(), partition_by=[F("state")], order_by=waiting),
+            in_column=Window(Count("pk"), partition_by=[F("state")]),
+        )
+        .filter(position__lte=BOARD_COLUMN_SIZE)
+        .values_list("pk", "state", "in_column")
+    )
     columns = {state: BoardColumn() for state in BOARD_STATES}
     shown = []
-    for pk, state in matches.order_by("state_changed_at", "pk").values_list("pk", "state"):
-        column = columns[state]
-        column.total += 1
-        if column.total <= BOARD_COLUMN_SIZE:
-            shown.append(pk)
+    for pk, state, in_column in firsts:
+        columns[state].total = in_column
+        shown.append(pk)
     cards = (
         Match.objects.filter(pk__in=shown)
-        .select_related("need", "need__organisation", "need__region", "need__category", "result")
+        .select_related("need", "need__organisation", "need__region", "result")
+        .defer(  # a card shows titles and names; these are the long texts
+            "explanation",
+            "need__description",
+            "need__search_text",
+            "need__search_tokens",
+            "result__abstract",
+            "result__application_scenarios",
+            "result__search_text",
+            "result__search_tokens",
+        )
         .order_by("state_changed_at", "pk")
     )
     now = timezone.now()

@@ -253,6 +253,23 @@ def test_a_long_board_column_shows_the_longest_waiting_and_counts_them_all(
     assert '<span class="badge">3</span>' in column
 
 
+def test_the_board_filtered_by_a_staff_member_shows_the_matches_they_worked_on(client, world):
+    stations.evaluation_create(match=world["match"], by=world["staff"], data=dict(EVALUATION))
+    untouched = Match.objects.create(
+        need=NeedFactory(organisation=world["enterprise"]),
+        result=world["match"].result,
+        score=0.5,
+        text_score=0.5,
+        structured_score=0.5,
+        matcher_version="t",
+        state="shortlisted",
+    )
+    client.force_login(world["staff"])
+    html = client.get(reverse("station-board"), {"staff": world["staff"].pk}).content.decode()
+    assert html.count(f'href="/matches/{world["match"].pk}/"') == 1
+    assert f"/matches/{untouched.pk}/" not in html
+
+
 def test_the_api_shows_records_to_their_station_and_enterprise_only(world):
     stations.evaluation_create(match=world["match"], by=world["staff"], data=dict(EVALUATION))
     for user, count in ((world["staff"], 1), (world["member"], 1), (world["other_staff"], 0)):
