@@ -160,6 +160,9 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Publishing must not hang when the broker is down: fail fast, the sweep catches up.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1, "max_retries": 1}
 CELERY_TIMEZONE = "Asia/Shanghai"
+# A full re-match silent this long (no chunk done) has lost a worker or a message: the sweep
+# queues what it still needs. Longer than one chunk of 2,000 listings takes (about 30 s).
+REBUILD_STALLED_AFTER_SECONDS = env_int("REBUILD_STALLED_AFTER_SECONDS", 600)
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "celery")
 CELERY_BEAT_SCHEDULE = {
     "sweep-pending-matching": {"task": "matchmaking.tasks.sweep_pending", "schedule": 60.0},

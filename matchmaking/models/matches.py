@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from matchmaking.enums import ContactStatus, DeclineReason, MatchState, NotificationKind
@@ -182,6 +183,8 @@ class RebuildRun(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     started_at = models.DateTimeField(auto_now_add=True)
+    # Last sign of life: planned, a chunk done. The sweep resumes a run silent for too long.
+    progressed_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -197,3 +200,26 @@ class RebuildRun(models.Model):
         if not self.total_chunks:
             return 0 if self.status == "running" else 100
         return round(100 * self.done_chunks / self.total_chunks)
+
+
+class RebuildChunk(models.Model):
+    """One share of a full re-match: these needs' or results' matches against the run's snapshot.
+
+    Done once, whoever runs it and however often: a worker killed halfway leaves it undone for
+    the sweep to queue again, and a second run of a done chunk changes nothing.
+    """
+
+    run = models.ForeignKey(RebuildRun, on_delete=models.CASCADE, related_name="chunks")
+    number = models.PositiveIntegerField()
+    kind = models.CharField(max_length=10, choices=[("needs", "needs"), ("results", "results")])
+    ids = models.JSONField(default=list)
+    pairs = models.PositiveIntegerField(default=0)
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["run", "number"], name="rebuild_chunk_unique_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.run_id}/{self.number}"
