@@ -5,7 +5,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework import permissions as drf_permissions
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.exceptions import APIException, NotFound, PermissionDenied
 from rest_framework.response import Response
 
 from accounts import permissions
@@ -29,6 +29,11 @@ def _as_drf_error(error: DjangoValidationError) -> serializers.ValidationError:
     if hasattr(error, "error_dict"):
         return serializers.ValidationError(error.message_dict)
     return serializers.ValidationError({"non_field_errors": error.messages})
+
+
+class Conflict(APIException):
+    status_code = 409
+    default_code = "conflict"
 
 
 class IsAdminOrReadOnly(drf_permissions.BasePermission):
@@ -196,9 +201,13 @@ class MatchViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         match = self.get_object()
         return Response(MatchEventSerializer(match.events.select_related("actor"), many=True).data)
 
-    @extend_schema(request=MatchTransitionSerializer, responses=MatchSerializer)
+    @extend_schema(
+        request=MatchTransitionSerializer,
+        responses={200: MatchSerializer, 409: OpenApiTypes.OBJECT},
+    )
     @action(detail=True, methods=["post"])
     def transition(self, request, pk=None):
+        """Move the match; with `expected_state`, 409 if someone else moved it first."""
         match = self.get_object()
         body = MatchTransitionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -206,6 +215,10 @@ class MatchViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
             match = match_services.match_transition(
                 match=match, by=request.user, **body.validated_data
             )
+        except match_services.MatchConflict as error:
+            raise Conflict(
+                {"state": error.messages, "current_state": error.current_state}
+            ) from error
         except DjangoValidationError as error:
             raise _as_drf_error(error) from error
         return Response(MatchSerializer(match, context={"request": request}).data)
