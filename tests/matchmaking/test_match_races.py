@@ -85,7 +85,7 @@ def test_two_staff_moving_a_match_on_the_board_one_wins_the_other_is_told(match_
     def move(target):
         return lambda: clients[target].post(
             f"/matches/{match.pk}/act/",
-            {"to": target, "expected_state": "suggested", "next": "/stations/board/"},
+            {"to": target, "expected_state": "suggested", "next": "/station/"},
         )
 
     responses = _at_once(match, [move("shortlisted"), move("evaluating")])
