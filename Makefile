@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup messages lint fmt bench bench-site check-python worker beat
+.PHONY: run test setup messages lint fmt bench bench-site check-python worker beat backup restore
 
 check-python:
 	@test -n "$(PYTHON)" || { echo "Nongqiao needs Python 3.11 or newer on the PATH."; exit 1; }
@@ -63,3 +63,12 @@ worker: setup
 
 beat: setup
 	$(VENV)/bin/celery -A config beat --loglevel=INFO
+
+# The database and the uploads in one archive under BACKUP_DIR (default var/backups), and back
+# into an empty database: no migrate first, the archive brings the tables.
+backup: $(STAMP)
+	$(PY) manage.py backup
+
+restore: $(STAMP)
+	@test -n "$(ARCHIVE)" || { echo "Say which: make restore ARCHIVE=var/backups/nongqiao-….tar.gz"; exit 1; }
+	$(PY) manage.py restore "$(ARCHIVE)"

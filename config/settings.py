@@ -238,6 +238,8 @@ STORAGES = {
 }
 # Uploads live outside the static root and are never served directly.
 MEDIA_ROOT = VAR_DIR / "media"
+# Where `manage.py backup` (make backup) writes its archives.
+BACKUP_DIR = Path(env_str("BACKUP_DIR", str(VAR_DIR / "backups")))
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
