@@ -436,7 +436,10 @@ REBUILD_PHASES = ("needs", "results")
 
 def rebuild_plan(run: RebuildRun, chunk_size: int) -> bool:
     """Take the run's snapshot and split its listings into chunks; False if already planned."""
-    RebuildRun.objects.filter(pk=run.pk).update(progressed_at=timezone.now())
+    if not RebuildRun.objects.filter(pk=run.pk, status="running", version="").update(
+        progressed_at=timezone.now()
+    ):
+        return False  # checked before the costly part, and again under the lock below
     index = build_index()
     version = save_snapshot(index, timezone.now())
     ids = {"needs": sorted(index.need_ids), "results": sorted(index.result_ids)}
