@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('matchmaking', '0009_import_saving_status'),
+        ('matchmaking', '0011_first_contact_index'),
     ]
 
     operations = [
