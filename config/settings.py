@@ -151,6 +151,9 @@ AXES_VERBOSE = False
 SIGNUP_RATE = env_str("SIGNUP_RATE", "20/h")
 PASSWORD_RESET_RATE = env_str("PASSWORD_RESET_RATE", "20/h")
 PASSWORD_RESET_EMAIL_RATE = env_str("PASSWORD_RESET_EMAIL_RATE", "3/h")
+# With the cache (Redis) down the counts are unknown: let people sign up and reset their
+# password for that while rather than telling everyone they tried too often.
+RATELIMIT_FAIL_OPEN = True
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
