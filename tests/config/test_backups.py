@@ -61,11 +61,14 @@ READ_BACK = """
 import json
 from django.apps import apps
 from django.contrib.auth import authenticate
+from django.test import RequestFactory
 from matchmaking.models import ImportJob
 job = ImportJob.objects.get()
 print(json.dumps({
     "counts": {m._meta.label: m.objects.count() for m in apps.get_models()},
-    "authenticated": authenticate(username=%r, password=%r) is not None,
+    "authenticated": authenticate(
+        RequestFactory().post("/accounts/login/"), username=%r, password=%r
+    ) is not None,
     "upload": job.file.read().hex(),
 }))
 """
