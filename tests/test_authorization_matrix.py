@@ -42,11 +42,13 @@ import json
 import re
 from datetime import date, time
 from decimal import Decimal
+from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.http import QueryDict
 from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from rest_framework.views import APIView
@@ -756,3 +758,58 @@ def test_role_gets_the_expected_answer(world, key, role, expected):
         assert found == (role in seers), (
             f"{' '.join(key)} as {role}: {marker} {'shown' if found else 'missing'}"
         )
+
+
+# -- odd input: never a server error ------------------------------------------------------------
+
+# The query parameters the pages and the API read, all at once: text ones carry a NUL (which
+# PostgreSQL text cannot hold), number-like ones a number too large for any column.
+TEXT_PARAMS = [
+    *("q", "province", "category", "kind", "county", "station", "sort", "status", "figure"),
+    *("region_group", "mine", "state", "fit_price", "print", "next", "organisation", "level"),
+    *("group", "parent", "transfer_mode", "stage", "serves", "budget_from", "budget_to"),
+    *("price_from", "price_to"),
+]
+NUMBER_PARAMS = ["staff", "levels", "registration", "enterprise", "page", "year_from", "year_to"]
+# ?category=%00 still fails in the statistics code, which another change owns (reported there).
+UNCHECKED_PARAMS = {name: {"category"} for name in ("statistics", "statistics-export", "api-stats")}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted({name for name, method in endpoints() if method == "GET"}))
+def test_odd_query_parameters_never_fail_the_server(world, name):
+    params = {p: "\x00" for p in TEXT_PARAMS} | {p: "9" * 24 for p in NUMBER_PARAMS}
+    for skipped in UNCHECKED_PARAMS.get(name, ()):
+        params.pop(skipped)
+    url = _url(name, world)
+    for role in ("station_in", "admin"):
+        response = client_for(world, role).get(
+            url, {**QueryDict(urlsplit(url).query).dict(), **params}
+        )
+        assert response.status_code < 500, f"{name} as {role}: {response.status_code}"
+
+
+PLAN = {"summary": "方案", "steps": [{"title": "选址"}], "staff_hours": "1"}
+ODD_PLANS = {
+    "cost line not an object": ({"cost_lines": ["冷库"]}, "cost_lines"),
+    "cost lines not a list": ({"cost_lines": "冷库 8万"}, "cost_lines"),
+    "amount not a number": ({"cost_lines": [{"item": "冷库", "amount": "八万"}]}, "cost_lines"),
+    "amount beyond any budget": (
+        {"cost_lines": [{"item": "冷库", "amount": "1e30"}]},
+        "cost_lines",
+    ),
+    "steps not a list": ({"steps": "选址"}, "steps"),
+    "step without a title": ({"steps": [{"owner": "吴"}]}, "steps"),
+    "step due on no date": ({"steps": [{"title": "选址", "due": "2027-02-30"}]}, "steps"),
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("change", "field"), ODD_PLANS.values(), ids=ODD_PLANS.keys())
+def test_an_odd_plan_through_the_api_gets_a_field_error(world, change, field):
+    body = {**PLAN, "match": world["match"].pk, **change}
+    response = client_for(world, "station_in").post(
+        reverse("api-plan-list"), body, content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert list(response.json()) == [field]
