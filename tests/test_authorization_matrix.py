@@ -5,9 +5,9 @@ The addresses are read from the URL conf, so a new endpoint without a row in MAT
 that role sends the method to the address in a small world with one object of each kind:
 
     anon         nobody logged in
-    ent_a        owner of enterprise A, which owns the need, its match with the result, the
+    ent_a        member of enterprise A, which owns the need, its match with the result, the
                  station's records about that match, and a fair registration
-    ent_b        owner of enterprise B, in another province: owns nothing here
+    ent_b        member of enterprise B, in another province: owns nothing here
     researcher   member of the institution whose result is matched with A's need
     station_in   staff of the station covering A's county
     station_out  staff of a station covering another county
@@ -53,7 +53,7 @@ from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from rest_framework.views import APIView
 
-from accounts.enums import MembershipRole, MembershipStatus, OrganisationKind
+from accounts.enums import MembershipStatus, OrganisationKind
 from accounts.models import Membership
 from matchmaking import costs
 from matchmaking.models import (
@@ -120,14 +120,15 @@ MATRIX: dict[tuple, tuple] = {
     ('organisation-join', 'POST'):                      (   L,  200,  200,  200,  200,  200,  200),
     # Anyone sees an organisation; contact details only its members, its station, admins (SEES).
     ('organisation-detail', 'GET'):                     ( 200,  200,  200,  200,  200,  200,  200),
-    ('organisation-edit', 'GET'):                       (   L,  200,  403,  403,  403,  403,  200),
-    ('organisation-edit', 'POST'):                      (   L,  200,  403,  403,  403,  403,  200),
+    # Editing A and deciding on requests to join it are for A's owner (not a plain member like
+    # ent_a) and admins.
+    ('organisation-edit', 'GET'):                       (   L,  403,  403,  403,  403,  403,  200),
+    ('organisation-edit', 'POST'):                      (   L,  403,  403,  403,  403,  403,  200),
+    ('membership-decide', 'GET'):                       (   L,  405,  405,  405,  405,  405,  405),
+    ('membership-decide', 'POST'):                      (   L,  403,  403,  403,  403,  403,  302),
     # The organisation waiting for verification is in A's county: its station verifies it.
     ('organisation-verify', 'GET'):                     (   L,  405,  405,  405,  405,  405,  405),
     ('organisation-verify', 'POST'):                    (   L,  403,  403,  403,  302,  403,  302),
-    # A's owner (and admins) decide on requests to join A.
-    ('membership-decide', 'GET'):                       (   L,  405,  405,  405,  405,  405,  405),
-    ('membership-decide', 'POST'):                      (   L,  302,  403,  403,  403,  403,  302),
     ('region-options', 'GET'):                          ( 200,  200,  200,  200,  200,  200,  200),
     # Needs and results. Drafts ('draft') are their own side's and its station's.
     ('need-list', 'GET'):                               ( 200,  200,  200,  200,  200,  200,  200),
@@ -340,8 +341,8 @@ def _build_world() -> dict:
     station_out = OrganisationFactory(kind=OrganisationKind.STATION, covered=["510131"])
     users = {
         "anon": None,
-        "ent_a": member_of(enterprise_a, MembershipRole.OWNER, username="authz-ent-a"),
-        "ent_b": member_of(enterprise_b, MembershipRole.OWNER, username="authz-ent-b"),
+        "ent_a": member_of(enterprise_a, username="authz-ent-a"),
+        "ent_b": member_of(enterprise_b, username="authz-ent-b"),
         "researcher": member_of(institution, username="authz-researcher"),
         "station_in": member_of(station_in, username="authz-station-in"),
         "station_out": member_of(station_out, username="authz-station-out"),
