@@ -232,8 +232,16 @@ STORAGES = {
         )
     },
 }
-# Uploads live outside the static root and are never served directly.
+# Uploads (the import sheets) live outside the static root, and no address serves them: there
+# is no MEDIA_URL route, and whitenoise serves STATIC_ROOT only.
 MEDIA_ROOT = VAR_DIR / "media"
+# The largest upload accepted; deploy/nginx.conf lets a little more through, so that the form,
+# not the proxy, tells the user. Files beyond it are counted but not written to disk.
+UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_MB", 10) * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "matchmaking.uploads.SizeLimitedUploadHandler",
+]
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
