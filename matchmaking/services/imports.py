@@ -444,7 +444,7 @@ def import_validate(*, job: ImportJob) -> ImportJob:
 
 
 def import_confirm(*, job: ImportJob, by: User) -> ImportJob:
-    if job.created_by_id != by.pk and not permissions.is_admin(by):
+    if not permissions.can_view_import(by, job):
         raise PermissionDenied
     updated = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.VALID).update(
         status=ImportStatus.IMPORTING, processed_rows=0
