@@ -488,10 +488,11 @@ def _build_world() -> dict:
 
 
 @pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker):
+def world(django_db_setup, django_db_blocker, shared_var_dir):
     with (
         django_db_blocker.unblock(),
-        override_settings(PASSWORD_HASHERS=FAST_HASHERS),
+        # The per-test settings of conftest are not in force yet at module scope.
+        override_settings(PASSWORD_HASHERS=FAST_HASHERS, MEDIA_ROOT=shared_var_dir / "media"),
         transaction.atomic(),
     ):
         yield _build_world()
@@ -776,6 +777,12 @@ NUMBER_PARAMS = ["staff", "levels", "registration", "enterprise", "page", "year_
 UNCHECKED_PARAMS = {name: {"category"} for name in ("statistics", "statistics-export", "api-stats")}
 
 
+def _reader(name: str) -> str:
+    """Who reads the page: an admin, or where an admin is refused, the covering station."""
+    row = dict(zip(ROLES, MATRIX[(name, "GET")], strict=True))
+    return "admin" if row["admin"] == 200 or row["station_in"] != 200 else "station_in"
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", sorted({name for name, method in endpoints() if method == "GET"}))
 def test_odd_query_parameters_never_fail_the_server(world, name):
@@ -783,11 +790,10 @@ def test_odd_query_parameters_never_fail_the_server(world, name):
     for skipped in UNCHECKED_PARAMS.get(name, ()):
         params.pop(skipped)
     url = _url(name, world)
-    for role in ("station_in", "admin"):
-        response = client_for(world, role).get(
-            url, {**QueryDict(urlsplit(url).query).dict(), **params}
-        )
-        assert response.status_code < 500, f"{name} as {role}: {response.status_code}"
+    response = client_for(world, _reader(name)).get(
+        url, {**QueryDict(urlsplit(url).query).dict(), **params}
+    )
+    assert response.status_code < 500, f"{name}: {response.status_code}"
 
 
 PLAN = {"summary": "方案", "steps": [{"title": "选址"}], "staff_hours": "1"}
