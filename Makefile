@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup messages lint fmt bench bench-site check-python worker beat
+.PHONY: run test setup messages extract-messages lint fmt audit bench bench-site check-python worker beat
 
 check-python:
 	@test -n "$(PYTHON)" || { echo "Nongqiao needs Python 3.11 or newer on the PATH."; exit 1; }
@@ -28,6 +28,11 @@ messages: $(STAMP)
 		$(VENV)/bin/pybabel -q compile -d locale -D django; \
 	fi
 
+# After adding user-facing strings: extract them, translate the new ones in
+# locale/zh_Hans/LC_MESSAGES/django.po (tests/test_translations.py fails on any left out).
+extract-messages: $(STAMP)
+	$(PY) manage.py makemessages -l zh_Hans --no-obsolete --no-location --ignore='.venv/*'
+
 setup: $(STAMP) messages
 	$(PY) manage.py migrate --noinput -v 0
 
@@ -43,7 +48,11 @@ fmt: $(STAMP)
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-test: $(STAMP) messages lint
+# Known vulnerabilities in the installed packages (see scripts/audit.py for offline machines).
+audit: $(STAMP)
+	$(PY) scripts/audit.py
+
+test: $(STAMP) messages lint audit
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) manage.py check
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -39,6 +39,16 @@ class Match(models.Model):
         _("reason for declining"), max_length=20, choices=DeclineReason.choices, blank=True
     )
     decline_note = models.CharField(_("note"), max_length=500, blank=True)
+    # How far along the forward path the match ever got (an index into workflow.FORWARD) and
+    # when it first reached each stage: the funnel reads these in one pass over the matches
+    # instead of walking their events. `mark_reached` keeps them; migration 0010 filled them.
+    furthest_stage = models.PositiveSmallIntegerField(_("furthest stage reached"), default=0)
+    shortlisted_at = models.DateTimeField(null=True, blank=True)
+    contacted_at = models.DateTimeField(null=True, blank=True)
+    evaluating_at = models.DateTimeField(null=True, blank=True)
+    solution_proposed_at = models.DateTimeField(null=True, blank=True)
+    on_trial_at = models.DateTimeField(null=True, blank=True)
+    adopted_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -55,6 +65,12 @@ class Match(models.Model):
             models.Index(fields=["need", "rank_for_need"]),
             models.Index(fields=["result", "rank_for_result"]),
             models.Index(fields=["state", "state_changed_at"]),
+            # Time from publishing a need to its first contact request.
+            models.Index(
+                fields=["need", "contact_requested_at"],
+                condition=Q(contact_requested_at__isnull=False),
+                name="match_need_contact_idx",
+            ),
             models.Index(
                 fields=["contact_status", "contact_requested_at"],
                 condition=Q(contact_status="pending"),
@@ -64,6 +80,22 @@ class Match(models.Model):
 
     def __str__(self) -> str:
         return f"{self.need} ↔ {self.result}"
+
+    def mark_reached(self, state: str, when) -> list[str]:
+        """Note that the match has just moved to `state`; returns the fields that changed."""
+        from matchmaking import workflow
+
+        if state not in workflow.FORWARD:
+            return []
+        changed = []
+        index = workflow.FORWARD.index(state)
+        if index > self.furthest_stage:
+            self.furthest_stage = index
+            changed.append("furthest_stage")
+        if index and getattr(self, f"{state}_at") is None:
+            setattr(self, f"{state}_at", when)
+            changed.append(f"{state}_at")
+        return changed
 
     @property
     def acted_on(self) -> bool:

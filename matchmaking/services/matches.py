@@ -110,6 +110,7 @@ def match_transition(
     )
     locked.state = to
     locked.state_changed_at = timezone.now()
+    locked.mark_reached(to, locked.state_changed_at)
     locked.save()
     if to in workflow.CLOSED:
         from matchmaking.services.matching import rerank
