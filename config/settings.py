@@ -302,6 +302,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "MatchStateEnum": "matchmaking.enums.MatchState",
         "MaturityEnum": "matchmaking.enums.Maturity",
+        "NeedStatusEnum": "matchmaking.enums.NeedStatus",
+        "ResultStatusEnum": "matchmaking.enums.ResultStatus",
     },
 }
 
