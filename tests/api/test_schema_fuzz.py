@@ -37,7 +37,7 @@ from schemathesis.specs.openapi.checks import (
 
 from accounts.enums import MembershipRole, OrganisationKind
 from config.wsgi import application
-from matchmaking.models import Match
+from matchmaking.models import AdoptionCost, Match
 from matchmaking.services import stations
 from tests.factories import NeedFactory, OrganisationFactory, ResultFactory, UserFactory, member_of
 
@@ -62,15 +62,16 @@ schema.config.phases.update(phases=["examples", "fuzzing"])
 
 
 @pytest.fixture
-def world(db, monkeypatch):
+def world(db, monkeypatch, request):
     """One of each role, with the rows their requests can reach; tokens by role."""
     # Thousands of requests a minute from one client are this test's point, not an abuse.
     monkeypatch.setattr(AnonRateThrottle, "rate", "100000/min", raising=False)
     monkeypatch.setattr(UserRateThrottle, "rate", "100000/min", raising=False)
     # Django's test client does the same: requests must not close the test's connection,
     # whose transaction holds every row of the test.
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+        request.addfinalizer(lambda signal=signal: signal.connect(close_old_connections))
 
     enterprise = OrganisationFactory(region_id="522634")
     institution = OrganisationFactory(kind=OrganisationKind.INSTITUTION)
@@ -121,7 +122,7 @@ def world(db, monkeypatch):
         data={"date": "2026-05-01", "place": "雷山", "topic": "冷链", "trainer": "吴"},
         attendances=[(enterprise, 12)],
     )
-    yield {
+    return {
         "tokens": {role: Token.objects.create(user=user).key for role, user in users.items()},
         "organisations": {
             "enterprise": enterprise.pk,
@@ -140,8 +141,6 @@ def world(db, monkeypatch):
         "match": match.pk,
         "users": users,
     }
-    request_started.connect(close_old_connections)
-    request_finished.connect(close_old_connections)
 
 
 def aim_at_existing_rows(case, world, role: str) -> None:
@@ -150,8 +149,6 @@ def aim_at_existing_rows(case, world, role: str) -> None:
     path = case.path_parameters or {}
     if "id" in path:
         if collection == "adoption-costs":
-            from matchmaking.models import AdoptionCost
-
             existing = AdoptionCost.objects.values_list("pk", flat=True).first()
             if existing is not None:
                 path["id"] = str(existing)
