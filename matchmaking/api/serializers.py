@@ -158,8 +158,16 @@ class ResultSerializer(ListingSerializer):
         return attrs
 
 
-class TransitionSerializer(serializers.Serializer):
-    to = serializers.CharField(help_text=_("The target status, e.g. open, closed, listed."))
+class NeedTransitionSerializer(serializers.Serializer):
+    to = serializers.ChoiceField(
+        choices=NeedStatus.choices, help_text=_("The target status, e.g. open, closed, listed.")
+    )
+
+
+class ResultTransitionSerializer(serializers.Serializer):
+    to = serializers.ChoiceField(
+        choices=ResultStatus.choices, help_text=_("The target status, e.g. open, closed, listed.")
+    )
 
 
 class MatchSerializer(serializers.ModelSerializer):
