@@ -74,6 +74,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "config.middleware.RejectNullCharactersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -268,10 +269,18 @@ STORAGES = {
         )
     },
 }
-# Uploads live outside the static root and are never served directly.
+# Uploads (the import sheets) live outside the static root, and no address serves them: there
+# is no MEDIA_URL route, and whitenoise serves STATIC_ROOT only.
 MEDIA_ROOT = VAR_DIR / "media"
 # Where `manage.py backup` (make backup) writes its archives.
 BACKUP_DIR = Path(env_str("BACKUP_DIR", str(VAR_DIR / "backups")))
+# The largest upload accepted; deploy/nginx.conf lets a little more through, so that the form,
+# not the proxy, tells the user. Files beyond it are counted but not written to disk.
+UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_MB", 10) * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "matchmaking.uploads.SizeLimitedUploadHandler",
+]
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -279,7 +288,12 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PARSER_CLASSES": [
+        "config.api_parsers.JSONParser",
+        "config.api_parsers.FormParser",
+        "config.api_parsers.MultiPartParser",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "config.api_schema.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "DEFAULT_THROTTLE_CLASSES": [
@@ -305,6 +319,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "MatchStateEnum": "matchmaking.enums.MatchState",
         "MaturityEnum": "matchmaking.enums.Maturity",
+        "NeedStatusEnum": "matchmaking.enums.NeedStatus",
+        "ResultStatusEnum": "matchmaking.enums.ResultStatus",
     },
 }
 

@@ -6,6 +6,7 @@ from django.db.models import Count, Q, QuerySet
 
 from accounts import permissions
 from accounts.models import User
+from accounts.selectors import search_query
 from matchmaking.enums import NeedStatus, ResultStatus, Visibility
 from matchmaking.filters import NeedFilter, ResultFilter
 from matchmaking.models import ResearchResult, TechnologyNeed
@@ -217,10 +218,9 @@ def station_board(station, params) -> dict:
             else county
         )
         matches = matches.filter(need__organisation__region__code__startswith=prefix)
-    if params.get("category"):
+    if category := search_query(str(params.get("category", ""))):
         matches = matches.filter(
-            Q(need__category__slug=params["category"])
-            | Q(need__category__parent__slug=params["category"])
+            Q(need__category__slug=category) | Q(need__category__parent__slug=category)
         )
     if str(params.get("staff", "")).isdigit():
         matches = matches.filter(events__actor_id=params["staff"]).distinct()

@@ -35,6 +35,7 @@ from django.db.models import (
 from django.db.models.functions import ExtractYear, Substr, TruncMonth
 
 from accounts.enums import RegionGroup
+from accounts.selectors import search_query
 from matchmaking import workflow
 from matchmaking.enums import MatchState
 from matchmaking.models import (
@@ -91,8 +92,8 @@ class Filters:
             province=str(params.get("province", ""))[:2]
             if str(params.get("province", "")).isdigit()
             else "",
-            category=str(params.get("category", ""))[:80],
-            station=int(station) if station.isdigit() else None,
+            category=search_query(str(params.get("category", "")))[:80],
+            station=int(station) if station.isdigit() and len(station) < 18 else None,
         )
 
     def key(self) -> str:

@@ -84,6 +84,8 @@ def shared_var_dir(tmp_path_factory) -> Path:
 @pytest.fixture(autouse=True)
 def _test_settings(settings, shared_var_dir):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # The production hasher takes ~0.4 s a user on this machine by design; tests create hundreds.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = shared_var_dir / "media"
     settings.VAR_DIR = shared_var_dir
     # Each test starts without a matcher index: rows from other tests are gone, and SQLite

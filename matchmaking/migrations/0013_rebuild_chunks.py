@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('matchmaking', '0011_first_contact_index'),
+        ('matchmaking', '0012_budget_help_text'),
     ]
 
     operations = [
