@@ -79,6 +79,8 @@ def test_a_backup_restored_into_an_empty_database_has_everything(
 ):
     enterprise = OrganisationFactory(region_id="510131")
     member = member_of(enterprise, username="restored-user")
+    # The site's own hasher (tests use a fast one): the restored site must accept the password.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
     member.set_password(PASSWORD)
     member.save()
     institution = OrganisationFactory(kind=OrganisationKind.INSTITUTION)

@@ -32,7 +32,7 @@ CHUNK_SIZE = 3  # 24 needs and 24 results: 16 chunks
 def _small_world():
     enterprise = OrganisationFactory()
     institution = OrganisationFactory(kind=OrganisationKind.INSTITUTION)
-    author = UserFactory()  # one: each user costs a password hash
+    author = UserFactory()
     for i in range(24):
         produce = PRODUCE[i % 6]
         wanted, offered = TECHNIQUES[(i // 6 + i) % 6], TECHNIQUES[(5 * i) % 6]
