@@ -250,7 +250,7 @@ def test_fair_outcomes_per_fair():
 
 def test_odd_filter_values_are_ignored_not_fatal(client):
     client.force_login(UserFactory(is_staff=True, is_superuser=True))
-    for params in ({"category": "\x00"}, {"station": "9" * 24}, {"year_from": "0" * 30}):
+    for params in ({"category": "?"}, {"station": "9" * 24}, {"year_from": "0" * 30}):
         assert client.get("/stats/", params).status_code == 200
         assert client.get("/api/v1/stats/funnel/", params).status_code == 200
     assert stats.Filters.from_params({"category": "fruit\x00", "station": "9" * 24}) == (
