@@ -10,7 +10,8 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup messages lint fmt bench bench-site bench-load check-python worker beat
+.PHONY: run test setup messages extract-messages lint fmt audit bench bench-site bench-load \
+	check-python worker beat backup restore
 
 check-python:
 	@test -n "$(PYTHON)" || { echo "Nongqiao needs Python 3.11 or newer on the PATH."; exit 1; }
@@ -28,6 +29,11 @@ messages: $(STAMP)
 		$(VENV)/bin/pybabel -q compile -d locale -D django; \
 	fi
 
+# After adding user-facing strings: extract them, translate the new ones in
+# locale/zh_Hans/LC_MESSAGES/django.po (tests/test_translations.py fails on any left out).
+extract-messages: $(STAMP)
+	$(PY) manage.py makemessages -l zh_Hans --no-obsolete --no-location --ignore='.venv/*'
+
 setup: $(STAMP) messages
 	$(PY) manage.py migrate --noinput -v 0
 
@@ -43,7 +49,11 @@ fmt: $(STAMP)
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-test: $(STAMP) messages lint
+# Known vulnerabilities in the installed packages (see scripts/audit.py for offline machines).
+audit: $(STAMP)
+	$(PY) scripts/audit.py
+
+test: $(STAMP) messages lint audit
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) manage.py check
 	$(PY) -m pytest $(PYTEST_ARGS)
@@ -68,3 +78,12 @@ worker: setup
 
 beat: setup
 	$(VENV)/bin/celery -A config beat --loglevel=INFO
+
+# The database and the uploads in one archive under BACKUP_DIR (default var/backups), and back
+# into an empty database: no migrate first, the archive brings the tables.
+backup: $(STAMP)
+	$(PY) manage.py backup
+
+restore: $(STAMP)
+	@test -n "$(ARCHIVE)" || { echo "Say which: make restore ARCHIVE=var/backups/nongqiao-….tar.gz"; exit 1; }
+	$(PY) manage.py restore "$(ARCHIVE)"

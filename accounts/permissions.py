@@ -205,6 +205,20 @@ def can_view_station_record(user: User, record) -> bool:
     return match is not None and is_member(user, match.need.organisation)
 
 
+def can_view_training(user: User, session, attendees: list[Organisation]) -> bool:
+    """A training: the station that gave it, the enterprises that attended, and admins."""
+    return (
+        is_admin(user)
+        or is_member(user, session.station)
+        or any(is_member(user, enterprise) for enterprise in attendees)
+    )
+
+
+def can_view_import(user: User, job) -> bool:
+    """An import (its file, its errors, confirming it) is its author's; admins see all."""
+    return is_admin(user) or (user.is_authenticated and job.created_by_id == user.pk)
+
+
 def can_view_statistics(user: User) -> bool:
     """The full statistics: administrators and the authorities that fund the programme."""
     return is_admin(user) or bool(organisations_of(user, OrganisationKind.AUTHORITY))

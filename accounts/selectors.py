@@ -6,11 +6,17 @@ from accounts.enums import MembershipStatus
 from accounts.models import Membership, Organisation, Region
 
 
+def search_query(text: str) -> str:
+    """What someone typed into a search box. PostgreSQL text cannot hold NUL, which no keyboard
+    types anyway: it is dropped rather than failing the query."""
+    return text.replace("\x00", "").strip()
+
+
 def region_search(
     query: str, *, levels: tuple[int, ...] = (1, 2, 3), limit: int = 20
 ) -> list[Region]:
     """Regions whose name, full name or code matches; provinces and prefectures first."""
-    query = query.strip()
+    query = search_query(query)
     if not query:
         return []
     regions = Region.objects.filter(level__in=levels)
@@ -24,7 +30,7 @@ def region_search(
 
 def organisation_search(query: str, *, limit: int = 20) -> QuerySet[Organisation]:
     organisations = Organisation.objects.select_related("region")
-    query = query.strip()
+    query = search_query(query)
     if query:
         organisations = organisations.filter(
             Q(name__icontains=query) | Q(credit_code__iexact=query)

@@ -1,10 +1,15 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
+from django_ratelimit.decorators import ratelimit
 
 from accounts import permissions, selectors, services
 from accounts.forms import (
@@ -17,10 +22,25 @@ from accounts.forms import (
 from accounts.models import Membership, Organisation
 
 
+def _rate(setting: str):
+    """django-ratelimit reads the rate at request time, so settings can change it."""
+    return lambda _group, _request: getattr(settings, setting)
+
+
+TOO_MANY = gettext_lazy(
+    "Too many attempts from your network in the last hour. Please try again later."
+)
+
+
+@ratelimit(key="ip", rate=_rate("SIGNUP_RATE"), method="POST", block=False)
 def signup(request):
     if request.user.is_authenticated:
         return redirect("organisation-start")
     form = SignUpForm(request.POST or None)
+    if request.method == "POST" and getattr(request, "limited", False):
+        form.is_valid()  # keep what they typed and any field errors beside it
+        form.add_error(None, TOO_MANY)
+        return render(request, "accounts/signup.html", {"form": form}, status=429)
     if request.method == "POST" and form.is_valid():
         user = form.save()
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
@@ -163,3 +183,29 @@ def region_options(request):
     query = next((v for k, v in request.GET.items() if k.endswith("__q") or k == "q"), "")
     regions = selectors.region_search(query, levels=levels)
     return render(request, "accounts/region_options.html", {"regions": regions})
+
+
+@method_decorator(
+    ratelimit(key="ip", rate=_rate("PASSWORD_RESET_RATE"), method="POST", block=False),
+    name="post",
+)
+@method_decorator(
+    ratelimit(
+        key="post:email", rate=_rate("PASSWORD_RESET_EMAIL_RATE"), method="POST", block=False
+    ),
+    name="post",
+)
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset, limited per address and per email so it cannot be used to flood a box."""
+
+    def form_valid(self, form):
+        if getattr(self.request, "limited", False):
+            form.add_error(None, TOO_MANY)
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().form_valid(form)
+
+
+def locked_out(request, credentials=None, *args, **kwargs):
+    """django-axes' answer to a locked-out login: what happened and what to do, not a bare 429."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return render(request, "registration/locked_out.html", {"minutes": minutes}, status=429)

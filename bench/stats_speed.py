@@ -1,9 +1,10 @@
 """Statistics page and API times with 100,000 results, 20,000 needs and 500,000 matches.
 
 Usage: python bench/stats_speed.py [--matches 500000] [--requests 10]
-Uses the database filled by bench/matching_e2e.py (BENCH_DATABASE_URL, default
-.../nongqiao_bench_match); tops the matches up to the target with synthetic pairs in realistic
-workflow states. "Cold" clears the cache before each request; "cached" does not. Requests go
+Uses the database of bench/matching_e2e.py (BENCH_DATABASE_URL, default
+.../nongqiao_bench_match), filling the listings with its filler when they are short, and tops
+the matches up to the target with synthetic pairs in realistic workflow states, each with its
+history of events. "Cold" clears the cache before each request; "cached" does not. Requests go
 through Django's test client in this process.
 """
 
@@ -43,7 +44,25 @@ STATES = [
 ]
 
 
+def _history(rng: random.Random, state: str, born):
+    """A plausible way to `state`: the stages passed, each some days after the one before."""
+    from matchmaking import workflow
+
+    if state == "declined":
+        stages = workflow.FORWARD[1 : rng.randint(1, 4)] + ["declined"]
+    else:
+        stages = workflow.FORWARD[1 : workflow.FORWARD.index(state) + 1]
+        if len(stages) > 1 and rng.random() < 0.5:
+            stages = stages[1:]  # straight to contact, without shortlisting first
+    when, steps = born, []
+    for stage in stages:
+        when = when + timedelta(days=rng.randint(1, 30), hours=rng.randint(0, 23))
+        steps.append((stage, when))
+    return steps
+
+
 def top_up(target: int) -> None:
+    """Synthetic matches in realistic states, each with its events and milestones."""
     from django.db import connection
     from django.utils import timezone
 
@@ -60,32 +79,57 @@ def top_up(target: int) -> None:
     now = timezone.now()
     started = time.perf_counter()
     while have < target:
-        batch, events = [], []
+        batch, histories = [], []
         while len(batch) < 10_000 and have + len(batch) < target:
             pair = (rng.choice(needs), rng.choice(results))
             if pair in existing:
                 continue
             existing.add(pair)
             state = rng.choices(states, weights)[0]
-            when = now - timedelta(days=rng.randint(0, 900))
-            batch.append(
-                Match(
-                    need_id=pair[0],
-                    result_id=pair[1],
-                    score=rng.random(),
-                    text_score=rng.random(),
-                    structured_score=rng.random(),
-                    matcher_version="bench",
-                    state=state,
-                    state_changed_at=when,
-                    explanation={},
-                )
+            born = now - timedelta(days=rng.randint(200, 1000))
+            steps = _history(rng, state, born)
+            match = Match(
+                need_id=pair[0],
+                result_id=pair[1],
+                score=rng.random(),
+                text_score=rng.random(),
+                structured_score=rng.random(),
+                matcher_version="bench",
+                state=state,
+                state_changed_at=steps[-1][1] if steps else born,
+                explanation={},
             )
+            for stage, when in steps:
+                match.mark_reached(stage, when)
+            batch.append(match)
+            histories.append((born, steps))
         created = Match.objects.bulk_create(batch)
-        for match in created:
-            if match.state != "suggested":
-                events.append(MatchEvent(match=match, from_state="suggested", to_state=match.state))
+        events = []
+        for match, (_born, steps) in zip(created, histories, strict=True):
+            before = "suggested"
+            for stage, when in steps:
+                events.append(
+                    MatchEvent(match=match, from_state=before, to_state=stage, created_at=when)
+                )
+                before = stage
         MatchEvent.objects.bulk_create(events)
+        # created_at is stamped on insert; put each match back to when it was suggested.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE matchmaking_match m SET created_at = v.born, state_changed_at = v.moved "
+                "FROM unnest(%s::bigint[], %s::timestamptz[], %s::timestamptz[]) "
+                "AS v(id, born, moved) WHERE m.id = v.id",
+                [
+                    [m.pk for m in created],
+                    [born for born, _steps in histories],
+                    [steps[-1][1] if steps else born for born, steps in histories],
+                ],
+            )
+            cursor.execute(
+                "UPDATE matchmaking_matchevent e SET created_at = v.at FROM "
+                "unnest(%s::bigint[], %s::timestamptz[]) AS v(id, at) WHERE e.id = v.id",
+                [[e.pk for e in events], [e.created_at for e in events]],
+            )
         have += len(batch)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
@@ -113,8 +157,11 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=10)
     args = parser.parse_args()
     import django
+    import matching_e2e  # the same database and its listings filler
 
+    matching_e2e.ensure_database()
     django.setup()
+    matching_e2e.fill(100_000, 20_000)
     from django.core.management import call_command
     from django.test import Client
 
@@ -137,6 +184,8 @@ def main() -> None:
         ("stats page, 2025 + Sichuan", "/stats/?year_from=2025&year_to=2025&province=510000"),
         ("API transfer rate", "/api/v1/stats/transfer-rate/"),
         ("API funnel", "/api/v1/stats/funnel/"),
+        ("API funnel by station", "/api/v1/stats/funnel-by-station/"),
+        ("public page", "/stats/public/"),
     ]
     print(
         f"{'case (ms)':<30} {'cold median':>12} {'cold p95':>10} {'cached median':>14} "

@@ -18,5 +18,8 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]
 
+handler400 = "config.views.bad_request"
+handler404 = "config.views.page_not_found"
+
 admin.site.site_header = "农桥 Nongqiao"
 admin.site.site_title = "农桥 Nongqiao"

@@ -1,11 +1,14 @@
-"""Site-wide views: the home page and the health check."""
+"""Site-wide views: the home page, the health check, and errors as JSON for API clients."""
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import BadRequest
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.views import defaults
 from django.views.decorators.cache import never_cache
+from rest_framework.exceptions import NotFound, ParseError
 
 from accounts.selectors import memberships_of
 
@@ -55,3 +58,23 @@ def healthz(request):
         "broker": _check_broker(),
     }
     return JsonResponse(checks, status=200 if database else 503)
+
+
+def bad_request(request, exception):
+    """API clients get a JSON 400 (``{"detail": …}``) for a request refused before any view ran:
+    our own BadRequest says why (config/middleware.py); others, such as a malformed upload or a
+    disallowed host, are not explained."""
+    if request.path.startswith("/api/"):
+        detail = ParseError.default_detail
+        if isinstance(exception, BadRequest) and exception.args:
+            detail = exception.args[0]
+        return JsonResponse({"detail": str(detail)}, status=400)
+    return defaults.bad_request(request, exception)
+
+
+def page_not_found(request, exception):
+    """API clients get a JSON 404 like the API's own (``{"detail": …}``), not an HTML page,
+    also for a URL that matches no route (``/api/v1/needs/abc/``)."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": str(NotFound.default_detail)}, status=404)
+    return defaults.page_not_found(request, exception)

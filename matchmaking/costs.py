@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 CENT = Decimal("0.01")
+# Amounts are stored with 14 digits, 2 after the point.
+MAX_AMOUNT = Decimal(10) ** 12
 COST_LINES = ("licence_fee", "equipment", "integration", "training", "maintenance")
 
 

@@ -3,14 +3,17 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from accounts import permissions
 from accounts.enums import OrganisationKind
 from accounts.models import Organisation, Region
 from accounts.widgets import RegionSearchWidget
+from matchmaking import uploads
 from matchmaking.enums import DeclineReason, MatchState, TransferMode
 from matchmaking.models import (
     AdoptionCost,
@@ -229,10 +232,18 @@ class ImportForm(forms.Form):
         choices=[("needs", _("Technology needs")), ("results", _("Research results"))],
         widget=forms.RadioSelect,
     )
-    file = forms.FileField(
-        label=_("CSV or XLSX file"),
-        help_text=_("At most 10 MB. Download a template below to see the columns."),
-    )
+    file = forms.FileField(label=_("CSV or XLSX file"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _(
+            "At most %(limit)s. Download a template below to see the columns."
+        ) % {"limit": filesizeformat(settings.UPLOAD_MAX_BYTES)}
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        uploads.sheet_kind(upload)
+        return upload
 
 
 class DeclineForm(forms.Form):

@@ -6,7 +6,7 @@ existing calendar entry and a cancelled one disappears, instead of showing twice
 """
 
 from django.utils import timezone
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, vText
 
 from matchmaking.models import Fair, FairRegistration, Meeting
 
@@ -17,7 +17,9 @@ def agenda_calendar(registration: FairRegistration, meetings: list[Meeting]) -> 
     calendar = Calendar()
     calendar.add("prodid", "-//Nongqiao//Fair agenda//ZH")
     calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", f"{fair.name} · {registration.organisation.name}")
+    # An X- property is not escaped unless typed as text: a line break in a name would
+    # otherwise make the feed fail to render (or, escaped by hand wrongly, forge lines).
+    calendar.add("x-wr-calname", vText(f"{fair.name} · {registration.organisation.name}"))
     stamp = timezone.now()
     for meeting in meetings:
         start, end = slots.get(meeting.slot, (None, None))

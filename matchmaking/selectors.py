@@ -10,6 +10,7 @@ from django.db.models.functions import RowNumber
 from accounts import permissions
 from accounts.enums import OrganisationKind
 from accounts.models import User
+from accounts.selectors import search_query
 from matchmaking.enums import NeedStatus, ResultStatus, Visibility
 from matchmaking.filters import NeedFilter, ResultFilter
 from matchmaking.models import ResearchResult, TechnologyNeed
@@ -178,16 +179,21 @@ def pending_contact_requests(user: User):
 # -- stations ------------------------------------------------------------------------------------
 
 
+def covered_prefixes(codes) -> tuple[str, ...]:
+    """The prefix every county code under each region starts with: a province's first 2
+    digits, a prefecture's 4, a county's whole 6-digit code."""
+    return tuple(
+        code[:2] if code.endswith("0000") else code[:4] if code.endswith("00") else code
+        for code in codes
+    )
+
+
 def coverage_q(station, field: str = "need__organisation__region__code") -> Q:
     """Rows whose region lies in the station's counties (or prefectures, or provinces)."""
     condition = Q(pk__in=[])
-    for code in station.covered_regions.values_list("code", flat=True):
-        if code.endswith("0000"):
-            condition |= Q(**{f"{field}__startswith": code[:2]})
-        elif code.endswith("00"):
-            condition |= Q(**{f"{field}__startswith": code[:4]})
-        else:
-            condition |= Q(**{field: code})
+    for prefix in covered_prefixes(station.covered_regions.values_list("code", flat=True)):
+        lookup = field if len(prefix) == 6 else f"{field}__startswith"
+        condition |= Q(**{lookup: prefix})
     return condition
 
 
@@ -233,10 +239,9 @@ def station_board(station, params) -> dict[str, BoardColumn]:
             else county
         )
         matches = matches.filter(need__organisation__region__code__startswith=prefix)
-    if params.get("category"):
+    if category := search_query(str(params.get("category", ""))):
         matches = matches.filter(
-            Q(need__category__slug=params["category"])
-            | Q(need__category__parent__slug=params["category"])
+            Q(need__category__slug=category) | Q(need__category__parent__slug=category)
         )
     if str(params.get("staff", "")).isdigit():
         acted = MatchEvent.objects.filter(match=OuterRef("pk"), actor_id=params["staff"])

@@ -20,9 +20,9 @@ from statistics import median
 from django.db import connection
 from django.db.models import (
     Aggregate,
+    BooleanField,
     Count,
     DurationField,
-    Exists,
     ExpressionWrapper,
     F,
     FloatField,
@@ -32,22 +32,28 @@ from django.db.models import (
     Subquery,
     Sum,
 )
-from django.db.models.functions import ExtractYear, TruncMonth
+from django.db.models.functions import ExtractYear, Substr, TruncMonth
 
 from accounts.enums import RegionGroup
+from accounts.selectors import search_query
 from matchmaking import workflow
 from matchmaking.enums import MatchState
 from matchmaking.models import (
     AdoptionCost,
     Evaluation,
+    Fair,
+    FairRegistration,
     Match,
-    MatchEvent,
+    Meeting,
+    MeetingRequest,
     ResearchResult,
     SolutionPlan,
     TechnologyNeed,
     TrainingAttendance,
     TrainingSession,
 )
+from matchmaking.models.fairs import MeetingOutcome, MeetingStatus, RequestStatus
+from matchmaking.selectors import coverage_q, covered_prefixes
 
 CENTRAL_WESTERN = (RegionGroup.CENTRAL, RegionGroup.WESTERN)
 GROUPS = [RegionGroup.EASTERN, RegionGroup.CENTRAL, RegionGroup.WESTERN, RegionGroup.NORTHEASTERN]
@@ -86,8 +92,8 @@ class Filters:
             province=str(params.get("province", ""))[:2]
             if str(params.get("province", "")).isdigit()
             else "",
-            category=str(params.get("category", ""))[:80],
-            station=int(station) if station.isdigit() else None,
+            category=search_query(str(params.get("category", "")))[:80],
+            station=int(station) if station.isdigit() and len(station) < 18 else None,
         )
 
     def key(self) -> str:
@@ -132,58 +138,78 @@ def _listed(filters: Filters):
 
 
 def _with_adoption(results, filters: Filters):
-    adopted = _adoptions(filters).filter(result=OuterRef("pk"))
-    return results.annotate(
-        adopted=Exists(adopted),
-        adopted_at=Subquery(
-            adopted.order_by()
-            .values("result")
-            .annotate(first=Min("state_changed_at"))
-            .values("first")[:1]
-        ),
-    )
+    # An uncorrelated IN: PostgreSQL hashes the few thousand adopted results once, where an
+    # EXISTS in the select list would probe the matches once per listed result.
+    adopted = _adoptions(filters).values("result")
+    return results.annotate(is_adopted=ExpressionWrapper(Q(pk__in=adopted), BooleanField()))
 
 
 def _rate(adopted: int, listed: int) -> float | None:
     return round(adopted / listed, 4) if listed else None
 
 
-def transfer_rate(filters: Filters) -> dict:
-    results = _with_adoption(_listed(filters), filters)
+def _listing_groups(filters: Filters) -> list[dict]:
+    """Listed and adopted results per year listed, institution and top-level category: the one
+    pass over the results that every transfer figure is summed from."""
 
-    def per_year(queryset) -> list[dict]:
-        return list(
-            queryset.annotate(year=ExtractYear("published_at"))
-            .values("year")
-            .annotate(listed=Count("pk"), adopted=Count("pk", filter=Q(adopted=True)))
-            .order_by("year")
+    def compute():
+        rows = (
+            _with_adoption(_listed(filters), filters)
+            .annotate(year=ExtractYear("published_at"))
+            .values("year", "organisation_id", top_category=F("category__parent_id"))
+            .annotate(listed=Count("pk"), adopted=Count("pk", filter=Q(is_adopted=True)))
+            .order_by()
         )
+        return list(rows)
 
-    by_listed = per_year(results)
-    eastern_years = per_year(results.filter(organisation__region__group=RegionGroup.EASTERN))
-    totals = {k: sum(r[k] for r in by_listed) for k in ("listed", "adopted")}
-    eastern = {k: sum(r[k] for r in eastern_years) for k in ("listed", "adopted")}
+    return _shared("listing-groups", filters, compute)
+
+
+def _sum_by(rows, key) -> dict:
+    totals: dict = {}
+    for row in rows:
+        entry = totals.setdefault(key(row), {"listed": 0, "adopted": 0})
+        entry["listed"] += row["listed"]
+        entry["adopted"] += row["adopted"]
+    return totals
+
+
+def transfer_rate(filters: Filters) -> dict:
+    from accounts.models import Organisation
+
+    groups = _listing_groups(filters)
+    eastern_ids = set(
+        Organisation.objects.filter(
+            pk__in={row["organisation_id"] for row in groups},
+            region__group=RegionGroup.EASTERN,
+        ).values_list("pk", flat=True)
+    )
+    years = _sum_by(groups, lambda row: row["year"])
+    everything = _sum_by(groups, lambda row: "all").get("all", {"listed": 0, "adopted": 0})
+    eastern = _sum_by(
+        [row for row in groups if row["organisation_id"] in eastern_ids], lambda row: "all"
+    ).get("all", {"listed": 0, "adopted": 0})
     first_adopted = (
         _adoptions(filters)
         .values("result")
-        .annotate(first=Min("state_changed_at"))
+        .annotate(first=Min("adopted_at"))
         .filter(result__in=_listed(filters))
         .annotate(year=ExtractYear("first"))
     )
     adopted_per_year = {}
     for row in first_adopted.values("year").annotate(n=Count("result", distinct=True)).order_by():
         adopted_per_year[row["year"]] = row["n"]
-    for row in by_listed:
+    by_listed = []
+    for year in sorted(years):
+        row = {"year": year, **years[year], "adopted_that_year": adopted_per_year.get(year, 0)}
         row["rate"] = _rate(row["adopted"], row["listed"])
-        row["adopted_that_year"] = adopted_per_year.get(row["year"], 0)
         row["rate_by_year_adopted"] = _rate(row["adopted_that_year"], row["listed"])
-    rate, eastern_rate = (
-        _rate(totals["adopted"], totals["listed"]),
-        _rate(eastern["adopted"], eastern["listed"]),
-    )
+        by_listed.append(row)
+    rate = _rate(everything["adopted"], everything["listed"])
+    eastern_rate = _rate(eastern["adopted"], eastern["listed"])
     return {
-        "listed": totals["listed"],
-        "adopted": totals["adopted"],
+        "listed": everything["listed"],
+        "adopted": everything["adopted"],
         "rate": rate,
         "rate_text": _pct(rate) or "—",
         "eastern_listed": eastern["listed"],
@@ -197,33 +223,38 @@ def transfer_rate(filters: Filters) -> dict:
 
 def transfer_by(filters: Filters, dimension: str) -> list[dict]:
     """The rate by the result's category or institution, or by the adopting province."""
-    results = _with_adoption(_listed(filters), filters)
+    from accounts.models import Organisation
+    from matchmaking.models import Category
+
+    groups = _listing_groups(filters)
     if dimension == "province":
-        listed = results.count()
+        listed = sum(row["listed"] for row in groups)
         rows = (
             _adoptions(filters)
             .filter(result__in=_listed(filters))
-            .values(name=F("need__organisation__region__parent__parent__name"))
+            .values(prefix=Substr("need__organisation__region__code", 1, 2))
             .annotate(adopted=Count("result", distinct=True))
             .order_by("-adopted")
         )
-        # Counties of municipalities have no grandparent: fall back to the prefecture level.
+        names = _province_names()
         return [
             {
-                "name": r["name"] or "—",
+                "name": names.get(r["prefix"], r["prefix"]),
                 "listed": listed,
                 "adopted": r["adopted"],
                 "rate": _rate(r["adopted"], listed),
             }
             for r in rows
         ]
-    field = {"category": "category__parent__name", "institution": "organisation__name"}[dimension]
-    rows = (
-        results.values(name=F(field))
-        .annotate(listed=Count("pk"), adopted=Count("pk", filter=Q(adopted=True)))
-        .order_by("-adopted", "-listed")[:50]
-    )
-    return [{**r, "rate": _rate(r["adopted"], r["listed"])} for r in rows]
+    key, model = {
+        "category": ("top_category", Category),
+        "institution": ("organisation_id", Organisation),
+    }[dimension]
+    totals = _sum_by(groups, lambda row: row[key])
+    names = dict(model.objects.filter(pk__in=totals).values_list("pk", "name"))
+    rows = [{"name": names.get(pk), **counts} for pk, counts in totals.items()]
+    rows.sort(key=lambda r: (-r["adopted"], -r["listed"], r["name"] or ""))
+    return [{**r, "rate": _rate(r["adopted"], r["listed"])} for r in rows[:50]]
 
 
 def region_matrix(filters: Filters) -> list[dict]:
@@ -255,7 +286,6 @@ def _matches(filters: Filters):
         matches = matches.filter(need__organisation__region__code__startswith=filters.province)
     if filters.station:
         from accounts.models import Organisation
-        from matchmaking.selectors import coverage_q
 
         station = Organisation.objects.filter(pk=filters.station).first()
         matches = matches.filter(coverage_q(station)) if station else matches.none()
@@ -279,48 +309,134 @@ def _days(duration_field):
     return ExpressionWrapper(duration_field, output_field=DurationField())
 
 
-def funnel(filters: Filters) -> list[dict]:
-    """Matches reaching each stage (a later stage counts as having passed the earlier ones)."""
-    matches = _matches(filters)
-    rows, previous = [], None
-    for index, stage in enumerate(workflow.FORWARD):
-        later = workflow.FORWARD[index:]
-        reached_q = Q(state__in=later) | Q(events__to_state__in=later)
-        reached = (
-            matches.filter(reached_q).values("pk").distinct().count() if index else matches.count()
-        )
-        row = {
-            "stage": stage,
-            "label": str(MatchState(stage).label),
-            "reached": reached,
-            "conversion": _rate(reached, previous) if previous is not None else None,
-            "median_days": None,
+def _stage_gap(index: int):
+    """Time from the stage before to `index`'s stage, for matches that passed through both."""
+    stage, before = workflow.FORWARD[index], workflow.FORWARD[index - 1]
+    start = "created_at" if index == 1 else f"{before}_at"
+    return _days(F(f"{stage}_at") - F(start))
+
+
+def _funnel_groups(filters: Filters) -> list[dict]:
+    """Matches reaching each stage per top-level category and county of the need: the one pass
+    over the matches that the funnel and its breakdowns are summed from."""
+    stages = workflow.FORWARD
+
+    def compute():
+        counts = {
+            f"reached_{i}": Count("pk", filter=Q(furthest_stage__gte=i))
+            for i in range(1, len(stages))
         }
+        rows = (
+            _matches(filters)
+            .values(
+                category_id=F("need__category__parent_id"),
+                code=F("need__organisation__region_id"),
+            )
+            .annotate(reached_0=Count("pk"), **counts)
+            .order_by()
+        )
+        return [
+            {
+                "category_id": row["category_id"],
+                "code": row["code"],
+                "reached": [row[f"reached_{i}"] for i in range(len(stages))],
+            }
+            for row in rows
+        ]
+
+    return _shared("funnel-groups", filters, compute)
+
+
+def funnel(filters: Filters) -> list[dict]:
+    """Matches reaching each stage (a later stage counts as having passed the earlier ones).
+
+    Each match carries the furthest stage it reached and when it first reached each stage
+    (`Match.mark_reached`), so no event is read here.
+    """
+    stages = workflow.FORWARD
+    reached = [0] * len(stages)
+    for group in _funnel_groups(filters):
+        reached = [a + b for a, b in zip(reached, group["reached"], strict=True)]
+    # Only matches that moved at all have a time between stages.
+    moved = _matches(filters).filter(furthest_stage__gte=1)
+    medians = {}
+    if connection.vendor == "postgresql":
+        # One pass; percentile_cont skips the NULL gaps of matches that skipped a stage.
+        medians = moved.aggregate(
+            **{
+                f"median_{i}": Median(_stage_gap(i), output_field=DurationField())
+                for i in range(1, len(stages))
+            }
+        )
+    rows = []
+    for index, stage in enumerate(stages):
+        middle = None
         if index:
-            first_here = (
-                MatchEvent.objects.filter(match=OuterRef("pk"), to_state=stage)
-                .order_by("created_at")
-                .values("created_at")[:1]
+            middle = (
+                medians[f"median_{index}"]
+                if medians
+                else _median(moved, _stage_gap(index), DurationField())
             )
-            before = (
-                MatchEvent.objects.filter(
-                    match=OuterRef("pk"), to_state=workflow.FORWARD[index - 1]
-                )
-                .order_by("created_at")
-                .values("created_at")[:1]
-            )
-            timed = matches.annotate(t1=Subquery(first_here), t0=Subquery(before)).filter(
-                t1__isnull=False
-            )
-            if index == 1:
-                timed = matches.annotate(t1=Subquery(first_here), t0=F("created_at")).filter(
-                    t1__isnull=False
-                )
-            timed = timed.filter(t0__isnull=False)
-            row["median_days"] = _to_days(_median(timed, _days(F("t1") - F("t0")), DurationField()))
-        rows.append(row)
-        previous = reached
+        rows.append(
+            {
+                "stage": stage,
+                "label": str(MatchState(stage).label),
+                "reached": reached[index],
+                "conversion": _rate(reached[index], reached[index - 1]) if index else None,
+                "median_days": _to_days(middle),
+            }
+        )
     return rows
+
+
+def _province_names() -> dict[str, str]:
+    from accounts.models import Region
+
+    return {r.code[:2]: r.name for r in Region.objects.filter(level=1).only("code", "name")}
+
+
+def funnel_by(filters: Filters, dimension: str) -> list[dict]:
+    """Matches reaching each stage, per top-level category, province or station of the need.
+
+    A station covers counties, prefectures or provinces; a match in a county that two stations
+    cover counts for both.
+    """
+    groups = _funnel_groups(filters)
+    if dimension == "category":
+        from matchmaking.models import Category
+
+        names = dict(Category.objects.values_list("pk", "name"))
+        owners = [(names.get(group["category_id"]), group) for group in groups]
+    elif dimension == "province":
+        names = _province_names()
+        owners = [(names.get(group["code"][:2], group["code"][:2]), group) for group in groups]
+    else:
+        from accounts.enums import OrganisationKind
+        from accounts.models import Organisation
+
+        stations = Organisation.objects.filter(kind=OrganisationKind.STATION)
+        if filters.station:
+            stations = stations.filter(pk=filters.station)
+        covered = [
+            (station.name, covered_prefixes(r.code for r in station.covered_regions.all()))
+            for station in stations.prefetch_related("covered_regions")
+        ]
+        owners = [
+            (name, group)
+            for group in groups
+            for name, prefixes in covered
+            if prefixes and group["code"].startswith(prefixes)
+        ]
+    totals: dict[str, list[int]] = {}
+    for name, group in owners:
+        name = name or "—"
+        before = totals.get(name, [0] * len(group["reached"]))
+        totals[name] = [a + b for a, b in zip(before, group["reached"], strict=True)]
+    rows = [
+        {"name": name, "reached": reached, "rate": _rate(reached[-1], reached[0])}
+        for name, reached in totals.items()
+    ]
+    return sorted(rows, key=lambda r: (-r["reached"][0], r["name"]))
 
 
 def _to_days(value) -> float | None:
@@ -486,10 +602,62 @@ def platform_activity(filters: Filters) -> dict:
     }
 
 
+def fair_outcomes(filters: Filters) -> list[dict]:
+    """Per fair: who came, what was asked, what was met and what is followed up."""
+    fairs = Fair.objects.all()
+    if filters.year_from:
+        fairs = fairs.filter(first_day__year__gte=filters.year_from)
+    if filters.year_to:
+        fairs = fairs.filter(first_day__year__lte=filters.year_to)
+    ids = list(fairs.values_list("pk", flat=True))
+
+    def per_fair(queryset, **counts) -> dict[int, dict]:
+        rows = queryset.filter(fair__in=ids).values("fair").annotate(**counts).order_by()
+        return {row.pop("fair"): row for row in rows}
+
+    registrations = per_fair(
+        FairRegistration.objects,
+        registrations=Count("pk"),
+        checked_in=Count("pk", filter=Q(checked_in_at__isnull=False)),
+    )
+    requests = per_fair(
+        MeetingRequest.objects,
+        requests=Count("pk"),
+        accepted=Count("pk", filter=Q(status=RequestStatus.ACCEPTED)),
+    )
+    meetings = per_fair(
+        Meeting.objects.exclude(status=MeetingStatus.CANCELLED),
+        scheduled=Count("pk"),
+        held=Count("pk", filter=Q(status=MeetingStatus.HELD)),
+        no_shows=Count("pk", filter=Q(status=MeetingStatus.NO_SHOW)),
+        follow_ups=Count("pk", filter=Q(outcome=MeetingOutcome.FOLLOW_UP)),
+    )
+    empty = dict.fromkeys(
+        ("registrations", "checked_in", "requests", "accepted")
+        + ("scheduled", "held", "no_shows", "follow_ups"),
+        0,
+    )
+    return [
+        {
+            "fair": fair.name,
+            "first_day": fair.first_day,
+            **empty,
+            **registrations.get(fair.pk, {}),
+            **requests.get(fair.pk, {}),
+            **meetings.get(fair.pk, {}),
+        }
+        for fair in fairs.order_by("-first_day")
+    ]
+
+
 def headline(filters: Filters | None = None) -> dict:
     """What the public page shows: no organisation-level detail."""
     filters = filters or Filters()
-    rate = transfer_rate(filters)
+    return _cached(f"stats-headline:{filters.key()}", lambda: _headline(filters))[0]
+
+
+def _headline(filters: Filters) -> dict:
+    rate, _computed = cached("transfer-rate", filters)
     return {
         "rate": rate["rate"],
         "eastern_rate": rate["eastern_rate"],
@@ -512,26 +680,41 @@ FIGURES = {
     "transfer-by-institution": lambda f: transfer_by(f, "institution"),
     "region-matrix": region_matrix,
     "funnel": funnel,
+    "funnel-by-category": lambda f: funnel_by(f, "category"),
+    "funnel-by-province": lambda f: funnel_by(f, "province"),
+    "funnel-by-station": lambda f: funnel_by(f, "station"),
     "adoption-costs": adoption_costs,
     "station-activity": station_activity,
     "platform-activity": platform_activity,
+    "fair-outcomes": fair_outcomes,
 }
+# What station staff see, always filtered to their own station.
+STATION_FIGURES = ("funnel", "funnel-by-category", "adoption-costs", "station-activity")
 CACHE_SECONDS = 15 * 60
+PARTS = ("listing-groups", "funnel-groups")
 
 
 def cached(name: str, filters: Filters) -> tuple[object, object]:
     """(figure, computed at): from the cache when fresh, else computed and cached."""
+    return _cached(f"stats:{name}:{filters.key()}", lambda: FIGURES[name](filters))
+
+
+def _shared(part: str, filters: Filters, compute):
+    """A part that several figures are summed from: computed once, cached like them."""
+    return _cached(f"stats-part:{part}:{filters.key()}", compute)[0]
+
+
+def _cached(key: str, compute) -> tuple[object, object]:
     from django.core.cache import cache
     from django.utils import timezone
 
-    key = f"stats:{name}:{filters.key()}"
     try:
         hit = cache.get(key)
     except Exception:  # a cache outage must not take the statistics down
         hit = None
     if hit is not None:
         return hit
-    value = (FIGURES[name](filters), timezone.now())
+    value = (compute(), timezone.now())
     with contextlib.suppress(Exception):
         cache.set(key, value, CACHE_SECONDS)
     return value
@@ -542,6 +725,8 @@ def refresh_all() -> int:
     from django.core.cache import cache
     from django.utils import timezone
 
+    everything = Filters().key()
+    cache.delete_many([f"stats-part:{part}:{everything}" for part in PARTS])
     for name, compute in FIGURES.items():
         cache.set(
             f"stats:{name}:{Filters().key()}", (compute(Filters()), timezone.now()), CACHE_SECONDS
@@ -609,6 +794,39 @@ def table(name: str, data) -> tuple[list[str], list[list]]:
                 r["reached"],
                 _pct(r["conversion"]),
                 "" if r["median_days"] is None else r["median_days"],
+            ]
+            for r in data
+        ]
+    if name.startswith("funnel-by-"):
+        return [
+            _("Name"),
+            *[str(MatchState(stage).label) for stage in workflow.FORWARD],
+            _("Adopted of suggested"),
+        ], [[r["name"], *r["reached"], _pct(r["rate"])] for r in data]
+    if name == "fair-outcomes":
+        return [
+            _("Fair"),
+            _("First day"),
+            _("Registered"),
+            _("Checked in"),
+            _("Meeting requests"),
+            _("Accepted"),
+            _("Meetings scheduled"),
+            _("Held"),
+            _("No-shows"),
+            _("Follow-ups wanted"),
+        ], [
+            [
+                r["fair"],
+                r["first_day"].isoformat(),
+                r["registrations"],
+                r["checked_in"],
+                r["requests"],
+                r["accepted"],
+                r["scheduled"],
+                r["held"],
+                r["no_shows"],
+                r["follow_ups"],
             ]
             for r in data
         ]

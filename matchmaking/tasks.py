@@ -1,10 +1,11 @@
 """Celery tasks: thin, idempotent, taking ids. The work is in the services."""
 
-from celery import chord, shared_task
-from django.db.models import F
-from django.utils import timezone
+from datetime import timedelta
 
-from matchmaking.models import ImportJob, RebuildRun, ResearchResult, TechnologyNeed
+from celery import shared_task
+from django.conf import settings
+
+from matchmaking.models import ImportJob, RebuildChunk, RebuildRun
 from matchmaking.queue import enqueue
 from matchmaking.services import imports, matching, notifications
 
@@ -42,10 +43,12 @@ def rematch_result(result_id: int) -> int:
 
 @shared_task
 def sweep_pending() -> int:
-    """Queue what is waiting for matching (e.g. published while the broker was down).
+    """Queue what is waiting for matching (e.g. published while the broker was down), and what
+    a stalled full rebuild still needs (e.g. its worker was killed).
 
     Loading the index first also applies thesaurus edits, which flag the listings they touch.
     """
+    _queue(matching.stalled_rebuild_work(timedelta(seconds=settings.REBUILD_STALLED_AFTER_SECONDS)))
     matching.ensure_index()
     needs, results = matching.pending_listings()
     # Chunks, so that a big import becomes a few tasks that several workers share.
@@ -73,53 +76,40 @@ def rematch_results(result_ids: list[int]) -> int:
 
 
 @shared_task
-def rebuild_index(run_id: int | None = None) -> str:
-    """Refit the index and recompute every match, in chunks that run on any worker."""
-    run = RebuildRun.objects.get(pk=run_id) if run_id else RebuildRun.objects.create()
-    taken = timezone.now()
-    version = matching.save_snapshot(matching.build_index(), taken)
-    need_ids = list(
-        TechnologyNeed.objects.filter(status__in=matching.MATCHABLE_NEEDS)
-        .values_list("pk", flat=True)
-        .order_by("pk")
-    )
-    result_ids = list(
-        ResearchResult.objects.filter(status__in=matching.MATCHABLE_RESULTS)
-        .values_list("pk", flat=True)
-        .order_by("pk")
-    )
-    chunks = [
-        ("needs", need_ids[i : i + REBUILD_CHUNK]) for i in range(0, len(need_ids), REBUILD_CHUNK)
-    ]
-    chunks += [
-        ("results", result_ids[i : i + REBUILD_CHUNK])
-        for i in range(0, len(result_ids), REBUILD_CHUNK)
-    ]
-    RebuildRun.objects.filter(pk=run.pk).update(version=version, total_chunks=len(chunks))
-    header = [rebuild_chunk.si(run.pk, version, kind, ids) for kind, ids in chunks]
-    if header:
-        chord(header)(rebuild_finish.si(run.pk, version))
-    else:
-        rebuild_finish.delay(run.pk, version)
-    return version
+def rebuild_index(run_id: int | None = None, chunk_size: int = REBUILD_CHUNK) -> str:
+    """Refit the index and recompute every match, in chunks that run on any worker.
 
-
-@shared_task(acks_late=True)
-def rebuild_chunk(run_id: int, version: str, kind: str, ids: list[int]) -> int:
-    pairs = matching.rebuild_chunk(version, kind, ids)
-    RebuildRun.objects.filter(pk=run_id).update(
-        done_chunks=F("done_chunks") + 1, pairs=F("pairs") + pairs
-    )
-    return pairs
+    Without a run (the nightly beat) it starts one, unless one is still running.
+    """
+    if run_id is None:
+        if RebuildRun.objects.filter(status="running").exists():
+            return ""
+        run_id = RebuildRun.objects.create().pk
+    run = RebuildRun.objects.filter(pk=run_id).first()
+    if run is None:
+        return ""
+    if matching.rebuild_plan(run, chunk_size):
+        _queue(matching.rebuild_work(run.pk))
+    return RebuildRun.objects.values_list("version", flat=True).get(pk=run.pk)
 
 
 @shared_task
-def rebuild_finish(run_id: int, version: str) -> int:
-    dropped = matching.finish_rebuild(version)
-    RebuildRun.objects.filter(pk=run_id).update(
-        status="done", dropped=dropped, finished_at=timezone.now()
-    )
-    return dropped
+def rebuild_chunk(chunk_id: int) -> bool:
+    phase_done = matching.rebuild_chunk(chunk_id)
+    if phase_done:  # after the chunk's commit: the next phase must see this one complete
+        _queue(matching.rebuild_work(RebuildChunk.objects.get(pk=chunk_id).run_id))
+    return phase_done
+
+
+@shared_task
+def rebuild_finish(run_id: int) -> int | None:
+    return matching.rebuild_finish(run_id)
+
+
+def _queue(work: list[tuple[str, int]]) -> None:
+    tasks = {"start": rebuild_index, "chunk": rebuild_chunk, "finish": rebuild_finish}
+    for what, pk in work:
+        enqueue(tasks[what], pk)
 
 
 @shared_task

@@ -84,6 +84,8 @@ def shared_var_dir(tmp_path_factory) -> Path:
 @pytest.fixture(autouse=True)
 def _test_settings(settings, shared_var_dir):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # The production hasher takes ~0.4 s a user on this machine by design; tests create hundreds.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = shared_var_dir / "media"
     settings.VAR_DIR = shared_var_dir
     # Each test starts without a matcher index: rows from other tests are gone, and SQLite
@@ -121,37 +123,23 @@ def committed_db(transactional_db):
     load_categories(Category)
 
 
-@pytest.fixture(scope="session")
-def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory, shared_var_dir):
-    """A real Celery worker process on Redis, reading and writing the test database."""
-    url = redis_url()
-    require(
-        bool(url) and _port_open(url, 6379),
-        "Redis: start it and set REDIS_URL=redis://127.0.0.1:6379/0",
-    )
+def worker_database_url() -> str:
+    """DATABASE_URL of the test database, for processes started by the tests."""
     from django.db import connection
 
-    with django_db_blocker.unblock():
-        require(
-            connection.vendor == "postgresql",
-            "PostgreSQL for tests with a worker: set DATABASE_URL=postgres://postgres@127.0.0.1:5432/nongqiao",
-        )
-        test_db = connection.settings_dict["NAME"]
+    base = urlparse(os.environ["DATABASE_URL"])
+    return base._replace(path=f"/{connection.settings_dict['NAME']}").geturl()
+
+
+def start_worker(queue: str, log_path: Path, **env) -> subprocess.Popen:
+    """A real Celery worker process (solo pool) on `queue`, answering to `queue@localhost`.
+
+    It reads and writes the test database; `env` adds to or overrides its environment.
+    """
     from config.celery import app
 
-    queue = f"test-{uuid.uuid4().hex[:8]}"
-    mail_dir = tmp_path_factory.mktemp("worker-mail")
-    base = urlparse(os.environ["DATABASE_URL"])
-    env = {
-        **os.environ,
-        "DATABASE_URL": base._replace(path=f"/{test_db}").geturl(),
-        "CELERY_TASK_ALWAYS_EAGER": "false",
-        "CELERY_QUEUE": queue,
-        "EMAIL_URL": f"file://{mail_dir}",
-        "VAR_DIR": str(shared_var_dir),
-    }
-    log = (tmp_path_factory.mktemp("worker-log") / "worker.log").open("w")
     node = f"{queue}@localhost"
+    log = log_path.open("a")
     process = subprocess.Popen(
         [
             sys.executable,
@@ -170,32 +158,70 @@ def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory, 
             "--without-mingle",
         ],
         cwd=ROOT,
-        env=env,
+        env={
+            **os.environ,
+            "DATABASE_URL": worker_database_url(),
+            "CELERY_TASK_ALWAYS_EAGER": "false",
+            "CELERY_QUEUE": queue,
+            **env,
+        },
         stdout=log,
         stderr=subprocess.STDOUT,
     )
-    app.conf.task_default_queue = queue
+    log.close()
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            pytest.fail(f"the Celery worker exited at start; see {log.name}")
+            pytest.fail(f"the Celery worker exited at start; see {log_path}")
         if app.control.ping(destination=[node], timeout=0.5):
-            break
-    else:
-        process.terminate()
-        pytest.fail(f"the Celery worker did not answer within 60 s; see {log.name}")
-    # The first task pays for importing the matcher (numpy, scipy, scikit-learn); pay it here,
-    # not inside a test's time budget.
-    from matchmaking.tasks import sweep_pending
+            return process
+    process.terminate()
+    pytest.fail(f"the Celery worker did not answer within 60 s; see {log_path}")
 
-    sweep_pending.delay().get(timeout=120)
-    yield {"queue": queue, "mail_dir": mail_dir, "node": node, "process": process}
+
+def stop_worker(process: subprocess.Popen) -> None:
     process.terminate()
     try:
         process.wait(timeout=15)
     except subprocess.TimeoutExpired:
         process.kill()
-    log.close()
+        process.wait()
+
+
+def require_worker_services(django_db_blocker) -> None:
+    url = redis_url()
+    require(
+        bool(url) and _port_open(url, 6379),
+        "Redis: start it and set REDIS_URL=redis://127.0.0.1:6379/0",
+    )
+    with django_db_blocker.unblock():
+        require(
+            using_postgres(),
+            "PostgreSQL for tests with a worker: set DATABASE_URL=postgres://postgres@127.0.0.1:5432/nongqiao",
+        )
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory, shared_var_dir):
+    """A real Celery worker process on Redis, reading and writing the test database."""
+    require_worker_services(django_db_blocker)
+    from config.celery import app
+
+    queue = f"test-{uuid.uuid4().hex[:8]}"
+    mail_dir = tmp_path_factory.mktemp("worker-mail")
+    log_path = tmp_path_factory.mktemp("worker-log") / "worker.log"
+    with django_db_blocker.unblock():
+        process = start_worker(
+            queue, log_path, EMAIL_URL=f"file://{mail_dir}", VAR_DIR=str(shared_var_dir)
+        )
+    app.conf.task_default_queue = queue
+    # The first task pays for importing the matcher (numpy, scipy, scikit-learn); pay it here,
+    # not inside a test's time budget.
+    from matchmaking.tasks import sweep_pending
+
+    sweep_pending.delay().get(timeout=120)
+    yield {"queue": queue, "mail_dir": mail_dir, "node": f"{queue}@localhost", "process": process}
+    stop_worker(process)
 
 
 def chromium_path() -> str | None:

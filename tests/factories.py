@@ -126,3 +126,64 @@ class ResultFactory(factory.django.DjangoModelFactory):
     status = "listed"
     published_at = factory.LazyFunction(timezone.now)
     _index = factory.PostGeneration(index_listing)
+
+
+class FairFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "matchmaking.Fair"
+
+    name = factory.Sequence(lambda n: f"2026 中西部农村电商技术对接会（{n}）")
+    year = 2026
+    city = "成都"
+    venue = "成都世纪城会展中心"
+    first_day = factory.LazyFunction(lambda: timezone.localdate() + timezone.timedelta(days=20))
+    days = 1
+    registration_opens = factory.LazyFunction(timezone.localdate)
+    registration_closes = factory.LazyFunction(
+        lambda: timezone.localdate() + timezone.timedelta(days=15)
+    )
+    day_start = factory.LazyFunction(lambda: timezone.datetime.min.time().replace(hour=9))
+    day_end = factory.LazyFunction(lambda: timezone.datetime.min.time().replace(hour=12))
+    slot_minutes = 30
+    tables = 4
+    max_meetings = 3
+    status = "registration_open"
+
+
+class RegistrationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "matchmaking.FairRegistration"
+
+    fair = factory.SubFactory(FairFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    registered_by = factory.LazyAttribute(lambda r: member_of(r.organisation))
+    attendees = "张三 13800138000"
+
+
+class MeetingRequestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "matchmaking.MeetingRequest"
+
+    fair = factory.SubFactory(FairFactory)
+    requester = factory.SubFactory(RegistrationFactory, fair=factory.SelfAttribute("..fair"))
+    recipient = factory.SubFactory(
+        RegistrationFactory,
+        fair=factory.SelfAttribute("..fair"),
+        organisation=factory.SubFactory(
+            OrganisationFactory,
+            kind=OrganisationKind.INSTITUTION,
+            region=factory.LazyFunction(lambda: region("510107")),
+        ),
+    )
+    requested_by = factory.LazyAttribute(lambda r: r.requester.registered_by)
+    status = "accepted"
+
+
+class MeetingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "matchmaking.Meeting"
+
+    fair = factory.SubFactory(FairFactory)
+    request = factory.SubFactory(MeetingRequestFactory, fair=factory.SelfAttribute("..fair"))
+    slot = 0
+    table = factory.Sequence(lambda n: n % 4 + 1)

@@ -8,8 +8,6 @@ from rest_framework.views import APIView
 from accounts import permissions
 from matchmaking import stats
 
-STATION_FIGURES = ("funnel", "adoption-costs", "station-activity")
-
 
 class StatsView(APIView):
     """The statistics figures, with the same definitions and filters as the statistics page."""
@@ -36,7 +34,8 @@ class StatsView(APIView):
         from matchmaking.views.stats import _filters_for
 
         filters = _filters_for(request)  # Django's PermissionDenied becomes a 403
-        if not permissions.can_view_statistics(request.user) and figure not in STATION_FIGURES:
+        station_only = not permissions.can_view_statistics(request.user)
+        if station_only and figure not in stats.STATION_FIGURES:
             raise PermissionDenied
         data, computed_at = stats.cached(figure, filters)
         header, rows = stats.table(figure, data)

@@ -5,7 +5,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework import permissions as drf_permissions
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.exceptions import APIException, NotFound, PermissionDenied
 from rest_framework.response import Response
 
 from accounts import permissions
@@ -16,9 +16,11 @@ from matchmaking.api.serializers import (
     MatchSerializer,
     MatchTransitionSerializer,
     NeedSerializer,
+    NeedTransitionSerializer,
     ResultSerializer,
-    TransitionSerializer,
+    ResultTransitionSerializer,
 )
+from matchmaking.enums import MatchState
 from matchmaking.filters import NeedFilter, ResultFilter
 from matchmaking.models import Category, Match, ResearchResult, TechnologyNeed
 from matchmaking.services import listings as services
@@ -29,6 +31,11 @@ def _as_drf_error(error: DjangoValidationError) -> serializers.ValidationError:
     if hasattr(error, "error_dict"):
         return serializers.ValidationError(error.message_dict)
     return serializers.ValidationError({"non_field_errors": error.messages})
+
+
+class Conflict(APIException):
+    status_code = 409
+    default_code = "conflict"
 
 
 class IsAdminOrReadOnly(drf_permissions.BasePermission):
@@ -49,6 +56,20 @@ class CategoryViewSet(viewsets.ModelViewSet):
 MINE = OpenApiParameter(
     "mine", OpenApiTypes.BOOL, description="1: only your organisations' listings, drafts included"
 )
+# The filters of a listing's match list (selectors._filter_matches); the list is not paginated.
+MATCH_FILTERS = [
+    OpenApiParameter(
+        "state",
+        {"type": "array", "items": {"type": "string", "enum": list(MatchState.values)}},
+        description="Only matches in these states (repeat the parameter for several)",
+    ),
+    *(
+        OpenApiParameter(
+            f"fit_{fit}", OpenApiTypes.BOOL, description=f"1: only matches whose {fit} fits"
+        )
+        for fit in selectors.MATCH_FITS
+    ),
+]
 
 
 class ListingViewSet(
@@ -62,10 +83,15 @@ class ListingViewSet(
     lookup_value_regex = r"\d+"
     model = None
     rules = None
+    transition_serializer = None
     base_selector = None
 
     def _mine(self) -> bool:
-        return self.request.query_params.get("mine") in ("1", "true")
+        value = self.request.query_params.get("mine", "").lower()
+        if value not in ("", "0", "1", "false", "true"):
+            message = serializers.BooleanField.default_error_messages["invalid"]
+            raise serializers.ValidationError({"mine": [message]})
+        return value in ("1", "true")
 
     def get_queryset(self):
         queryset = self.base_selector(self.request.user, mine=self._mine())
@@ -108,12 +134,11 @@ class ListingViewSet(
         except DjangoValidationError as error:
             raise _as_drf_error(error) from error
 
-    @extend_schema(request=TransitionSerializer)
     @action(detail=True, methods=["post"])
     def transition(self, request, pk=None):
         """Move the listing to another status (publish, close, reopen, withdraw…)."""
         listing = self.get_object()
-        body = TransitionSerializer(data=request.data)
+        body = self.transition_serializer(data=request.data)
         body.is_valid(raise_exception=True)
         try:
             listing = services.listing_transition(
@@ -123,8 +148,8 @@ class ListingViewSet(
             raise _as_drf_error(error) from error
         return Response(self.get_serializer(listing).data)
 
-    @extend_schema(responses=MatchSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @extend_schema(responses=MatchSerializer(many=True), parameters=MATCH_FILTERS)
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def matches(self, request, pk=None):
         """The listing's ranked matches with their explanation, for its own side only."""
         listing = self.get_object()
@@ -137,7 +162,10 @@ class ListingViewSet(
         return Response(MatchSerializer(matches, many=True, context={"request": request}).data)
 
 
-@extend_schema_view(list=extend_schema(parameters=[MINE]))
+@extend_schema_view(
+    list=extend_schema(parameters=[MINE]),
+    transition=extend_schema(request=NeedTransitionSerializer),
+)
 class NeedViewSet(ListingViewSet):
     """技术需求. Anyone reads published needs; enterprise members (and station staff for
     enterprises in their counties) write them."""
@@ -145,6 +173,7 @@ class NeedViewSet(ListingViewSet):
     model = TechnologyNeed
     rules = services.NEED_RULES
     serializer_class = NeedSerializer
+    transition_serializer = NeedTransitionSerializer
     filterset_class = NeedFilter
     base_selector = staticmethod(selectors.need_queryset)
 
@@ -155,13 +184,17 @@ class NeedViewSet(ListingViewSet):
         return services.need_update(need=listing, by=self.request.user, data=data)
 
 
-@extend_schema_view(list=extend_schema(parameters=[MINE]))
+@extend_schema_view(
+    list=extend_schema(parameters=[MINE]),
+    transition=extend_schema(request=ResultTransitionSerializer),
+)
 class ResultViewSet(ListingViewSet):
     """科研成果. Anyone reads listed results; institution members write them."""
 
     model = ResearchResult
     rules = services.RESULT_RULES
     serializer_class = ResultSerializer
+    transition_serializer = ResultTransitionSerializer
     filterset_class = ResultFilter
 
     def base_selector(self, user, *, mine):
@@ -191,14 +224,18 @@ class MatchViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         return match
 
     @extend_schema(responses=MatchEventSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def events(self, request, pk=None):
         match = self.get_object()
         return Response(MatchEventSerializer(match.events.select_related("actor"), many=True).data)
 
-    @extend_schema(request=MatchTransitionSerializer, responses=MatchSerializer)
+    @extend_schema(
+        request=MatchTransitionSerializer,
+        responses={200: MatchSerializer, 409: OpenApiTypes.OBJECT},
+    )
     @action(detail=True, methods=["post"])
     def transition(self, request, pk=None):
+        """Move the match; with `expected_state`, 409 if someone else moved it first."""
         match = self.get_object()
         body = MatchTransitionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -206,6 +243,10 @@ class MatchViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
             match = match_services.match_transition(
                 match=match, by=request.user, **body.validated_data
             )
+        except match_services.MatchConflict as error:
+            raise Conflict(
+                {"state": error.messages, "current_state": error.current_state}
+            ) from error
         except DjangoValidationError as error:
             raise _as_drf_error(error) from error
         return Response(MatchSerializer(match, context={"request": request}).data)

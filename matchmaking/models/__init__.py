@@ -12,6 +12,7 @@ from matchmaking.models.matches import (
     MatchEvent,
     Notification,
     NotificationSetting,
+    RebuildChunk,
     RebuildRun,
     SavedSearch,
 )
@@ -41,6 +42,7 @@ __all__ = [
     "MatchEvent",
     "Notification",
     "NotificationSetting",
+    "RebuildChunk",
     "RebuildRun",
     "ResearchResult",
     "SavedSearch",

@@ -131,7 +131,7 @@ class TechnologyNeed(Listing):
         _("show the budget publicly"),
         default=True,
         help_text=_(
-            "Otherwise only your organisation, its station and matched researchers see it."
+            "Otherwise only your organisation, the stations covering it and administrators see it."
         ),
     )
     min_trl = models.PositiveSmallIntegerField(

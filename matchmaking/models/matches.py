@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from matchmaking.enums import ContactStatus, DeclineReason, MatchState, NotificationKind
@@ -43,6 +44,16 @@ class Match(models.Model):
         _("reason for declining"), max_length=20, choices=DeclineReason.choices, blank=True
     )
     decline_note = models.CharField(_("note"), max_length=500, blank=True)
+    # How far along the forward path the match ever got (an index into workflow.FORWARD) and
+    # when it first reached each stage: the funnel reads these in one pass over the matches
+    # instead of walking their events. `mark_reached` keeps them; migration 0010 filled them.
+    furthest_stage = models.PositiveSmallIntegerField(_("furthest stage reached"), default=0)
+    shortlisted_at = models.DateTimeField(null=True, blank=True)
+    contacted_at = models.DateTimeField(null=True, blank=True)
+    evaluating_at = models.DateTimeField(null=True, blank=True)
+    solution_proposed_at = models.DateTimeField(null=True, blank=True)
+    on_trial_at = models.DateTimeField(null=True, blank=True)
+    adopted_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -65,6 +76,12 @@ class Match(models.Model):
             ),
             models.Index(fields=["result", "rank_for_result"]),
             models.Index(fields=["state", "state_changed_at"]),
+            # Time from publishing a need to its first contact request.
+            models.Index(
+                fields=["need", "contact_requested_at"],
+                condition=Q(contact_requested_at__isnull=False),
+                name="match_need_contact_idx",
+            ),
             models.Index(
                 fields=["contact_status", "contact_requested_at"],
                 condition=Q(contact_status="pending"),
@@ -74,6 +91,22 @@ class Match(models.Model):
 
     def __str__(self) -> str:
         return f"{self.need} ↔ {self.result}"
+
+    def mark_reached(self, state: str, when) -> list[str]:
+        """Note that the match has just moved to `state`; returns the fields that changed."""
+        from matchmaking import workflow
+
+        if state not in workflow.FORWARD:
+            return []
+        changed = []
+        index = workflow.FORWARD.index(state)
+        if index > self.furthest_stage:
+            self.furthest_stage = index
+            changed.append("furthest_stage")
+        if index and getattr(self, f"{state}_at") is None:
+            setattr(self, f"{state}_at", when)
+            changed.append(f"{state}_at")
+        return changed
 
     @property
     def acted_on(self) -> bool:
@@ -192,6 +225,8 @@ class RebuildRun(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     started_at = models.DateTimeField(auto_now_add=True)
+    # Last sign of life: planned, a chunk done. The sweep resumes a run silent for too long.
+    progressed_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -207,3 +242,26 @@ class RebuildRun(models.Model):
         if not self.total_chunks:
             return 0 if self.status == "running" else 100
         return round(100 * self.done_chunks / self.total_chunks)
+
+
+class RebuildChunk(models.Model):
+    """One share of a full re-match: these needs' or results' matches against the run's snapshot.
+
+    Done once, whoever runs it and however often: a worker killed halfway leaves it undone for
+    the sweep to queue again, and a second run of a done chunk changes nothing.
+    """
+
+    run = models.ForeignKey(RebuildRun, on_delete=models.CASCADE, related_name="chunks")
+    number = models.PositiveIntegerField()
+    kind = models.CharField(max_length=10, choices=[("needs", "needs"), ("results", "results")])
+    ids = models.JSONField(default=list)
+    pairs = models.PositiveIntegerField(default=0)
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["run", "number"], name="rebuild_chunk_unique_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.run_id}/{self.number}"

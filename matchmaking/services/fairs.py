@@ -347,10 +347,18 @@ def _follow_up(match: Match, by: User, note: str) -> None:
     if before not in workflow.CLOSED:
         locked.contact_status = ContactStatus.ACCEPTED
         locked.contact_answered_at = timezone.now()
+        reached = []
         if before in (MatchState.SUGGESTED, MatchState.SHORTLISTED):
             locked.state, locked.state_changed_at = MatchState.CONTACTED, timezone.now()
+            reached = locked.mark_reached(MatchState.CONTACTED, locked.state_changed_at)
         locked.save(
-            update_fields=["contact_status", "contact_answered_at", "state", "state_changed_at"]
+            update_fields=[
+                "contact_status",
+                "contact_answered_at",
+                "state",
+                "state_changed_at",
+                *reached,
+            ]
         )
     MatchEvent.objects.create(
         match=locked, actor=by, from_state=before, to_state=locked.state, note=text

@@ -12,6 +12,7 @@ import io
 import logging
 import re
 import unicodedata
+import uuid
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -26,6 +27,7 @@ from openpyxl import load_workbook
 
 from accounts import permissions
 from accounts.models import Organisation, Region, User
+from matchmaking import uploads
 from matchmaking.enums import IPType, TransferMode
 from matchmaking.models import Category, ImportJob, ResearchResult, TechnologyNeed
 from matchmaking.models.imports import ImportKind, ImportStatus
@@ -34,7 +36,6 @@ from matchmaking.services import listings
 
 logger = logging.getLogger(__name__)
 
-MAX_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 20_000
 PROGRESS_EVERY = 200
 
@@ -150,9 +151,12 @@ def _norm(value) -> str:
 
 
 def read_rows(name: str, content: bytes) -> list[list[str]]:
-    """All rows of a CSV or XLSX file as lists of strings. The type is decided by content."""
-    if len(content) > MAX_BYTES:
-        raise SheetError(_("The file is larger than 10 MB. Split it into smaller files."))
+    """All rows of a CSV or XLSX file as lists of strings. The type is decided by content
+    (uploads.sheet_kind has checked, when the file came in, that it matches the name)."""
+    try:
+        uploads.check_size(len(content))
+    except ValidationError as error:
+        raise SheetError(" ".join(error.messages)) from error
     if content[:4] == b"PK\x03\x04":
         try:
             workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
@@ -162,16 +166,11 @@ def read_rows(name: str, content: bytes) -> list[list[str]]:
         rows = [[_norm(v) for v in row] for row in sheet.iter_rows(values_only=True)]
         workbook.close()
         return rows
-    if b"\x00" in content[:4096]:
-        raise SheetError(_("This is neither a CSV nor an XLSX file."))
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = content.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise SheetError(_("The file's text encoding is not UTF-8 or GBK."))
+    try:
+        uploads.check_csv(content)
+    except ValidationError as error:
+        raise SheetError(" ".join(error.messages)) from error
+    text = uploads.decode_text(content)
     return [[_norm(v) for v in row] for row in csv.reader(io.StringIO(text))]
 
 
@@ -353,17 +352,14 @@ def import_create(*, by: User, kind: str, upload: UploadedFile) -> ImportJob:
         raise PermissionDenied(
             _("Only station staff, institutions and administrators import sheets.")
         )
-    if upload.size > MAX_BYTES:
-        raise ValidationError(
-            {"file": _("The file is larger than 10 MB. Split it into smaller files.")}
-        )
-    head = upload.read(4096)
-    upload.seek(0)
-    if head[:4] != b"PK\x03\x04" and b"\x00" in head:
-        raise ValidationError({"file": _("This is neither a CSV nor an XLSX file.")})
-    job = ImportJob.objects.create(
-        kind=kind, file=upload, original_name=upload.name[:255], created_by=by
-    )
+    try:
+        extension = uploads.sheet_kind(upload)
+    except ValidationError as error:
+        raise ValidationError({"file": error.messages}) from error
+    job = ImportJob(kind=kind, original_name=upload.name[:255], created_by=by)
+    # Stored under a name of our own: the original is kept for display only.
+    job.file.save(f"{uuid.uuid4().hex}.{extension}", upload, save=False)
+    job.save()
     from matchmaking.tasks import import_validate
 
     transaction.on_commit(lambda: import_validate.delay(job.pk))
@@ -448,7 +444,7 @@ def import_validate(*, job: ImportJob) -> ImportJob:
 
 
 def import_confirm(*, job: ImportJob, by: User) -> ImportJob:
-    if job.created_by_id != by.pk and not permissions.is_admin(by):
+    if not permissions.can_view_import(by, job):
         raise PermissionDenied
     updated = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.VALID).update(
         status=ImportStatus.IMPORTING, processed_rows=0

@@ -15,6 +15,21 @@ from matchmaking.models import Match, MatchEvent
 from matchmaking.queue import enqueue
 
 
+class MatchConflict(ValidationError):
+    """The match is no longer in the state the person saw: someone else moved it first."""
+
+    def __init__(self, current_state: str):
+        self.current_state = current_state
+        super().__init__(
+            {
+                "state": _(
+                    "Someone else has just moved this match to “%(state)s”. Reload to see it."
+                )
+                % {"state": _state_label(current_state)}
+            }
+        )
+
+
 def sides_of(user: User, match: Match) -> set[str]:
     """The sides of the match the user may act for."""
     if permissions.is_admin(user):
@@ -57,7 +72,7 @@ def match_transition(
     """Move a match to `to`, checking the table, the actor and the preconditions.
 
     The row is locked, so two people moving the same match at once are serialised; with
-    `expected_state` the second gets a clear conflict error instead of a surprise.
+    `expected_state` the second gets a MatchConflict instead of a surprise.
     """
     locked = (
         Match.objects.select_for_update(of=("self",))
@@ -65,14 +80,7 @@ def match_transition(
         .get(pk=match.pk)
     )
     if expected_state is not None and locked.state != expected_state:
-        raise ValidationError(
-            {
-                "state": _(
-                    "Someone else has just moved this match to “%(state)s”. Reload to see it."
-                )
-                % {"state": _state_label(locked.state)}
-            }
-        )
+        raise MatchConflict(locked.state)
     side = workflow.side_for(locked.state, to)
     if side is None:
         raise ValidationError(
@@ -110,6 +118,7 @@ def match_transition(
     )
     locked.state = to
     locked.state_changed_at = timezone.now()
+    locked.mark_reached(to, locked.state_changed_at)
     locked.save()
     if to in workflow.CLOSED:
         from matchmaking.services.matching import rerank

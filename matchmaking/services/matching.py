@@ -20,7 +20,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from matchmaking.enums import MatchState, NeedStatus, ResultStatus
@@ -32,7 +32,7 @@ from matchmaking.matching import (
     Thesaurus,
     default_thesaurus,
 )
-from matchmaking.models import Match, ResearchResult, TechnologyNeed
+from matchmaking.models import Match, RebuildChunk, RebuildRun, ResearchResult, TechnologyNeed
 
 logger = logging.getLogger(__name__)
 
@@ -275,9 +275,11 @@ def store_pairs(pairs: dict[tuple[int, int], object], version: str) -> list[Matc
             need_id__in={n for n, _ in pairs}, result_id__in={r for _, r in pairs}
         ).values_list("need_id", "result_id")
     )
+    # In (need, result) order, so that two transactions upserting overlapping pairs (a need
+    # chunk and a result chunk of a rebuild) lock rows in the same order and cannot deadlock.
     rows = [
-        Match(need_id=need_id, result_id=result_id, **_fields(found, version))
-        for (need_id, result_id), found in pairs.items()
+        Match(need_id=need_id, result_id=result_id, **_fields(pairs[need_id, result_id], version))
+        for need_id, result_id in sorted(pairs)
     ]
     Match.objects.bulk_create(
         rows,
@@ -419,20 +421,135 @@ def rematch_result(result_id: int) -> list[Match]:
     return created
 
 
-def rebuild_chunk(version: str, kind: str, ids: list[int]) -> int:
-    """One chunk of a full rebuild against snapshot `version`; idempotent. Returns pairs stored."""
+# -- full rebuild --------------------------------------------------------------------------
+#
+# A run is planned once (a snapshot and its chunks, stored); each chunk is then done once, in
+# one transaction. The database, not the broker, knows what is left: a worker killed halfway
+# loses nothing that the sweep cannot queue again (`stalled_rebuild_work`), and a message
+# delivered twice finds its chunk done.
+#
+# The needs' chunks go first, the results' chunks after them. A pair found from both sides is
+# scored once from each side (the feedback step makes the two differ), and the score stored
+# last stays: in two phases it is always the result side's, whichever worker is quicker.
+REBUILD_PHASES = ("needs", "results")
+
+
+def rebuild_plan(run: RebuildRun, chunk_size: int) -> bool:
+    """Take the run's snapshot and split its listings into chunks; False if already planned."""
+    if not RebuildRun.objects.filter(pk=run.pk, status="running", version="").update(
+        progressed_at=timezone.now()
+    ):
+        return False  # checked before the costly part, and again under the lock below
+    index = build_index()
+    version = save_snapshot(index, timezone.now())
+    ids = {"needs": sorted(index.need_ids), "results": sorted(index.result_ids)}
+    with transaction.atomic():
+        locked = RebuildRun.objects.select_for_update().get(pk=run.pk)
+        if locked.version or locked.status != "running":
+            return False  # a second delivery of the same start, or a finished run
+        chunks = [
+            (kind, ids[kind][i : i + chunk_size])
+            for kind in REBUILD_PHASES
+            for i in range(0, len(ids[kind]), chunk_size)
+        ]
+        RebuildChunk.objects.bulk_create(
+            RebuildChunk(run=locked, number=n, kind=kind, ids=chunk_ids)
+            for n, (kind, chunk_ids) in enumerate(chunks)
+        )
+        RebuildRun.objects.filter(pk=run.pk).update(
+            version=version, total_chunks=len(chunks), progressed_at=timezone.now()
+        )
+    return True
+
+
+def rebuild_work(run_id: int) -> list[tuple[str, int]]:
+    """What the run needs next, as (task, id): its start, the chunks of its current phase, or
+    its finish. Nothing once it is over."""
+    run = RebuildRun.objects.filter(pk=run_id, status="running").first()
+    if run is None:
+        return []
+    if not run.version:
+        return [("start", run.pk)]
+    left = RebuildChunk.objects.filter(run=run, done_at__isnull=True)
+    for kind in REBUILD_PHASES:
+        chunk_ids = list(left.filter(kind=kind).order_by("number").values_list("pk", flat=True))
+        if chunk_ids:
+            return [("chunk", pk) for pk in chunk_ids]
+    return [("finish", run.pk)]
+
+
+def stalled_rebuild_work(stalled_after: timedelta) -> list[tuple[str, int]]:
+    """What silent runs still need: nothing happened for `stalled_after` (a worker died, or a
+    message was lost). Queued again counts as progress: the next try comes as late again."""
+    now = timezone.now()
+    todo: list[tuple[str, int]] = []
+    for run in RebuildRun.objects.filter(status="running", progressed_at__lt=now - stalled_after):
+        if RebuildRun.objects.filter(pk=run.pk, progressed_at=run.progressed_at).update(
+            progressed_at=now
+        ):
+            work = rebuild_work(run.pk)
+            logger.warning("full re-match %s stalled; queueing %d task(s) again", run.pk, len(work))
+            todo += work
+    return todo
+
+
+def _chunk_pairs(version: str, kind: str, ids: list[int]) -> dict[tuple[int, int], object]:
     index = _ranker(load_version(version).index)
     if kind == "needs":
         ids = [i for i in ids if index.get("needs", i) is not None]
         found = index.top_k_for_needs(ids, k=K, explain=True)
-        pairs = {(nid, f.id): f for nid, fs in found.items() for f in fs if f.score >= MIN_SCORE}
-    else:
-        ids = [i for i in ids if index.get("results", i) is not None]
-        found = index.top_k_for_results(ids, k=K, explain=True)
-        pairs = {(f.id, rid): f for rid, fs in found.items() for f in fs if f.score >= MIN_SCORE}
+        return {(nid, f.id): f for nid, fs in found.items() for f in fs if f.score >= MIN_SCORE}
+    ids = [i for i in ids if index.get("results", i) is not None]
+    found = index.top_k_for_results(ids, k=K, explain=True)
+    return {(f.id, rid): f for rid, fs in found.items() for f in fs if f.score >= MIN_SCORE}
+
+
+def rebuild_chunk(chunk_id: int) -> bool:
+    """Do one chunk of a full rebuild, once. True when it was the last of its phase."""
+    chunk = RebuildChunk.objects.select_related("run").filter(pk=chunk_id).first()
+    if chunk is None or chunk.done_at is not None or chunk.run.status != "running":
+        return False
+    try:
+        pairs = _chunk_pairs(chunk.run.version, chunk.kind, chunk.ids)
+    except FileNotFoundError:
+        # The snapshot is gone (rotated out by newer ones): this run can never finish.
+        logger.error("full re-match %s: snapshot %s is missing", chunk.run_id, chunk.run.version)
+        RebuildRun.objects.filter(pk=chunk.run_id, status="running").update(status="failed")
+        return False
+    now = timezone.now()
     with transaction.atomic():
-        store_pairs(pairs, version)
-    return len(pairs)
+        # Claimed and stored in one transaction: killed before the commit, the chunk is still
+        # to do; a second run of the same chunk waits here, then finds it done.
+        if not RebuildChunk.objects.filter(pk=chunk.pk, done_at__isnull=True).update(
+            done_at=now, pairs=len(pairs)
+        ):
+            return False
+        store_pairs(pairs, chunk.run.version)
+        # The run's row lock orders the chunks' commits: exactly one sees its phase complete.
+        RebuildRun.objects.filter(pk=chunk.run_id).update(
+            done_chunks=F("done_chunks") + 1, pairs=F("pairs") + len(pairs), progressed_at=now
+        )
+        return not RebuildChunk.objects.filter(
+            run_id=chunk.run_id, kind=chunk.kind, done_at__isnull=True
+        ).exists()
+
+
+def rebuild_finish(run_id: int) -> int | None:
+    """Make the run's snapshot current, drop the suggestions it no longer makes, rank everything.
+
+    Once: a second call, or one before every chunk is done, does nothing and returns None.
+    """
+    with transaction.atomic():
+        run = RebuildRun.objects.select_for_update().filter(pk=run_id).first()
+        if run is None or run.status != "running" or not run.version:
+            return None
+        if RebuildChunk.objects.filter(run=run, done_at__isnull=True).exists():
+            return None
+        dropped = finish_rebuild(run.version)
+        RebuildRun.objects.filter(pk=run.pk).update(
+            status="done", dropped=dropped, finished_at=timezone.now()
+        )
+    return dropped
 
 
 def finish_rebuild(version: str) -> int:

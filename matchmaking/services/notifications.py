@@ -51,7 +51,10 @@ def deliver(users: Iterable[User], kind: str, message: Callable[[], tuple[str, s
             Notification.objects.create(user=user, kind=kind, title=title, body=body, url=url)
         if by_email and user.email:
             link = f"{settings.SITE_URL}{url}" if url else settings.SITE_URL
-            send_mail(title, f"{body}\n\n{link}\n", settings.DEFAULT_FROM_EMAIL, [user.email])
+            # A title quotes names and titles people typed; a line break in one would make the
+            # subject an invalid header (BadHeaderError) and stop the delivery to everyone after.
+            subject = " ".join(title.split())
+            send_mail(subject, f"{body}\n\n{link}\n", settings.DEFAULT_FROM_EMAIL, [user.email])
         sent += 1
     return sent
 

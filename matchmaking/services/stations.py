@@ -7,6 +7,7 @@ the states in between so that the history shows every step.
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -70,13 +71,56 @@ def evaluation_create(*, match: Match, by: User, data: dict) -> Evaluation:
     return evaluation
 
 
-def _clean_lines(cost_lines: list[dict]) -> tuple[list[dict], Decimal]:
+# The page's form sends steps and costs already parsed; the API sends whatever JSON it was given,
+# so both are checked here, where the rule lives once.
+
+
+def _clean_steps(steps) -> list[dict]:
+    cleaned = []
+    for step in steps if isinstance(steps, list) else []:
+        title = str(step.get("title") or "").strip() if isinstance(step, dict) else ""
+        if not title:
+            raise ValidationError({"steps": _("Each step needs a title.")})
+        due = str(step.get("due") or "").strip()
+        if due:
+            try:
+                date.fromisoformat(due)
+            except ValueError as error:
+                raise ValidationError(
+                    {"steps": _("“%(due)s” is not a date: write it as YYYY-MM-DD.") % {"due": due}}
+                ) from error
+        owner = str(step.get("owner") or "").strip()
+        cleaned.append(
+            {"title": title, "owner": owner, "due": due, "milestone": step.get("milestone") is True}
+        )
+    if not cleaned:
+        raise ValidationError({"steps": _("Add at least one step.")})
+    return cleaned
+
+
+def _clean_lines(cost_lines) -> tuple[list[dict], Decimal]:
+    if not isinstance(cost_lines, list):
+        raise ValidationError({"cost_lines": _("Each quoted cost needs an item and an amount.")})
     cleaned, total = [], Decimal(0)
     for line in cost_lines:
+        if not isinstance(line, dict):
+            raise ValidationError(
+                {"cost_lines": _("Each quoted cost needs an item and an amount.")}
+            )
         item = str(line.get("item", "")).strip()
         if not item:
             continue
-        amount = costs.money(line.get("amount") or 0)
+        try:
+            amount = costs.money(line.get("amount") or 0)
+        except (ArithmeticError, TypeError, ValueError):
+            amount = None
+        if amount is None or not amount.is_finite() or amount >= costs.MAX_AMOUNT:
+            raise ValidationError(
+                {
+                    "cost_lines": _("“%(amount)s” is not an amount in yuan (line “%(item)s”).")
+                    % {"amount": line.get("amount"), "item": item}
+                }
+            )
         if amount < 0:
             raise ValidationError({"cost_lines": _("A quoted cost cannot be negative.")})
         cleaned.append({"item": item, "amount": str(amount)})
@@ -93,6 +137,7 @@ def plan_create(*, match: Match, by: User, data: dict) -> SolutionPlan:
         raise ValidationError(
             {"state": _("This match was closed; reopen the work on a new match.")}
         )
+    steps = _clean_steps(data.pop("steps", None))
     lines, total = _clean_lines(data.pop("cost_lines", []))
     version = (match.plans.order_by("-version").values_list("version", flat=True).first() or 0) + 1
     plan = SolutionPlan(
@@ -100,6 +145,7 @@ def plan_create(*, match: Match, by: User, data: dict) -> SolutionPlan:
         version=version,
         station=station,
         author=by,
+        steps=steps,
         cost_lines=lines,
         total_quoted=total,
         **data,

@@ -54,15 +54,24 @@ def match_terms(match) -> list[str]:
 
 @register.filter
 def highlight(text: str, terms) -> str:
-    """The text, escaped, with the shared terms marked; `terms` is a list or a match."""
+    """The text, escaped, with the shared terms marked; `terms` is a list or a match.
+
+    Terms are found in the text as typed and each piece is escaped on its own: searched in the
+    escaped text, a term such as "lt" or "quot" would be marked inside an entity (&lt;) and
+    break it."""
     if hasattr(terms, "explanation"):
         terms = match_terms(terms)
-    escaped = escape(text or "")
-    words = sorted({escape(t) for t in terms or [] if t and t.strip()}, key=len, reverse=True)
+    text = text or ""
+    words = sorted({t for t in terms or [] if t and t.strip()}, key=len, reverse=True)
     if not words:
-        return mark_safe(escaped)
+        return escape(text)
     pattern = re.compile("|".join(re.escape(w) for w in words), re.IGNORECASE)
-    return mark_safe(pattern.sub(lambda m: f"<mark>{m.group(0)}</mark>", escaped))
+    pieces, last = [], 0
+    for found in pattern.finditer(text):
+        pieces += [escape(text[last : found.start()]), "<mark>", escape(found.group(0)), "</mark>"]
+        last = found.end()
+    pieces.append(escape(text[last:]))
+    return mark_safe("".join(pieces))
 
 
 @register.filter

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from accounts import permissions
 from accounts.enums import OrganisationKind
 from accounts.models import Organisation
+from accounts.selectors import search_query
 from matchmaking import ics, selectors
 from matchmaking.models import (
     Fair,
@@ -134,15 +135,12 @@ def fair_participants(request, pk: int):
     kind = request.GET.get("kind")
     if kind in (OrganisationKind.ENTERPRISE, OrganisationKind.INSTITUTION):
         registrations = registrations.filter(organisation__kind=kind)
-    if request.GET.get("q"):
-        q = request.GET["q"]
+    if q := search_query(request.GET.get("q", "")):
         registrations = registrations.filter(
             Q(organisation__name__icontains=q) | Q(organisation__description__icontains=q)
         )
-    if request.GET.get("province"):
-        registrations = registrations.filter(
-            organisation__region__code__startswith=request.GET["province"][:2]
-        )
+    if province := search_query(request.GET.get("province", "")):
+        registrations = registrations.filter(organisation__region__code__startswith=province[:2])
     return render(
         request,
         "matchmaking/fair_participants.html",
@@ -338,8 +336,7 @@ def fair_check_in(request, pk: int):
         )
         return redirect(f"{request.path}?q={request.POST.get('q', '')}")
     registrations = fair.registrations.select_related("organisation")
-    if request.GET.get("q"):
-        q = request.GET["q"]
+    if q := search_query(request.GET.get("q", "")):
         registrations = registrations.filter(
             Q(organisation__name__icontains=q) | Q(attendees__icontains=q)
         )

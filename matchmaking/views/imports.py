@@ -18,7 +18,7 @@ from matchmaking.services import imports as services
 
 def _own_job(request, pk: int) -> ImportJob:
     job = get_object_or_404(ImportJob, pk=pk)
-    if job.created_by_id != request.user.pk and not permissions.is_admin(request.user):
+    if not permissions.can_view_import(request.user, job):
         raise PermissionDenied
     return job
 

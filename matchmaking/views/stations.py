@@ -185,10 +185,8 @@ def training_create(request):
 def training_detail(request, pk: int):
     session = get_object_or_404(TrainingSession.objects.select_related("station"), pk=pk)
     attendances = list(session.attendances.select_related("enterprise"))
-    if not (
-        permissions.is_admin(request.user)
-        or permissions.is_member(request.user, session.station)
-        or any(permissions.is_member(request.user, a.enterprise) for a in attendances)
+    if not permissions.can_view_training(
+        request.user, session, [a.enterprise for a in attendances]
     ):
         raise PermissionDenied
     context = {

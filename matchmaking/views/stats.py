@@ -39,9 +39,7 @@ def _station_view(request) -> bool:
 def statistics(request):
     filters = _filters_for(request)
     station_only = _station_view(request)
-    names = (
-        ["funnel", "adoption-costs", "station-activity"] if station_only else list(stats.FIGURES)
-    )
+    names = list(stats.STATION_FIGURES) if station_only else list(stats.FIGURES)
     figures, oldest = {}, None
     for name in names:
         data, computed = stats.cached(name, filters)
@@ -99,7 +97,7 @@ def statistics_export(request, fmt: str):
     if fmt not in ("csv", "xlsx") or name not in stats.FIGURES:
         raise Http404
     filters = _filters_for(request)
-    if _station_view(request) and name not in ("funnel", "adoption-costs", "station-activity"):
+    if _station_view(request) and name not in stats.STATION_FIGURES:
         raise PermissionDenied
     data, _computed = stats.cached(name, filters)
     header, rows = stats.table(name, data)

@@ -65,7 +65,7 @@ def test_redis_url_switches_cache_and_broker_to_redis(tmp_path):
     )
     result = _run(code, REDIS_URL="redis://127.0.0.1:6379/3", VAR_DIR=str(tmp_path))
     assert result.stdout.split() == [
-        "django.core.cache.backends.redis.RedisCache",
+        "config.cache.TolerantRedisCache",
         "redis://127.0.0.1:6379/3",
         "False",
     ], result.stderr

@@ -174,6 +174,33 @@ def test_a_result_with_a_bad_patent_number_is_refused_on_ip_number():
     assert not ResearchResult.objects.exists()
 
 
+def test_a_result_serving_no_province_is_refused_on_regions_served():
+    institution = OrganisationFactory(kind=OrganisationKind.INSTITUTION)
+    api = client_for(member_of(institution))
+    body = {
+        "organisation": institution.pk,
+        "title": "马铃薯贮藏",
+        "abstract": "一种马铃薯贮藏方法。",
+        "category": "cold-storage",
+        "trl": 6,
+        "asking_price": "50000",
+        "transfer_modes": ["license"],
+        "serves_all_regions": False,
+    }
+    response = api.post("/api/v1/results/", body, format="json")
+    assert response.status_code == 400
+    assert list(response.json()) == ["regions_served"]
+    created = api.post(
+        "/api/v1/results/", body | {"regions_served": ["620000"]}, format="json"
+    ).json()
+    # Serving named provinces already, a PATCH may leave them out …
+    patch = api.patch(f"/api/v1/results/{created['id']}/", {"title": "马铃薯窖藏"}, format="json")
+    assert patch.status_code == 200
+    # … but not empty them.
+    emptied = api.patch(f"/api/v1/results/{created['id']}/", {"regions_served": []}, format="json")
+    assert emptied.status_code == 400
+
+
 def test_results_filter_by_the_province_they_serve():
     gansu = ResultFactory(title="只服务甘肃", serves_all_regions=False)
     gansu.regions_served.set(["620000"])

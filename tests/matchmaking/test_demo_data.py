@@ -1,5 +1,4 @@
 import pytest
-from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.db.models import Count
 
@@ -32,6 +31,8 @@ def test_demo_data_builds_the_world_once_and_running_it_again_changes_nothing(ca
 
 
 @pytest.mark.parametrize("username", ["enterprise", "researcher", "station", "admin"])
-def test_the_demo_accounts_log_in_with_the_demo_password(username):
+def test_the_demo_accounts_log_in_with_the_demo_password(client, username):
     call_command("demo_data")
-    assert authenticate(username=username, password="nongqiao-demo") is not None
+    response = client.post("/accounts/login/", {"username": username, "password": "nongqiao-demo"})
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"]

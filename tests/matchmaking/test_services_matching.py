@@ -208,3 +208,46 @@ def test_the_rematch_command_rebuilds_everything(world):
     assert "Rebuild done" in out.getvalue()
     assert RebuildRun.objects.get().status == "done"
     assert ranked(world["need"])[0] == world["kiwi"].title
+
+
+def test_a_rebuild_chunk_delivered_twice_is_done_and_counted_once(world):
+    from matchmaking.models import RebuildChunk
+    from matchmaking.services.matching import rebuild_chunk, rebuild_plan
+
+    run = RebuildRun.objects.create()
+    assert rebuild_plan(run, chunk_size=1)
+    first = RebuildChunk.objects.filter(run=run).order_by("number").first()
+    assert first.kind == "needs"
+    assert rebuild_chunk(first.pk) is True  # the only need: its phase is complete
+    assert rebuild_chunk(first.pk) is False
+    run.refresh_from_db()
+    first.refresh_from_db()
+    assert (run.done_chunks, run.total_chunks) == (1, 4)
+    assert run.pairs == first.pairs == Match.objects.filter(matcher_version=run.version).count()
+
+
+def test_the_sweep_resumes_a_stalled_rebuild_and_a_finish_runs_once(world, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from matchmaking.services.matching import rebuild_finish, rebuild_plan
+    from matchmaking.tasks import sweep_pending
+
+    run = RebuildRun.objects.create()
+    rebuild_plan(run, chunk_size=1)  # planned, then its worker died: no chunk done
+    settings.REBUILD_STALLED_AFTER_SECONDS = 600
+    RebuildRun.objects.filter(pk=run.pk).update(progressed_at=timezone.now() - timedelta(minutes=9))
+    sweep_pending.delay()
+    run.refresh_from_db()
+    assert (run.status, run.done_chunks) == ("running", 0)  # not silent for long enough yet
+
+    RebuildRun.objects.filter(pk=run.pk).update(
+        progressed_at=timezone.now() - timedelta(minutes=11)
+    )
+    sweep_pending.delay()
+    run.refresh_from_db()
+    assert (run.status, run.done_chunks, run.total_chunks) == ("done", 4, 4)
+    assert matching.current_version() == run.version
+    assert rebuild_finish(run.pk) is None
+    assert ranked(world["need"])[0] == world["kiwi"].title

@@ -8,8 +8,9 @@ import pytest
 from rest_framework.test import APIClient
 
 from accounts.enums import OrganisationKind
-from matchmaking import stats
+from matchmaking import stats, workflow
 from matchmaking.models import Match, MatchEvent
+from matchmaking.services.matches import match_transition
 from tests.factories import NeedFactory, OrganisationFactory, ResultFactory, UserFactory, member_of
 
 pytestmark = pytest.mark.django_db
@@ -20,18 +21,39 @@ def at(year, month=6):
     return datetime(year, month, 1, 12, tzinfo=TZ)
 
 
-def adopt(result, enterprise, year):
-    match = Match.objects.create(
-        need=NeedFactory(organisation=enterprise),
+def suggest(need, result):
+    return Match.objects.create(
+        need=need,
         result=result,
         score=0.5,
         text_score=0.5,
         structured_score=0.5,
         matcher_version="t",
-        state="adopted",
     )
-    Match.objects.filter(pk=match.pk).update(state_changed_at=at(year, 9))
-    MatchEvent.objects.create(match=match, from_state="on_trial", to_state="adopted")
+
+
+def walk(match, *states):
+    """Move the match through the workflow service, as an administrator would."""
+    admin = UserFactory(is_staff=True, is_superuser=True)
+    for state in states:
+        match = match_transition(match=match, to=state, by=admin)
+    return match
+
+
+def backdate(match, **moments):
+    """When the match reached its stages (the service stamps the present)."""
+    Match.objects.filter(pk=match.pk).update(**moments)
+
+
+def adopt(result, enterprise, year):
+    match = walk(
+        suggest(NeedFactory(organisation=enterprise), result),
+        "contacted",
+        "solution_proposed",
+        "on_trial",
+        "adopted",
+    )
+    backdate(match, adopted_at=at(year, 9), state_changed_at=at(year, 9))
     return match
 
 
@@ -142,26 +164,95 @@ def test_the_public_page_shows_headline_numbers_without_organisations(client, wo
 
 def test_the_funnel_gives_the_median_days_between_stages():
     need, result = NeedFactory(), ResultFactory()
-    for days, extra in ((2, 0), (4, 1), (9, 2)):
-        match = Match.objects.create(
-            need=NeedFactory(organisation=need.organisation),
-            result=result,
-            score=0.5,
-            text_score=0.5,
-            structured_score=0.5,
-            matcher_version="t",
-            state="contacted",
-        )
-        shortlisted = MatchEvent.objects.create(
-            match=match, from_state="suggested", to_state="shortlisted"
-        )
-        contacted = MatchEvent.objects.create(
-            match=match, from_state="shortlisted", to_state="contacted"
-        )
-        MatchEvent.objects.filter(pk=shortlisted.pk).update(created_at=at(2026, 1))
-        MatchEvent.objects.filter(pk=contacted.pk).update(
-            created_at=at(2026, 1) + timedelta(days=days, hours=extra * 0)
+    for days in (2, 4, 9):
+        match = walk(suggest(NeedFactory(organisation=need.organisation), result), "shortlisted")
+        match = walk(match, "contacted")
+        backdate(
+            match,
+            shortlisted_at=at(2026, 1),
+            contacted_at=at(2026, 1) + timedelta(days=days),
         )
     rows = {row["stage"]: row for row in stats.funnel(stats.Filters())}
     assert rows["contacted"]["median_days"] == 4.0
     assert rows["contacted"]["reached"] == 3
+    assert rows["shortlisted"]["conversion"] == 1.0
+
+
+def test_a_declined_match_still_counts_for_the_stages_it_passed():
+    match = walk(suggest(NeedFactory(), ResultFactory()), "shortlisted", "suggested")
+    first_shortlisted = Match.objects.get(pk=match.pk).shortlisted_at
+    walk(match, "shortlisted", "contacted", "declined")
+    stored = Match.objects.get(pk=match.pk)
+    assert stored.shortlisted_at == first_shortlisted  # the first arrival, not the second
+    assert stored.furthest_stage == workflow.FORWARD.index("contacted")
+    rows = {row["stage"]: row["reached"] for row in stats.funnel(stats.Filters())}
+    assert (rows["suggested"], rows["shortlisted"], rows["contacted"], rows["evaluating"]) == (
+        1,
+        1,
+        1,
+        0,
+    )
+    # The stored milestones agree with the match's own history of events.
+    assert set(MatchEvent.objects.filter(match=match).values_list("to_state", flat=True)) == {
+        "shortlisted",
+        "suggested",
+        "contacted",
+        "declined",
+    }
+
+
+def test_the_funnel_by_category_province_and_station(world):
+    station = OrganisationFactory(kind=OrganisationKind.STATION, covered=["522600"])  # 黔东南州
+    other = OrganisationFactory(kind=OrganisationKind.STATION, covered=["320000"])  # 江苏省
+    walk(suggest(NeedFactory(organisation=world["guizhou"]), world["r2"]), "shortlisted")
+    by_province = {r["name"]: r["reached"] for r in stats.funnel_by(stats.Filters(), "province")}
+    # Guizhou: two adoptions and one shortlisted match; Sichuan and Jiangsu: one adoption each.
+    assert by_province["贵州省"] == [3, 3, 2, 2, 2, 2, 2]
+    assert by_province["四川省"] == [1, 1, 1, 1, 1, 1, 1]
+    assert by_province["江苏省"] == [1, 1, 1, 1, 1, 1, 1]
+    by_station = {r["name"]: r for r in stats.funnel_by(stats.Filters(), "station")}
+    assert by_station[station.name]["reached"] == [3, 3, 2, 2, 2, 2, 2]
+    assert by_station[station.name]["rate"] == round(2 / 3, 4)
+    assert by_station[other.name]["reached"][0] == 1
+    by_category = stats.funnel_by(stats.Filters(), "category")
+    assert sum(r["reached"][0] for r in by_category) == 5
+    assert sum(r["reached"][-1] for r in by_category) == 4
+
+
+def test_fair_outcomes_per_fair():
+    from tests.factories import (
+        FairFactory,
+        MeetingFactory,
+        MeetingRequestFactory,
+        RegistrationFactory,
+    )
+
+    fair, other_fair = FairFactory(), FairFactory()
+    people = RegistrationFactory.create_batch(3, fair=fair)
+    people.append(RegistrationFactory(fair=fair, checked_in_at=at(2026, 5)))
+
+    def meeting(a, b, slot, **fields):
+        request = MeetingRequestFactory(fair=fair, requester=people[a], recipient=people[b])
+        return MeetingFactory(fair=fair, request=request, slot=slot, **fields)
+
+    meeting(0, 1, 0, status="held", outcome="follow_up")
+    meeting(0, 2, 1, status="no_show")
+    meeting(1, 3, 2, status="cancelled")
+    MeetingRequestFactory(fair=fair, requester=people[2], recipient=people[3], status="pending")
+    RegistrationFactory(fair=other_fair)
+    rows = {row["fair"]: row for row in stats.fair_outcomes(stats.Filters())}
+    row = rows[fair.name]
+    assert (row["registrations"], row["checked_in"]) == (4, 1)
+    assert (row["requests"], row["accepted"]) == (4, 3)
+    assert (row["scheduled"], row["held"], row["no_shows"], row["follow_ups"]) == (2, 1, 1, 1)
+    assert (rows[other_fair.name]["registrations"], rows[other_fair.name]["scheduled"]) == (1, 0)
+
+
+def test_odd_filter_values_are_ignored_not_fatal(client):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    for params in ({"category": "?"}, {"station": "9" * 24}, {"year_from": "0" * 30}):
+        assert client.get("/stats/", params).status_code == 200
+        assert client.get("/api/v1/stats/funnel/", params).status_code == 200
+    assert stats.Filters.from_params({"category": "fruit\x00", "station": "9" * 24}) == (
+        stats.Filters(category="fruit")
+    )
