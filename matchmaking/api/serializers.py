@@ -137,26 +137,6 @@ class ResultSerializer(ListingSerializer):
         ]
         read_only_fields = ["matching_pending", "published_at", "created_at", "updated_at"]
 
-    def validate(self, attrs):
-        """As the page's form: a result serves all provinces or names some. A PATCH that
-        leaves either out keeps what is stored."""
-        attrs = super().validate(attrs)
-        stored = self.instance
-        serves_all = attrs.get("serves_all_regions", stored.serves_all_regions if stored else True)
-        if "regions_served" in attrs:
-            served = bool(attrs["regions_served"])
-        else:
-            served = bool(stored and stored.regions_served.exists())
-        if not serves_all and not served:
-            raise serializers.ValidationError(
-                {
-                    "regions_served": _(
-                        "Choose the provinces served, or tick “serves all provinces”."
-                    )
-                }
-            )
-        return attrs
-
 
 class NeedTransitionSerializer(serializers.Serializer):
     to = serializers.ChoiceField(

@@ -123,7 +123,23 @@ def clean_options(listing: Listing) -> dict[str, Any]:
     return {"exclude": ALREADY_RESOLVED, "validate_constraints": False}
 
 
+def _check_regions_served(listing: Listing, m2m: dict[str, Any]) -> None:
+    """A result serves all provinces or names some; an update that leaves the provinces out
+    keeps the stored ones."""
+    if not isinstance(listing, ResearchResult) or listing.serves_all_regions:
+        return
+    if "regions_served" in m2m:
+        served = bool(m2m["regions_served"])
+    else:
+        served = bool(listing.pk) and listing.regions_served.exists()
+    if not served:
+        raise ValidationError(
+            {"regions_served": _("Choose the provinces served, or tick “serves all provinces”.")}
+        )
+
+
 def _save(listing: Listing, m2m: dict[str, Any]) -> None:
+    _check_regions_served(listing, m2m)
     # The check constraints are also enforced by the database and mirrored in clean(); only
     # the unique patent number needs the query that validating constraints makes.
     listing.full_clean(**clean_options(listing))
