@@ -1,11 +1,24 @@
 """Scale the demo world up: clones of its published needs and results, with varied texts.
 
 Shared by the site benchmarks (bench/matching_e2e.py, bench/load_site.py). Call after
-django.setup(), on a database that holds the demo world.
+django.setup(), on a database that holds the demo world; `ensure_database` before it.
 """
 
 import random
+import subprocess
 import time
+
+
+def ensure_database(url: str) -> None:
+    """Create the PostgreSQL database `url` names, unless it exists (needs no Django)."""
+    base, name = url.rsplit("/", 1)
+    exists = subprocess.run(
+        ["psql", f"{base}/postgres", "-tAc", f"SELECT 1 FROM pg_database WHERE datname='{name}'"],
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    if exists != "1":
+        subprocess.run(["psql", f"{base}/postgres", "-qc", f'CREATE DATABASE "{name}"'], check=True)
 
 
 def _vary(text: str, rng: random.Random, pool: list[str]) -> str:

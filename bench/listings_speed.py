@@ -10,7 +10,6 @@ routing, queries, templates or serializers.
 import argparse
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -32,15 +31,9 @@ os.environ.update(
 
 
 def ensure_database() -> None:
-    name = DB_URL.rsplit("/", 1)[1]
-    base = DB_URL.rsplit("/", 1)[0]
-    exists = subprocess.run(
-        ["psql", f"{base}/postgres", "-tAc", f"SELECT 1 FROM pg_database WHERE datname='{name}'"],
-        capture_output=True,
-        text=True,
-    ).stdout.strip()
-    if exists != "1":
-        subprocess.run(["psql", f"{base}/postgres", "-qc", f'CREATE DATABASE "{name}"'], check=True)
+    from filler import ensure_database as create
+
+    create(DB_URL)
 
 
 def fill(target: int) -> None:

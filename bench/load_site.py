@@ -59,14 +59,9 @@ os.environ.update(
 
 
 def ensure_database() -> None:
-    base, name = DB_URL.rsplit("/", 1)
-    exists = subprocess.run(
-        ["psql", f"{base}/postgres", "-tAc", f"SELECT 1 FROM pg_database WHERE datname='{name}'"],
-        capture_output=True,
-        text=True,
-    ).stdout.strip()
-    if exists != "1":
-        subprocess.run(["psql", f"{base}/postgres", "-qc", f'CREATE DATABASE "{name}"'], check=True)
+    from filler import ensure_database as create
+
+    create(DB_URL)
 
 
 def fill(n_needs: int, n_results: int, per_need: int) -> None:

@@ -38,14 +38,9 @@ os.environ.update(
 
 
 def ensure_database() -> None:
-    base, name = DB_URL.rsplit("/", 1)
-    exists = subprocess.run(
-        ["psql", f"{base}/postgres", "-tAc", f"SELECT 1 FROM pg_database WHERE datname='{name}'"],
-        capture_output=True,
-        text=True,
-    ).stdout.strip()
-    if exists != "1":
-        subprocess.run(["psql", f"{base}/postgres", "-qc", f'CREATE DATABASE "{name}"'], check=True)
+    from filler import ensure_database as create
+
+    create(DB_URL)
 
 
 def fill(n_results: int, n_needs: int) -> None:
