@@ -516,33 +516,16 @@ def station_activity(filters: Filters) -> list[dict]:
             for name, source in fields.items():
                 entry[name] += row[source] or 0
 
-    add(
-        scoped(Evaluation.objects)
-        .annotate(month=TruncMonth("created_at"))
-        .values("month", station_name=F("station__name"))
-        .annotate(n=Count("pk"), h=Sum("staff_hours"))
-        .order_by(),
-        evaluations="n",
-        hours="h",
-    )
-    add(
-        scoped(SolutionPlan.objects)
-        .annotate(month=TruncMonth("created_at"))
-        .values("month", station_name=F("station__name"))
-        .annotate(n=Count("pk"), h=Sum("staff_hours"))
-        .order_by(),
-        plans="n",
-        hours="h",
-    )
-    add(
-        scoped(TrainingSession.objects)
-        .annotate(month=TruncMonth("created_at"))
-        .values("month", station_name=F("station__name"))
-        .annotate(n=Count("pk"), h=Sum("staff_hours"))
-        .order_by(),
-        trainings="n",
-        hours="h",
-    )
+    records = [(Evaluation, "evaluations"), (SolutionPlan, "plans"), (TrainingSession, "trainings")]
+    for model, column in records:
+        add(
+            scoped(model.objects)
+            .annotate(month=TruncMonth("created_at"))
+            .values("month", station_name=F("station__name"))
+            .annotate(n=Count("pk"), h=Sum("staff_hours"))
+            .order_by(),
+            **{column: "n", "hours": "h"},
+        )
     add(
         scoped(TrainingAttendance.objects, "session__station", "session__created_at")
         .annotate(month=TruncMonth("session__created_at"))
