@@ -256,3 +256,42 @@ def test_odd_filter_values_are_ignored_not_fatal(client):
     assert stats.Filters.from_params({"category": "fruit\x00", "station": "9" * 24}) == (
         stats.Filters(category="fruit")
     )
+
+
+def test_station_activity_adds_up_records_and_hours_per_station_and_month(world):
+    from matchmaking.services import stations as station_services
+
+    station = OrganisationFactory(kind=OrganisationKind.STATION, covered=["522634"])
+    staff = member_of(station)
+    match = Match.objects.filter(need__organisation__region_id="522634").first()
+    station_services.evaluation_create(
+        match=match,
+        by=staff,
+        data={
+            "technical_feasibility": 4,
+            "economic_feasibility": 3,
+            "capability_fit": 4,
+            "risks": "电费",
+            "recommendation": "recommend",
+            "report": "现场评估。",
+            "staff_hours": Decimal("6.5"),
+        },
+    )
+    station_services.plan_create(
+        match=match,
+        by=staff,
+        data={
+            "summary": "分两期实施。",
+            "steps": [{"title": "试点一个村", "owner": "张三", "due": "2027-03-01"}],
+            "cost_lines": [],
+            "staff_hours": Decimal("2"),
+        },
+    )
+    (row,) = stats.station_activity(stats.Filters(station=station.pk))
+    assert (row["station"], row["evaluations"], row["plans"], row["trainings"]) == (
+        station.name,
+        1,
+        1,
+        0,
+    )
+    assert row["hours"] == Decimal("8.5")
