@@ -35,7 +35,6 @@ from django.db.models import (
 from django.db.models.functions import ExtractYear, Substr, TruncMonth
 
 from accounts.enums import RegionGroup
-from accounts.selectors import search_query
 from matchmaking import workflow
 from matchmaking.enums import MatchState
 from matchmaking.models import (
@@ -92,7 +91,7 @@ class Filters:
             province=str(params.get("province", ""))[:2]
             if str(params.get("province", "")).isdigit()
             else "",
-            category=search_query(str(params.get("category", "")))[:80],
+            category=str(params.get("category", "")).strip()[:80],
             station=int(station) if station.isdigit() and len(station) < 18 else None,
         )
 
