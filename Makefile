@@ -10,17 +10,31 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup messages extract-messages lint fmt audit bench bench-site bench-load \
+.PHONY: run test setup lock messages extract-messages lint fmt audit bench bench-site bench-load \
 	check-python worker beat backup restore
 
 check-python:
 	@test -n "$(PYTHON)" || { echo "Nongqiao needs Python 3.11 or newer on the PATH."; exit 1; }
 
-$(STAMP): pyproject.toml | check-python
+# What is installed comes from uv.lock (every package, version and hash), so every machine gets
+# the same set; pyproject.toml keeps the ranges. uv itself is bootstrapped into the venv at a
+# pinned version. `--inexact` leaves uv and pip in place; `--locked` fails if uv.lock is stale.
+UV_VERSION := 0.13.9
+UV := $(VENV)/bin/uv
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+
+$(UV): | check-python
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet --disable-pip-version-check 'uv==$(UV_VERSION)'
+
+$(STAMP): pyproject.toml uv.lock | $(UV)
+	$(UV) sync --quiet --locked --inexact --extra dev --python $(PY)
 	touch $(STAMP)
+
+# After changing dependencies in pyproject.toml: refresh uv.lock and commit it.
+# `make lock UPGRADE=1` also moves every package to the newest version the ranges allow.
+lock: $(UV)
+	$(UV) lock $(if $(UPGRADE),--upgrade,)
 
 messages: $(STAMP)
 	@if command -v msgfmt >/dev/null 2>&1; then \

@@ -124,6 +124,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
     }
+    # The covering indexes' INCLUDE columns serve PostgreSQL; SQLite simply keys on the rest.
+    SILENCED_SYSTEM_CHECKS = ["models.W040"]
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # PostgreSQL's JIT compiler spent about a second compiling each statistics query that then
     # ran in tens of milliseconds (EXPLAIN ANALYZE, 100,000 results); no query here gains.
