@@ -3,15 +3,26 @@
 Each meeting keeps one UID for life and a SEQUENCE that grows with every change, and a
 cancelled meeting stays in the feed as STATUS:CANCELLED: so a moved meeting updates the
 existing calendar entry and a cancelled one disappears, instead of showing twice.
+
+Times carry TZID=Asia/Shanghai, and RFC 5545 wants a VTIMEZONE for every TZID used: clients
+that do not know IANA names (several desktop mail clients) otherwise shift the meeting. The
+words are in the language of the person who registered, since the file is read by their
+calendar, not by a browser with a language.
 """
 
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, vText
 
 from matchmaking.models import Fair, FairRegistration, Meeting
 
 
 def agenda_calendar(registration: FairRegistration, meetings: list[Meeting]) -> bytes:
+    with translation.override(registration.registered_by.language):
+        return _calendar(registration, meetings)
+
+
+def _calendar(registration: FairRegistration, meetings: list[Meeting]) -> bytes:
     fair: Fair = registration.fair
     slots = {index: (start, end) for index, start, end in fair.slots()}
     calendar = Calendar()
@@ -36,9 +47,11 @@ def agenda_calendar(registration: FairRegistration, meetings: list[Meeting]) -> 
         event.add("dtstamp", stamp)
         event.add("dtstart", start)
         event.add("dtend", end)
-        event.add("summary", f"{other.organisation.name} · 桌 {meeting.table}")
-        event.add("location", f"{fair.venue}, table {meeting.table}")
+        table = _("table %(number)s") % {"number": meeting.table}
+        event.add("summary", f"{other.organisation.name} · {table}")
+        event.add("location", f"{fair.venue}, {table}")
         event.add("description", f"{other.organisation.name}\n{other.attendees}")
         event.add("status", "CANCELLED" if meeting.status == "cancelled" else "CONFIRMED")
         calendar.add_component(event)
+    calendar.add_missing_timezones()
     return calendar.to_ical()

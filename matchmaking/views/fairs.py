@@ -305,7 +305,8 @@ def fair_agenda(request, pk: int):
 def fair_agenda_ics(request, token):
     """The calendar subscription: the secret token in the address is the permission."""
     registration = get_object_or_404(
-        FairRegistration.objects.select_related("fair", "organisation"), calendar_token=token
+        FairRegistration.objects.select_related("fair", "organisation", "registered_by"),
+        calendar_token=token,
     )
     meetings = list(
         Meeting.objects.filter(

@@ -1,9 +1,10 @@
 """The fair: registration, requests, scheduling and re-scheduling, agendas as .ics, the day."""
 
-from datetime import date, time
+from datetime import UTC, date, time
 
 import icalendar
 import pytest
+import vobject
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
@@ -160,6 +161,61 @@ def test_a_moved_meeting_keeps_its_calendar_uid_and_raises_its_sequence(fair, pe
     assert str(events2[0]["UID"]) == str(event1["UID"])
     assert int(events2[0]["SEQUENCE"]) > int(event1["SEQUENCE"])
     assert events2[0].decoded("DTSTART") != event1.decoded("DTSTART")
+
+
+def _published_meeting_feed(fair, people, client):
+    ((a, _b),) = _accepted_pairs(fair, 1, people)
+    fairs.schedule_publish(
+        run=fairs.schedule_compute(fairs.schedule_start(fair=fair, by=people["admin"])),
+        by=people["admin"],
+    )
+    return a, reverse("fair-agenda-ics", args=[a.calendar_token])
+
+
+def _vobject_events(content: bytes):
+    return [c for c in vobject.readOne(content.decode("utf-8")).getChildren() if c.name == "VEVENT"]
+
+
+def test_the_calendar_defines_the_time_zone_it_names_and_two_parsers_agree(fair, people, client):
+    registration, url = _published_meeting_feed(fair, people, client)
+    content = client.get(url).content
+    calendar = icalendar.Calendar.from_ical(content)
+    (zone,) = calendar.walk("VTIMEZONE")
+    assert str(zone["TZID"]) == "Asia/Shanghai"
+    (event,) = calendar.walk("VEVENT")
+    assert event["DTSTART"].params["TZID"] == "Asia/Shanghai"
+    (other,) = _vobject_events(content)
+    assert other.dtstart.value.astimezone(UTC) == event.decoded("DTSTART").astimezone(UTC)
+    meeting = Meeting.objects.get()
+    (slot_start,) = [start for index, start, _end in fair.slots() if index == meeting.slot]
+    assert other.dtstart.value.astimezone(UTC) == slot_start.astimezone(UTC)  # 8 h before 成都
+    assert other.uid.value == str(event["UID"])
+    assert int(other.sequence.value) == int(event["SEQUENCE"])
+
+    # A move raises SEQUENCE in both parsers' reading, UID unchanged.
+    registration.available_slots = [s for s in range(5) if s != meeting.slot]
+    registration.save()
+    fairs.schedule_publish(
+        run=fairs.schedule_compute(fairs.schedule_start(fair=fair, by=people["admin"])),
+        by=people["admin"],
+    )
+    moved = [e for e in _vobject_events(client.get(url).content) if e.status.value != "CANCELLED"]
+    assert [e.uid.value for e in moved] == [other.uid.value]
+    assert int(moved[0].sequence.value) > int(other.sequence.value)
+    assert moved[0].dtstart.value != other.dtstart.value
+
+
+@pytest.mark.parametrize(("language", "table"), [("zh-hans", "桌 1"), ("en", "table 1")])
+def test_the_calendar_speaks_the_language_of_the_person_who_registered(
+    fair, people, client, language, table
+):
+    registration, url = _published_meeting_feed(fair, people, client)
+    Meeting.objects.update(table=1)
+    registration.registered_by.language = language
+    registration.registered_by.save()
+    (event,) = icalendar.Calendar.from_ical(client.get(url).content).walk("VEVENT")
+    assert str(event["LOCATION"]) == f"成都世纪城会展中心, {table}"
+    assert str(event["SUMMARY"]).endswith(f" · {table}")
 
 
 def test_the_calendar_feed_needs_its_secret(client, fair):
