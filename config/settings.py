@@ -14,6 +14,8 @@ from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from config import observability
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -67,11 +69,15 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "axes",
+    "django_prometheus",
+    "django_structlog",
     "accounts",
     "matchmaking",
 ]
 
 MIDDLEWARE = [
+    # First and last: django-prometheus times the whole stack and counts by view.
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "config.middleware.RejectNullCharactersMiddleware",
@@ -84,8 +90,13 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "config.middleware.ContentSecurityPolicyMiddleware",
+    # Binds a request id (a proxy's X-Request-ID, or a new one) to every log line and to the
+    # tasks the request queues; the next one sends it back in the response.
+    "django_structlog.middlewares.RequestMiddleware",
+    "config.observability.RequestIdHeaderMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -133,6 +144,10 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = env_str(
         "POSTGRES_OPTIONS", "-c jit=off -c work_mem=32MB"
     )
+# django-prometheus's wrappers of the same backends count queries and errors per database.
+DATABASES["default"]["ENGINE"] = DATABASES["default"]["ENGINE"].replace(
+    "django.db.backends.", "django_prometheus.db.backends."
+)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -351,14 +366,32 @@ CONTENT_SECURITY_POLICY = env_str(
 
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "nongqiao-demo")
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {
-        "django.db.backends": {"level": "INFO"},
-        # Eager tasks would log every success at INFO; workers set their own level.
-        "celery": {"level": env_str("CELERY_LOG_LEVEL", "WARNING")},
-    },
-}
+# Operations (README "Operations"). JSON lines in production, plain text in development.
+LOG_FORMAT = env_str("LOG_FORMAT", "plain" if DEBUG else "json")
+LOGGING = observability.logging_config(
+    json_lines=LOG_FORMAT == "json",
+    level=env_str("LOG_LEVEL", "INFO"),
+    celery_level=env_str("CELERY_LOG_LEVEL", "WARNING"),
+    # A line per request in production; in development runserver prints its own.
+    request_level=env_str("REQUEST_LOG_LEVEL", "WARNING" if DEBUG else "INFO"),
+)
+observability.configure_structlog()
+DJANGO_STRUCTLOG_CELERY_ENABLED = True
+# nginx names each request ($request_id, deploy/nginx.conf): keep that name end to end. A client
+# can only choose the id of its own request's lines (rendered as JSON strings).
+DJANGO_STRUCTLOG_TRUST_UPSTREAM_REQUEST_ID = True
+# No IP address in every log line: it is personal data, and the access log has it.
+DJANGO_STRUCTLOG_IP_LOGGING_ENABLED = False
+
+# /metrics: a bearer token, or (with none set) only these client addresses.
+METRICS_TOKEN = env_str("METRICS_TOKEN")
+METRICS_ALLOWED_IPS = env_list("METRICS_ALLOWED_IPS", "127.0.0.1,::1")
+PROMETHEUS_EXPORT_MIGRATIONS = False
+
+SENTRY_DSN = env_str("SENTRY_DSN")
+if SENTRY_DSN:
+    observability.init_sentry(
+        dsn=SENTRY_DSN,
+        release=env_str("SENTRY_RELEASE") or observability.release(),
+        environment=env_str("SENTRY_ENVIRONMENT", "development" if DEBUG else "production"),
+    )

@@ -1,8 +1,9 @@
 """Site-wide views: the home page, the health check, and errors as JSON for API clients."""
 
 from django.conf import settings
+from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.core.exceptions import BadRequest
+from django.core.exceptions import BadRequest, PermissionDenied
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
@@ -10,7 +11,9 @@ from django.views import defaults
 from django.views.decorators.cache import never_cache
 from rest_framework.exceptions import NotFound, ParseError
 
+from accounts import permissions
 from accounts.selectors import memberships_of
+from config import metrics, operations
 
 
 def home(request):
@@ -78,3 +81,22 @@ def page_not_found(request, exception):
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": str(NotFound.default_detail)}, status=404)
     return defaults.page_not_found(request, exception)
+
+
+@login_required
+@never_cache
+def operations_page(request):
+    """For admins: what /metrics tells Prometheus, on one page."""
+    if not permissions.is_admin(request.user):
+        raise PermissionDenied
+    counted = metrics.counters()
+    return render(
+        request,
+        "operations.html",
+        {
+            "state": operations.snapshot(),
+            "notifications": sorted(counted.get("nongqiao_notifications", {}).items()),
+            "task_failures": sorted(counted.get("nongqiao_task_failures", {}).items()),
+            "logins": sorted(counted.get("nongqiao_logins", {}).items()),
+        },
+    )

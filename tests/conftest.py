@@ -220,7 +220,13 @@ def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory, 
     from matchmaking.tasks import sweep_pending
 
     sweep_pending.delay().get(timeout=120)
-    yield {"queue": queue, "mail_dir": mail_dir, "node": f"{queue}@localhost", "process": process}
+    yield {
+        "queue": queue,
+        "mail_dir": mail_dir,
+        "node": f"{queue}@localhost",
+        "process": process,
+        "log": log_path,
+    }
     stop_worker(process)
 
 

@@ -96,6 +96,10 @@ MATRIX: dict[tuple, tuple] = {
     # Public pages, sign-up and accounts. Django's auth views answer as Django ships them.
     ('home', 'GET'):                                    ( 200,  200,  200,  200,  200,  200,  200),
     ('healthz', 'GET'):                                 ( 200,  200,  200,  200,  200,  200,  200),
+    # The test client comes from 127.0.0.1, an internal address; from outside (or through the
+    # proxy) it is 403 without METRICS_TOKEN: tests/config/test_operations.py.
+    ('metrics', 'GET'):                                 ( 200,  200,  200,  200,  200,  200,  200),
+    ('operations', 'GET'):                              (   L,  403,  403,  403,  403,  403,  200),
     ('javascript-catalog', 'GET'):                      ( 200,  200,  200,  200,  200,  200,  200),
     ('signup', 'GET'):                                  ( 200,  302,  302,  302,  302,  302,  302),
     ('signup', 'POST'):                                 ( 200,  302,  302,  302,  302,  302,  302),

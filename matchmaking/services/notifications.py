@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from accounts.enums import MembershipStatus
 from accounts.models import Organisation, User
+from config import metrics
 from matchmaking import selectors
 from matchmaking.enums import ContactStatus, NotificationKind
 from matchmaking.models import Match, Notification, NotificationSetting, SavedSearch
@@ -54,7 +55,12 @@ def deliver(users: Iterable[User], kind: str, message: Callable[[], tuple[str, s
             # A title quotes names and titles people typed; a line break in one would make the
             # subject an invalid header (BadHeaderError) and stop the delivery to everyone after.
             subject = " ".join(title.split())
-            send_mail(subject, f"{body}\n\n{link}\n", settings.DEFAULT_FROM_EMAIL, [user.email])
+            try:
+                send_mail(subject, f"{body}\n\n{link}\n", settings.DEFAULT_FROM_EMAIL, [user.email])
+            except Exception:
+                metrics.notification("email", kind, ok=False)
+                raise
+            metrics.notification("email", kind, ok=True)
         sent += 1
     return sent
 
