@@ -45,4 +45,3 @@ class JSONParser(parsers.JSONParser):
         data = super().parse(stream, media_type, parser_context)
         refuse_nul(data)
         return data
-
