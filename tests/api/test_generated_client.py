@@ -20,6 +20,7 @@ import subprocess
 import sys
 
 import pytest
+from drf_spectacular.generators import SchemaGenerator
 from rest_framework.authtoken.models import Token
 
 from accounts.enums import OrganisationKind
@@ -81,6 +82,18 @@ def test_every_generated_module_imports(generated):
         importlib.import_module(name)
     assert f"{PACKAGE}.api.v1.v1_auth_token_create" in names
     assert f"{PACKAGE}.models.match" in names
+
+
+def test_the_schema_declares_every_request_body_as_json_only():
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    bodies = {
+        f"{method.upper()} {path}": sorted(operation["requestBody"]["content"])
+        for path, methods in schema["paths"].items()
+        for method, operation in methods.items()
+        if "requestBody" in operation
+    }
+    assert "POST /api/v1/auth/token/" in bodies
+    assert {op: media for op, media in bodies.items() if media != ["application/json"]} == {}
 
 
 def at(hour: int) -> datetime.datetime:
