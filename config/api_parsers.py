@@ -1,4 +1,10 @@
-"""The API's body parsers: DRF's, refusing NUL characters with the field that holds one.
+"""The API's body parser: JSON only, refusing NUL characters with the field that holds one.
+
+JSON is the API's one request format (settings.REST_FRAMEWORK). With DRF's default three parsers
+the schema declared every body as JSON, form and multipart at once, and a client generated from
+it (tests/api/test_generated_client.py) sent all three in one request. No API endpoint takes a
+file (imports go through the /imports/ page), so none needs another parser; one that does would
+set its own parser_classes, and the schema would follow.
 
 PostgreSQL text and jsonb cannot hold NUL. Serializer CharFields refuse it, but a slug looked up
 (category, region, regions_served) or a JSON field (a plan's steps) would reach the database
@@ -25,8 +31,6 @@ def _holds_nul(value) -> bool:
 def refuse_nul(data) -> None:
     """Raise a 400 naming the first top-level field whose value holds a NUL character."""
     message = [ProhibitNullCharactersValidator.message]
-    if hasattr(data, "lists"):  # a QueryDict of form fields
-        data = dict(data.lists())
     if not isinstance(data, dict):
         if _holds_nul(data):
             raise ValidationError({"non_field_errors": message})
@@ -41,17 +45,3 @@ class JSONParser(parsers.JSONParser):
         data = super().parse(stream, media_type, parser_context)
         refuse_nul(data)
         return data
-
-
-class FormParser(parsers.FormParser):
-    def parse(self, stream, media_type=None, parser_context=None):
-        data = super().parse(stream, media_type, parser_context)
-        refuse_nul(data)
-        return data
-
-
-class MultiPartParser(parsers.MultiPartParser):
-    def parse(self, stream, media_type=None, parser_context=None):
-        parsed = super().parse(stream, media_type, parser_context)
-        refuse_nul(parsed.data)
-        return parsed

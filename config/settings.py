@@ -305,11 +305,10 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
-    "DEFAULT_PARSER_CLASSES": [
-        "config.api_parsers.JSONParser",
-        "config.api_parsers.FormParser",
-        "config.api_parsers.MultiPartParser",
-    ],
+    # JSON is the API's one request format: the schema then declares each body once, as JSON,
+    # and generated clients send it so (config/api_parsers.py). The HTML pages are Django views,
+    # not DRF's, and keep reading their forms.
+    "DEFAULT_PARSER_CLASSES": ["config.api_parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "config.api_schema.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "config.pagination.CachedCountPagination",

@@ -17,7 +17,7 @@ def test_a_token_is_issued_for_a_username_and_password_and_opens_me(api):
     organisation = OrganisationFactory(name="紫阳富硒茶合作社")
     user = member_of(organisation, MembershipRole.OWNER, username="ziyang")
     response = api.post(
-        reverse("api-token"), {"username": "ziyang", "password": "pw-Nongqiao-2026"}
+        reverse("api-token"), {"username": "ziyang", "password": "pw-Nongqiao-2026"}, format="json"
     )
     assert response.status_code == 200
     api.credentials(HTTP_AUTHORIZATION=f"Token {response.json()['token']}")
@@ -30,13 +30,15 @@ def test_a_token_is_issued_for_a_username_and_password_and_opens_me(api):
 
 def test_a_wrong_password_gets_a_json_error(api):
     UserFactory(username="someone")
-    response = api.post(reverse("api-token"), {"username": "someone", "password": "nope"})
+    response = api.post(
+        reverse("api-token"), {"username": "someone", "password": "nope"}, format="json"
+    )
     assert response.status_code == 400
     assert "non_field_errors" in response.json()
 
 
 def test_a_missing_field_is_named_in_the_error(api):
-    response = api.post(reverse("api-token"), {"username": "someone"})
+    response = api.post(reverse("api-token"), {"username": "someone"}, format="json")
     assert response.status_code == 400
     assert "password" in response.json()
 
