@@ -25,6 +25,11 @@ XLSX_MAIN = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.m
 # A real workbook unpacks to a few times its size; a zip bomb to thousands of times.
 MAX_UNPACKED_RATIO = 20
 MAX_ZIP_ENTRIES = 10_000
+# openpyxl reads a workbook's shared strings (its texts) into memory whole before any row:
+# a few KB of zip can declare a million tiny strings (~85 MB). 400,000 is more different texts
+# than a sheet of 20,000 rows of needs or results holds, and ~35 MB at the very worst.
+MAX_SHARED_STRINGS = 400_000
+_PREFIXED_SHARED_STRING = re.compile(rb"<[A-Za-z_][\w.-]*:si[\s/>]")
 # Executables, PDFs, old Office files (and encrypted new ones), zips, Java classes, Mach-O.
 BINARY_SIGNATURES = (
     b"MZ",
@@ -169,6 +174,44 @@ def check_xlsx(handle) -> None:
         )
     if XLSX_MAIN not in declared:
         raise not_xlsx
+    handle.seek(0)
+    with zipfile.ZipFile(handle) as archive:
+        check_shared_strings(archive)
+
+
+def _count_shared_strings(data: bytes) -> int:
+    """<si> elements in `data`, counted without making an object per element."""
+    count = sum(data.count(b"<si" + end) for end in (b">", b" ", b"/", b"\t", b"\n", b"\r"))
+    if b":si" in data:  # a namespace prefix, <x:si>: rare, so the regex is too
+        count += len(_PREFIXED_SHARED_STRING.findall(data))
+    return count
+
+
+def check_shared_strings(archive: zipfile.ZipFile) -> None:
+    """Count the workbook's shared strings as a stream, before anything loads them."""
+    for entry in archive.infolist():
+        if not entry.filename.lower().endswith("sharedstrings.xml"):
+            continue
+        count, tail = 0, b""
+        with archive.open(entry) as stream:
+            while chunk := stream.read(CHUNK):
+                data = tail + chunk
+                # A tag cut at the chunk's end (from its last "<") is counted with the next.
+                cut = data.rfind(b"<", max(0, len(data) - 64))
+                cut = len(data) if cut == -1 else cut
+                count += _count_shared_strings(data[:cut])
+                tail = data[cut:]
+                if count > MAX_SHARED_STRINGS:
+                    break
+        if count > MAX_SHARED_STRINGS:
+            raise ValidationError(
+                _(
+                    "This workbook holds more than %(n)s different texts. Split it into "
+                    "smaller files."
+                )
+                % {"n": f"{MAX_SHARED_STRINGS:,}"},
+                code="too_many_strings",
+            )
 
 
 class SizeLimitedUploadHandler(TemporaryFileUploadHandler):

@@ -172,6 +172,10 @@ def read_rows(handle) -> Iterator[list[str]]:
         raise SheetError(" ".join(error.messages)) from error
     handle.seek(0)
     if handle.read(4) == b"PK\x03\x04":
+        try:
+            uploads.check_xlsx(handle)
+        except ValidationError as error:
+            raise SheetError(" ".join(error.messages)) from error
         handle.seek(0)
         rows = _xlsx_rows(handle)
     else:

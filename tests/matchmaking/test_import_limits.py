@@ -11,6 +11,7 @@ import tracemalloc
 import zipfile
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -197,3 +198,71 @@ def test_a_line_of_millions_of_commas_is_refused_before_it_becomes_a_row(
     content = (",".join(HEADER) + "\n" + "," * 3_000_000 + "\n").encode()
     job = check(institution_member, "needs.csv", content, django_capture_on_commit_callbacks)
     assert messages(job) == ["A line of the file is longer than 200,000 characters."]
+
+
+def shared_strings_workbook(count: int) -> bytes:
+    """A workbook whose one cell points into `count` tiny shared strings."""
+    types = CONTENT_TYPES.replace(
+        "</Types>",
+        '<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.'
+        'openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>',
+    )
+    rels = WORKBOOK_RELS.replace(
+        "</Relationships>",
+        '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        'relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>',
+    )
+    strings = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        + "<si><t>a</t></si>" * count
+        + "</sst>"
+    )
+    sheet = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        '<sheetData><row r="1"><c r="A1" t="s"><v>0</v></c></row></sheetData></worksheet>'
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        archive.writestr("[Content_Types].xml", types)
+        archive.writestr("_rels/.rels", ROOT_RELS)
+        archive.writestr("xl/workbook.xml", WORKBOOK)
+        archive.writestr("xl/_rels/workbook.xml.rels", rels)
+        archive.writestr("xl/worksheets/sheet1.xml", sheet)
+        archive.writestr("xl/sharedStrings.xml", strings)
+    return buffer.getvalue()
+
+
+def test_a_tiny_workbook_of_a_million_texts_is_refused_before_they_are_loaded(
+    client, institution_member
+):
+    content = shared_strings_workbook(1_000_000)  # 17 MB of XML in 43 KB of zip
+    assert len(content) < 50_000
+    client.force_login(institution_member)
+    upload = SimpleUploadedFile("needs.xlsx", content)
+    tracemalloc.start()
+    try:
+        response = client.post(
+            reverse("import-start"), {"kind": "needs", "file": upload}, HTTP_ACCEPT_LANGUAGE="en"
+        )
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert response.context["form"].errors["file"] == [
+        "This workbook holds more than 400,000 different texts. Split it into smaller files."
+    ]
+    assert not ImportJob.objects.exists()
+    assert peak < MEMORY_LIMIT, f"{peak / 2**20:.1f} MB"
+
+
+def test_shared_strings_are_counted_across_chunk_boundaries():
+    from matchmaking import uploads
+
+    for count in (uploads.MAX_SHARED_STRINGS, uploads.MAX_SHARED_STRINGS + 1):
+        with zipfile.ZipFile(io.BytesIO(shared_strings_workbook(count))) as archive:
+            if count > uploads.MAX_SHARED_STRINGS:
+                with pytest.raises(ValidationError):
+                    uploads.check_shared_strings(archive)
+            else:
+                uploads.check_shared_strings(archive)
