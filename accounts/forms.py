@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth.forms import UserCreationForm
 from django.utils.translation import gettext_lazy as _
 
+from accounts import selectors
 from accounts.enums import OrganisationKind
 from accounts.models import Organisation, Region, User
 from accounts.validation import normalise_credit_code, normalise_phone
@@ -19,15 +20,35 @@ class SignUpForm(UserCreationForm):
         self.fields["email"].required = True
         self.fields["email"].help_text = _("Used to reset your password and for notifications.")
 
+    def clean_email(self):
+        return _unique_email(self.cleaned_data.get("email", ""), self.instance)
+
     def clean_phone(self):
         phone = self.cleaned_data.get("phone", "")
         return normalise_phone(phone) if phone else phone
+
+
+def _unique_email(email: str, user: User) -> str:
+    """One account per email address, whatever the letter case."""
+    email = (email or "").strip()
+    if selectors.email_taken(email, besides=user):
+        raise forms.ValidationError(
+            _(
+                "Another account already uses this email address. Log in with it, or reset "
+                "its password if you have forgotten it."
+            ),
+            code="email_taken",
+        )
+    return email
 
 
 class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ["full_name", "email", "phone", "language"]
+
+    def clean_email(self):
+        return _unique_email(self.cleaned_data.get("email", ""), self.instance)
 
     def clean_phone(self):
         phone = self.cleaned_data.get("phone", "")

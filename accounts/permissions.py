@@ -214,6 +214,44 @@ def can_view_training(user: User, session, attendees: list[Organisation]) -> boo
     )
 
 
+# The fair's check-in desk. Duck-typed on `fair.organisers` and `registration.organisation`.
+
+
+def organises_fair(user: User, fair) -> bool:
+    """Staff of one of the fair's organising stations."""
+    stations = [s.pk for s in organisations_of(user, OrganisationKind.STATION)]
+    return bool(stations) and fair.organisers.filter(pk__in=stations).exists()
+
+
+def can_check_in(user: User, registration) -> bool:
+    """See a registration at the desk (its attendees and their mobile numbers) and check it
+    in: admins, the fair's organising stations, and stations covering the registrant."""
+    return (
+        is_admin(user)
+        or organises_fair(user, registration.fair)
+        or bool(covering_stations(user, registration.organisation))
+    )
+
+
+def check_in_registrations(user: User, fair, registrations):
+    """`registrations` (of `fair`) narrowed to those can_check_in allows: the same rule as a
+    queryset filter."""
+    from django.db.models import Q
+
+    if is_admin(user) or organises_fair(user, fair):
+        return registrations
+    condition = Q(pk__in=[])
+    for station in organisations_of(user, OrganisationKind.STATION):
+        for code in station.covered_regions.values_list("code", flat=True):
+            if code.endswith("0000"):
+                condition |= Q(organisation__region__code__startswith=code[:2])
+            elif code.endswith("00"):
+                condition |= Q(organisation__region__code__startswith=code[:4])
+            else:
+                condition |= Q(organisation__region__code=code)
+    return registrations.filter(condition)
+
+
 def can_view_import(user: User, job) -> bool:
     """An import (its file, its errors, confirming it) is its author's; admins see all."""
     return is_admin(user) or (user.is_authenticated and job.created_by_id == user.pk)

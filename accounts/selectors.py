@@ -48,3 +48,17 @@ def memberships_of(user) -> QuerySet[Membership]:
         .select_related("organisation", "organisation__region")
         .order_by("organisation__name")
     )
+
+
+def email_taken(email: str, *, besides=None) -> bool:
+    """Whether another account (not `besides`) already has this email, in any letter case."""
+    from accounts.models import User
+    from accounts.validation import email_key
+
+    key = email_key(email)
+    if not key:
+        return False
+    others = User.objects.filter(email__iexact=key)
+    if besides is not None and besides.pk:
+        others = others.exclude(pk=besides.pk)
+    return others.exists()

@@ -294,3 +294,9 @@ def normalise_patent_number(value: str) -> str:
     """Canonical application number without prefix: "ZL 201710601862.3" -> "201710601862.3"."""
     canonical, _ = _parse_patent(value)
     return canonical if canonical is not None else re.sub(r"\s+", "", _fold(value)).upper()
+
+
+def email_key(value: str) -> str:
+    """One email address however it is typed: "Demo@X.cn", " demo@x.cn" and "dEmo@x.cn" are the
+    same mailbox, so limits and uniqueness count them once."""
+    return unicodedata.normalize("NFKC", value or "").strip().casefold()

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_POST
 from django_ratelimit.decorators import ratelimit
 
@@ -20,11 +20,17 @@ from accounts.forms import (
     SignUpForm,
 )
 from accounts.models import Membership, Organisation
+from accounts.validation import email_key
 
 
 def _rate(setting: str):
     """django-ratelimit reads the rate at request time, so settings can change it."""
     return lambda _group, _request: getattr(settings, setting)
+
+
+def _reset_email(_group, request) -> str:
+    """The per-email reset limit counts one mailbox however its address is typed."""
+    return email_key(request.POST.get("email", ""))
 
 
 TOO_MANY = gettext_lazy(
@@ -191,7 +197,7 @@ def region_options(request):
 )
 @method_decorator(
     ratelimit(
-        key="post:email", rate=_rate("PASSWORD_RESET_EMAIL_RATE"), method="POST", block=False
+        key=_reset_email, rate=_rate("PASSWORD_RESET_EMAIL_RATE"), method="POST", block=False
     ),
     name="post",
 )
@@ -205,7 +211,27 @@ class PasswordResetView(auth_views.PasswordResetView):
         return super().form_valid(form)
 
 
+def lockout_minutes() -> int:
+    return int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+
+
+def lockout_message() -> str:
+    """What the lockout page says, for the API's token request too."""
+    minutes = lockout_minutes()
+    return ngettext(
+        "The password was wrong too many times, so logging in with this username from your "
+        "network is paused for %(minutes)s minute.",
+        "The password was wrong too many times, so logging in with this username from your "
+        "network is paused for %(minutes)s minutes.",
+        minutes,
+    ) % {"minutes": minutes}
+
+
 def locked_out(request, credentials=None, *args, **kwargs):
     """django-axes' answer to a locked-out login: what happened and what to do, not a bare 429."""
-    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
-    return render(request, "registration/locked_out.html", {"minutes": minutes}, status=429)
+    return render(
+        request,
+        "registration/locked_out.html",
+        {"minutes": lockout_minutes(), "message": lockout_message()},
+        status=429,
+    )

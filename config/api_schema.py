@@ -66,7 +66,7 @@ class AutoSchema(SpectacularAutoSchema):
             if parameter["in"] == "query" and not parameter.get("required"):
                 parameter["allowEmptyValue"] = True
         codes = ["400", "403"]
-        if self.view.throttle_classes:
+        if self.view.throttle_classes or getattr(self.view, "answers_too_many_requests", False):
             codes.append("429")
         if any(p["in"] == "path" for p in parameters) or any(
             p["in"] == "query" and p["name"] == "page" for p in parameters

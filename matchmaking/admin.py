@@ -134,8 +134,9 @@ class FairAdmin(admin.ModelAdmin):
     list_display = ["name", "year", "city", "first_day", "status"]
     list_filter = ["status", "year"]
     search_fields = ["name", "city", "venue"]
+    filter_horizontal = ["organisers"]
     fieldsets = [
-        (None, {"fields": ["name", "year", "city", "venue", "status"]}),
+        (None, {"fields": ["name", "year", "city", "venue", "status", "organisers"]}),
         (
             _("Dates"),
             {"fields": ["first_day", "days", "registration_opens", "registration_closes"]},

@@ -47,6 +47,10 @@ TRANSITIONS: dict[str, dict[str, str]] = {
     S.WITHDRAWN: {},
 }
 
+# States no plain move reaches: "contacted" is the outcome of a contact request (the
+# enterprise's message, which the researcher answers) or of a fair meeting that wants a
+# follow-up, never a bare change of state that leaves the researcher unasked.
+ONLY_BY_CONTACT_REQUEST = frozenset({S.CONTACTED})
 # From a solution on, the two sides work together: only once the researcher has accepted the
 # contact request (station staff, who broker such deals in person, are not held to it).
 NEEDS_ACCEPTED_CONTACT = frozenset({S.SOLUTION_PROPOSED, S.ON_TRIAL, S.ADOPTED})

@@ -204,7 +204,9 @@ MATRIX: dict[tuple, tuple] = {
     ('training-create', 'GET'):                         (   L,  403,  403,  403,  200,  200,  403),
     ('training-create', 'POST'):                        (   L,  403,  403,  403,  302,  200,  403),
     ('training-detail', 'GET'):                         (   L,  200,  403,  403,  200,  403,  200),
-    # The fair. Any station's staff work the front desk (check-in, the meeting list, the report);
+    # The fair. Any station's staff work the front desk (the meeting list, the report), but at
+    # check-in a station sees and checks in only the registrants in its counties (the fair's
+    # organising stations and admins: all of them; station_out gets 404 for A's registration);
     # outcomes are recorded by a station covering one side. The agenda is one's own registration's;
     # the .ics address carries a secret token, which is the permission.
     ('fair-list', 'GET'):                               ( 200,  200,  200,  200,  200,  200,  200),
@@ -223,7 +225,7 @@ MATRIX: dict[tuple, tuple] = {
     ('fair-agenda', 'GET'):                             (   L,  200,  200,  200,  404,  404,  404),
     ('fair-agenda-ics', 'GET'):                         ( 200,  200,  200,  200,  200,  200,  200),
     ('fair-check-in', 'GET'):                           (   L,  403,  403,  403,  200,  200,  200),
-    ('fair-check-in', 'POST'):                          (   L,  403,  403,  403,  302,  302,  302),
+    ('fair-check-in', 'POST'):                          (   L,  403,  403,  403,  302,  404,  302),
     ('fair-meetings', 'GET'):                           (   L,  403,  403,  403,  200,  200,  200),
     ('fair-meetings', 'POST'):                          (   L,  403,  403,  403,  302,  403,  302),
     ('fair-report', 'GET'):                             (   L,  403,  403,  403,  200,  200,  200),
@@ -302,7 +304,7 @@ SEES: dict[tuple[str, str], list[tuple[str, set[str]]]] = {
     ("station-board", "GET"):           [("need", {"station_in"})],
     ("training-list", "GET"):           [("training", {"station_in"})],
     ("fair-participants", "GET"):       [("attendees_a", set())],
-    ("fair-check-in", "GET"):           [("attendees_a", {"station_in", "station_out", "admin"})],
+    ("fair-check-in", "GET"):           [("attendees_a", {"station_in", "admin"})],
     ("fair-agenda", "GET"):             [("attendees_a", {"researcher"})],  # A's meeting
     ("api-need-list", "GET"):           [("need", EVERYONE), ("budget", OWN_SIDE)],
     ("api-need-detail", "GET"):         [("budget", OWN_SIDE)],

@@ -4,6 +4,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import permissions as drf_permissions
 from rest_framework import viewsets
 from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView
@@ -11,10 +12,31 @@ from rest_framework.views import APIView
 from accounts.api.serializers import MeSerializer, RegionSerializer
 from accounts.enums import RegionGroup, RegionLevel
 from accounts.models import Membership, Region, User
+from accounts.views import lockout_message, lockout_minutes
 
 
 class ObtainTokenView(ObtainAuthToken):
-    """POST username and password; returns {"token": "..."} for the Authorization header."""
+    """POST username and password; returns {"token": "..."} for the Authorization header.
+
+    After too many wrong passwords for a username from one address (django-axes), 429 with the
+    message the login page shows, whatever the password.
+    """
+
+    # Not throttled by DRF, but it can answer 429 (config/api_schema.py documents it).
+    answers_too_many_requests = True
+
+    def post(self, request, *args, **kwargs):
+        try:
+            return super().post(request, *args, **kwargs)
+        except ValidationError:
+            # django-axes marks the request it was given: DRF's, not Django's.
+            if getattr(request, "axes_locked_out", False):
+                return Response(
+                    {"detail": lockout_message()},
+                    status=429,
+                    headers={"Retry-After": str(lockout_minutes() * 60)},
+                )
+            raise
 
     # DRF's view reads forms too, and skips the NUL check: JSON, like the rest of the API.
     parser_classes = api_settings.DEFAULT_PARSER_CLASSES

@@ -46,6 +46,15 @@ class Fair(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=FairStatus.choices, default=FairStatus.PLANNING
     )
+    # The stations that organise the fair: their staff work the whole check-in desk; other
+    # stations' staff check in only the registrants in their counties.
+    organisers = models.ManyToManyField(
+        Organisation,
+        verbose_name=_("organising stations"),
+        blank=True,
+        related_name="organised_fairs",
+        limit_choices_to={"kind": "station"},
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -32,7 +32,8 @@ DEFAULT_WEIGHT = 0.5  # a request made by browsing, without a match score
 
 
 def can_run_fair(user: User) -> bool:
-    """Platform staff and station staff run the day; admins also schedule."""
+    """Platform staff and station staff run the day; admins also schedule. At the check-in
+    desk each station sees only the registrations permissions.can_check_in allows."""
     return permissions.is_admin(user) or bool(
         permissions.organisations_of(user, OrganisationKind.STATION)
     )
@@ -300,8 +301,11 @@ def schedule_publish(*, run: ScheduleRun, by: User) -> int:
 
 
 def check_in(*, registration: FairRegistration, by: User) -> FairRegistration:
-    if not can_run_fair(by):
-        raise PermissionDenied
+    if not permissions.can_check_in(by, registration):
+        raise PermissionDenied(
+            _("Only the fair's organisers and the stations covering %(name)s check it in.")
+            % {"name": registration.organisation.name}
+        )
     FairRegistration.objects.filter(pk=registration.pk, checked_in_at__isnull=True).update(
         checked_in_at=timezone.now()
     )

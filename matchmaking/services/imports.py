@@ -7,12 +7,14 @@ transaction, so an import is all or nothing.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import logging
 import re
 import unicodedata
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -37,6 +39,10 @@ from matchmaking.services import listings
 logger = logging.getLogger(__name__)
 
 MAX_ROWS = 20_000
+# Reading stops there, whatever the file says about its size (see read_rows).
+MAX_COLUMNS = 50
+MAX_BLANK_ROWS = 1_000
+MAX_LINE_CHARS = 200_000
 PROGRESS_EVERY = 200
 
 # Column key -> accepted headers: [0] the English key, [1] the Chinese header of the template,
@@ -150,28 +156,99 @@ def _norm(value) -> str:
     return unicodedata.normalize("NFKC", str(value)).strip()
 
 
-def read_rows(name: str, content: bytes) -> list[list[str]]:
-    """All rows of a CSV or XLSX file as lists of strings. The type is decided by content
-    (uploads.sheet_kind has checked, when the file came in, that it matches the name)."""
+def read_rows(handle) -> Iterator[list[str]]:
+    """The rows of a CSV or XLSX file, as lists of strings, one at a time.
+
+    The type is decided by content (uploads.sheet_kind has checked, when the file came in, that
+    it matches the name). Nothing a file declares about its own size is trusted: rows are read
+    as a stream, at most MAX_COLUMNS + 1 cells of each, and reading stops with a SheetError at
+    the first row past the limits (MAX_ROWS filled rows, MAX_BLANK_ROWS empty ones, a value
+    beyond MAX_COLUMNS), so a small file that claims to be huge never becomes a huge list.
+    """
+    handle.seek(0, io.SEEK_END)
     try:
-        uploads.check_size(len(content))
+        uploads.check_size(handle.tell())
     except ValidationError as error:
         raise SheetError(" ".join(error.messages)) from error
-    if content[:4] == b"PK\x03\x04":
+    handle.seek(0)
+    if handle.read(4) == b"PK\x03\x04":
         try:
-            workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-        except Exception as error:
-            raise SheetError(_("This XLSX file cannot be opened.")) from error
-        sheet = workbook.worksheets[0]
-        rows = [[_norm(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-        workbook.close()
-        return rows
+            uploads.check_xlsx(handle)
+        except ValidationError as error:
+            raise SheetError(" ".join(error.messages)) from error
+        handle.seek(0)
+        rows = _xlsx_rows(handle)
+    else:
+        try:
+            encoding = uploads.check_csv(handle)
+        except ValidationError as error:
+            raise SheetError(" ".join(error.messages)) from error
+        rows = _csv_rows(handle, encoding)
+    filled = blank = 0
+    for number, row in enumerate(rows, start=1):
+        if any(value not in (None, "") for value in row[MAX_COLUMNS:]):
+            raise SheetError(
+                _("Row %(row)d has values beyond column %(n)d: at most %(n)d columns are read.")
+                % {"row": number, "n": MAX_COLUMNS}
+            )
+        row = [_norm(value) for value in row[:MAX_COLUMNS]]
+        if number > 1 and not any(row):
+            blank += 1
+            if blank > MAX_BLANK_ROWS:
+                raise SheetError(
+                    _(
+                        "More than %(n)s empty rows. Delete the empty rows and upload the file "
+                        "again."
+                    )
+                    % {"n": f"{MAX_BLANK_ROWS:,}"}
+                )
+            continue
+        if number > 1:
+            filled += 1
+            if filled > MAX_ROWS:
+                raise SheetError(_("At most %(n)d rows per file.") % {"n": MAX_ROWS})
+        yield row
+
+
+def _xlsx_rows(handle) -> Iterator[tuple]:
+    """The first sheet's rows, streamed (read-only mode), MAX_COLUMNS + 1 cells wide whatever
+    its <dimension> claims."""
     try:
-        uploads.check_csv(content)
-    except ValidationError as error:
-        raise SheetError(" ".join(error.messages)) from error
-    text = uploads.decode_text(content)
-    return [[_norm(v) for v in row] for row in csv.reader(io.StringIO(text))]
+        workbook = load_workbook(handle, read_only=True, data_only=True)
+        sheet = workbook.worksheets[0]
+    except Exception as error:
+        raise SheetError(_("This XLSX file cannot be opened.")) from error
+    try:
+        yield from sheet.iter_rows(
+            max_row=1 + MAX_ROWS + MAX_BLANK_ROWS + 1, max_col=MAX_COLUMNS + 1, values_only=True
+        )
+    except SheetError:
+        raise
+    except Exception as error:
+        raise SheetError(_("This XLSX file cannot be opened.")) from error
+    finally:
+        workbook.close()
+
+
+def _csv_rows(handle, encoding: str) -> Iterator[list[str]]:
+    """The CSV's rows, read line by line; a line longer than MAX_LINE_CHARS ends the reading."""
+    text = io.TextIOWrapper(getattr(handle, "file", handle), encoding=encoding, newline="")
+
+    def lines():
+        while line := text.readline(MAX_LINE_CHARS + 1):
+            if len(line) > MAX_LINE_CHARS:
+                raise SheetError(
+                    _("A line of the file is longer than %(n)s characters.")
+                    % {"n": f"{MAX_LINE_CHARS:,}"}
+                )
+            yield line
+
+    try:
+        yield from csv.reader(lines())
+    except csv.Error as error:
+        raise SheetError(_("This CSV file cannot be read: %(error)s") % {"error": error}) from error
+    finally:
+        text.detach()
 
 
 def _header_map(kind: str, header: list[str]) -> tuple[dict[str, int], list[str]]:
@@ -378,19 +455,18 @@ def import_progress(job: ImportJob) -> int:
 
 
 def _parsed_rows(job: ImportJob, on_progress=None):
-    with job.file.open("rb") as handle:
-        rows = read_rows(job.original_name, handle.read())
-    if not rows:
-        raise SheetError(_("The file is empty."))
-    mapping, missing = _header_map(job.kind, rows[0])
-    if missing:
-        raise SheetError(
-            _("The first row must name the columns; missing: %(columns)s.")
-            % {"columns": ", ".join(missing)}
-        )
-    body = [r for r in rows[1:] if any(r)]
-    if len(body) > MAX_ROWS:
-        raise SheetError(_("At most %(n)d rows per file.") % {"n": MAX_ROWS})
+    with job.file.open("rb") as handle, contextlib.closing(read_rows(handle)) as rows:
+        header = next(rows, None)
+        if header is None:
+            raise SheetError(_("The file is empty."))
+        mapping, missing = _header_map(job.kind, header)
+        if missing:
+            raise SheetError(
+                _("The first row must name the columns; missing: %(columns)s.")
+                % {"columns": ", ".join(missing)}
+            )
+        # At most MAX_ROWS rows of at most MAX_COLUMNS short strings: the reader stopped there.
+        body = list(rows)
     lookups = _Lookups(job.created_by)
     errors: list[RowError] = []
     parsed = []

@@ -59,7 +59,6 @@ def _state_label(state: str) -> str:
     return str(MatchState(state).label)
 
 
-@transaction.atomic
 def match_transition(
     *,
     match: Match,
@@ -72,8 +71,33 @@ def match_transition(
     """Move a match to `to`, checking the table, the actor and the preconditions.
 
     The row is locked, so two people moving the same match at once are serialised; with
-    `expected_state` the second gets a MatchConflict instead of a surprise.
+    `expected_state` the second gets a MatchConflict instead of a surprise. "Contacted" is not
+    a move anyone makes, administrators included: it is reached by match_request_contact.
     """
+    if to in workflow.ONLY_BY_CONTACT_REQUEST:
+        raise ValidationError(
+            {
+                "to": _(
+                    "Request contact instead: the match becomes “contacted” through a contact "
+                    "request, with your message, that the researcher answers."
+                )
+            }
+        )
+    return _transition(
+        match=match, to=to, by=by, note=note, reason=reason, expected_state=expected_state
+    )
+
+
+@transaction.atomic
+def _transition(
+    *,
+    match: Match,
+    to: str,
+    by: User,
+    note: str = "",
+    reason: str = "",
+    expected_state: str | None = None,
+) -> Match:
     locked = (
         Match.objects.select_for_update(of=("self",))
         .select_related("need__organisation", "result__organisation")
@@ -134,7 +158,7 @@ def match_request_contact(*, match: Match, by: User, message: str) -> Match:
         raise ValidationError(
             {"message": _("Write a few words: what you need and how to reach you.")}
         )
-    match = match_transition(match=match, to=MatchState.CONTACTED, by=by, note=message)
+    match = _transition(match=match, to=MatchState.CONTACTED, by=by, note=message)
     Match.objects.filter(pk=match.pk).update(
         contact_status=ContactStatus.PENDING,
         contact_message=message[:2000],

@@ -180,11 +180,19 @@ def training_create(
             for e, _people in attendances
             if not permissions.station_covers(station, e.region)
         ]
-        outside += [
-            m.need.organisation.name
-            for m in matches
-            if not permissions.station_covers(station, m.need.organisation.region)
-        ]
+        # A match of another station's counties is refused without naming its enterprise:
+        # the person posting its id may not see it.
+        if any(
+            not permissions.station_covers(station, m.need.organisation.region) for m in matches
+        ):
+            raise ValidationError(
+                {
+                    "matches": _(
+                        "Select a valid choice. One of the matches is not one of the available "
+                        "choices."
+                    )
+                }
+            )
         if outside:
             raise ValidationError(
                 {

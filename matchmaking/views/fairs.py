@@ -327,16 +327,18 @@ def fair_check_in(request, pk: int):
     fair = get_object_or_404(Fair, pk=pk)
     if not services.can_run_fair(request.user):
         raise PermissionDenied
+    # Each desk lists (and checks in) only the registrations its user may see.
+    visible = permissions.check_in_registrations(
+        request.user, fair, fair.registrations.select_related("organisation__region", "fair")
+    )
     if request.method == "POST":
-        registration = get_object_or_404(
-            FairRegistration, pk=_number(request.POST.get("registration")), fair=fair
-        )
+        registration = get_object_or_404(visible, pk=_number(request.POST.get("registration")))
         services.check_in(registration=registration, by=request.user)
         messages.success(
             request, _("%(name)s checked in.") % {"name": registration.organisation.name}
         )
         return redirect(f"{request.path}?q={request.POST.get('q', '')}")
-    registrations = fair.registrations.select_related("organisation")
+    registrations = visible
     if q := search_query(request.GET.get("q", "")):
         registrations = registrations.filter(
             Q(organisation__name__icontains=q) | Q(attendees__icontains=q)

@@ -164,7 +164,7 @@ def training_create(request):
     form = TrainingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "attendance"}
-        match_ids = [int(i) for i in request.POST.getlist("matches") if i.isdigit()]
+        match_ids = [int(i) for i in request.POST.getlist("matches") if i.isdigit() and len(i) < 19]
         try:
             session = services.training_create(
                 station=station,

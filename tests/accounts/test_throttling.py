@@ -91,3 +91,51 @@ def test_password_resets_are_limited_per_address(client, settings):
         response = client.post(reverse("password_reset"), {"email": f"someone{n}@example.cn"})
         assert response.status_code == 302
     assert client.post(reverse("password_reset"), {"email": "x@example.cn"}).status_code == 429
+
+
+def test_the_per_email_reset_limit_counts_one_mailbox_however_its_address_is_typed(
+    client, settings
+):
+    settings.PASSWORD_RESET_EMAIL_RATE = "2/h"
+    UserFactory(email="demo-e06@example.cn")
+    for spelling in ("demo-e06@example.cn", "Demo-e06@example.cn"):
+        assert client.post(reverse("password_reset"), {"email": spelling}).status_code == 302
+    for spelling in ("dEmo-E06@EXAMPLE.cn", " demo-e06@example.cn", "demo-e06@example.cn "):
+        refused = client.post(reverse("password_reset"), {"email": spelling})
+        assert refused.status_code == 429
+    assert len(mail.outbox) == 2
+
+
+def test_a_locked_out_token_request_answers_429_with_the_message_of_the_lockout_page(
+    client, settings
+):
+    from rest_framework.test import APIClient
+
+    settings.AXES_FAILURE_LIMIT = 3
+    UserFactory(username="liufang")
+    api = APIClient(REMOTE_ADDR="203.0.113.7")
+    token = reverse("api-token")
+    for _attempt in range(2):
+        wrong = api.post(token, {"username": "liufang", "password": "guess"}, format="json")
+        assert wrong.status_code == 400
+    message = (
+        "The password was wrong too many times, so logging in with this username from your "
+        "network is paused for 15 minutes."
+    )
+    for password in ("guess", "pw-Nongqiao-2026"):  # the right one does not get through either
+        locked = api.post(
+            token,
+            {"username": "liufang", "password": password},
+            format="json",
+            HTTP_ACCEPT_LANGUAGE="en",
+        )
+        assert (locked.status_code, locked.json()) == (429, {"detail": message})
+        assert locked["Retry-After"] == "900"
+    page = client.post(
+        reverse("login"),
+        {"username": "liufang", "password": "guess"},
+        REMOTE_ADDR="203.0.113.7",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert page.status_code == 429
+    assert message in page.content.decode()

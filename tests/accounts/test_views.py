@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.demo import make_credit_code
-from accounts.models import Organisation
+from accounts.models import Organisation, User
 from tests.factories import OrganisationFactory, UserFactory, member_of
 
 pytestmark = pytest.mark.django_db
@@ -104,3 +104,40 @@ def test_pages_list_their_memberships_without_a_query_per_row(client, django_ass
     with django_assert_num_queries(5):  # session, user, roles, unread count, list
         response = client.get(reverse("profile"))
     assert response.content.decode().count("/accounts/organisations/") >= 5
+
+
+@pytest.mark.parametrize("spelling", ["LiuFang@Example.cn", " liufang@example.cn"])
+def test_a_second_account_with_the_same_email_in_any_case_is_refused_beside_the_field(
+    client, spelling
+):
+    UserFactory(username="liufang", email="liufang@example.cn")
+    response = client.post(
+        reverse("signup"),
+        {
+            "username": "liufang2",
+            "full_name": "刘芳",
+            "email": spelling,
+            "password1": "Jinyinhua-2026",
+            "password2": "Jinyinhua-2026",
+        },
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "email": [
+            "Another account already uses this email address. Log in with it, or reset its "
+            "password if you have forgotten it."
+        ]
+    }
+    assert not User.objects.filter(username="liufang2").exists()
+
+
+def test_the_profile_cannot_take_another_account_s_email_but_keeps_its_own(client):
+    UserFactory(email="liufang@example.cn")
+    me = UserFactory(email="zhangwei@example.cn")
+    from accounts.forms import ProfileForm
+
+    data = {"full_name": "张伟", "phone": "", "language": "zh-hans"}
+    assert ProfileForm({**data, "email": "ZHANGWEI@example.cn"}, instance=me).is_valid()
+    taken = ProfileForm({**data, "email": "LiuFang@example.cn"}, instance=me)
+    assert list(taken.errors) == ["email"]

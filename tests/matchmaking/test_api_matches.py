@@ -73,6 +73,27 @@ def test_an_illegal_transition_returns_400_with_a_message(pair):
     assert response.json()["state"][0]
 
 
+CONTACT_WAY = (
+    "Request contact instead: the match becomes “contacted” through a contact request, with "
+    "your message, that the researcher answers."
+)
+
+
+@pytest.mark.parametrize("first", [None, "shortlisted"])
+def test_contacted_is_not_a_move_the_enterprise_makes_through_the_api(pair, first):
+    match, enterprise, _researcher = pair
+    client = api(enterprise)
+    if first:
+        client.post(f"/api/v1/matches/{match.pk}/transition/", {"to": first}, format="json")
+    response = client.post(
+        f"/api/v1/matches/{match.pk}/transition/", {"to": "contacted"}, format="json"
+    )
+    assert (response.status_code, response.json()) == (400, {"to": [CONTACT_WAY]})
+    match.refresh_from_db()
+    assert (match.state, match.contact_status) == (first or "suggested", "")
+    assert not match.events.filter(to_state="contacted").exists()
+
+
 def test_the_wrong_side_gets_403(pair):
     match, _, researcher = pair
     response = api(researcher).post(

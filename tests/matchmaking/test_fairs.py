@@ -264,3 +264,86 @@ def test_only_a_covering_station_records_an_outcome(fair, people):
     with pytest.raises(PermissionDenied):
         fairs.record_outcome(meeting=Meeting.objects.get(), by=far_staff, outcome="held")
     assert fairs.schedule_compute(run).status == "published"  # a redelivered task changes nothing
+
+
+# -- the check-in desk: the fair's organisers and the stations covering the registrant ------------
+
+
+@pytest.fixture
+def desk(fair):
+    """A Guizhou and a Sichuan enterprise registered; a station in each province, and a third
+    that organises the fair."""
+    guizhou = OrganisationFactory(name="雷山县银球茶合作社", region_id="522634")
+    sichuan = OrganisationFactory(name="蒲江县猕猴桃合作社", region_id="510131")
+    registrations = {}
+    for organisation, phone in ((guizhou, "13600000001"), (sichuan, "13600000002")):
+        registrations[organisation.region_id] = fairs.registration_save(
+            fair=fair,
+            organisation=organisation,
+            by=member_of(organisation),
+            attendees=f"王五 {phone}",
+            available_slots=[],
+        )
+    organiser = OrganisationFactory(kind=OrganisationKind.STATION, covered=["510100"])
+    fair.organisers.add(organiser)
+    return {
+        "guizhou": registrations["522634"],
+        "sichuan": registrations["510131"],
+        # Chengdu prefecture covers 蒲江县; Qiandongnan prefecture covers 雷山县.
+        "chengdu": member_of(
+            OrganisationFactory(kind=OrganisationKind.STATION, covered=["510100"])
+        ),
+        "qiandongnan": member_of(
+            OrganisationFactory(kind=OrganisationKind.STATION, covered=["522600"])
+        ),
+        "organiser": member_of(organiser),
+        "admin": UserFactory(is_staff=True),
+    }
+
+
+@pytest.mark.parametrize(
+    ("who", "sees"),
+    [
+        ("chengdu", ["13600000002"]),
+        ("qiandongnan", ["13600000001"]),
+        ("organiser", ["13600000001", "13600000002"]),
+        ("admin", ["13600000001", "13600000002"]),
+    ],
+)
+def test_the_desk_lists_only_the_registrants_a_station_covers(client, fair, desk, who, sees):
+    client.force_login(desk[who])
+    html = client.get(reverse("fair-check-in", args=[fair.pk])).content.decode()
+    assert [phone for phone in ("13600000001", "13600000002") if phone in html] == sees
+
+
+def test_a_chengdu_station_cannot_check_in_a_guizhou_registration(client, fair, desk):
+    guizhou = desk["guizhou"]
+    client.force_login(desk["chengdu"])
+    response = client.post(reverse("fair-check-in", args=[fair.pk]), {"registration": guizhou.pk})
+    assert response.status_code == 404
+    with pytest.raises(PermissionDenied):
+        fairs.check_in(registration=guizhou, by=desk["chengdu"])
+    guizhou.refresh_from_db()
+    assert guizhou.checked_in_at is None
+    client.force_login(desk["qiandongnan"])
+    response = client.post(reverse("fair-check-in", args=[fair.pk]), {"registration": guizhou.pk})
+    assert response.status_code == 302
+    guizhou.refresh_from_db()
+    assert guizhou.checked_in_at is not None
+
+
+def test_the_desk_rule_is_one_predicate_and_its_queryset_filter_agrees(fair, desk):
+    from accounts import permissions
+
+    registrations = [desk["guizhou"], desk["sichuan"]]
+    for who in ("chengdu", "qiandongnan", "organiser", "admin"):
+        user = desk[who]
+        allowed = {r.pk for r in registrations if permissions.can_check_in(user, r)}
+        listed = set(
+            permissions.check_in_registrations(user, fair, fair.registrations.all()).values_list(
+                "pk", flat=True
+            )
+        )
+        assert listed == allowed, who
+    assert not permissions.can_check_in(desk["chengdu"], desk["guizhou"])
+    assert permissions.can_check_in(desk["organiser"], desk["guizhou"])

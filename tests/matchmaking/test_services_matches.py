@@ -5,13 +5,20 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.enums import OrganisationKind
 from matchmaking import workflow
 from matchmaking.models import Match, Notification, NotificationSetting
 from matchmaking.services import matches, notifications
-from tests.factories import NeedFactory, OrganisationFactory, ResultFactory, member_of
+from tests.factories import (
+    NeedFactory,
+    OrganisationFactory,
+    ResultFactory,
+    UserFactory,
+    member_of,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -55,6 +62,37 @@ def test_the_enterprise_shortlists_and_the_move_is_recorded(pair):
         "shortlisted",
         "看着不错",
     )
+
+
+@pytest.mark.parametrize("who", ["enterprise", "staff", "admin"])
+def test_no_one_moves_a_match_to_contacted_without_a_contact_request(pair, who):
+    by = UserFactory(is_staff=True, is_superuser=True) if who == "admin" else pair[who]
+    with pytest.raises(ValidationError) as refused:
+        matches.match_transition(match=pair["match"], to="contacted", by=by)
+    assert refused.value.message_dict == {
+        "to": [
+            "Request contact instead: the match becomes “contacted” through a contact request, "
+            "with your message, that the researcher answers."
+        ]
+    }
+    pair["match"].refresh_from_db()
+    assert (pair["match"].state, pair["match"].contact_status) == ("suggested", "")
+
+
+def test_the_match_page_refuses_the_shortcut_to_contacted_with_the_way(client, pair):
+    client.force_login(pair["enterprise"])
+    response = client.post(
+        reverse("match-action", args=[pair["match"].pk]),
+        {"to": "contacted", "expected_state": "suggested"},
+        HTTP_ACCEPT_LANGUAGE="en",
+        follow=True,
+    )
+    assert [str(m) for m in response.context["messages"]] == [
+        "Request contact instead: the match becomes “contacted” through a contact request, "
+        "with your message, that the researcher answers."
+    ]
+    pair["match"].refresh_from_db()
+    assert pair["match"].state == "suggested"
 
 
 def test_station_staff_act_for_the_enterprise_in_their_county(pair):

@@ -286,3 +286,31 @@ def test_the_api_files_an_adoption_cost_and_names_bad_fields(world):
     assert bad.status_code == 400 and "special_fund" in bad.json()
     good = api.post("/api/v1/adoption-costs/", body, format="json")
     assert good.status_code == 201 and good.json()["saving"] == "98650.00"
+
+
+def test_another_station_s_match_on_the_training_form_is_refused_without_naming_it(client, world):
+    from matchmaking.models import TrainingSession
+
+    world["enterprise"].name = "雷山县保密茶叶合作社"
+    world["enterprise"].save()
+    own = OrganisationFactory(name="蒲江县猕猴桃合作社", region_id="510131")
+    client.force_login(world["other_staff"])
+    response = client.post(
+        reverse("training-create"),
+        {
+            "date": "2026-11-20",
+            "place": "蒲江县电商服务中心",
+            "topic": "冷库使用",
+            "trainer": "吴志强",
+            "staff_hours": "4",
+            "attendance": f"{own.name} | 12",
+            "matches": [str(world["match"].pk)],
+        },
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors() == [
+        "Select a valid choice. One of the matches is not one of the available choices."
+    ]
+    assert "雷山县保密茶叶合作社" not in response.content.decode()
+    assert not TrainingSession.objects.exists()

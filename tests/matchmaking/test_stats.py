@@ -10,7 +10,7 @@ from rest_framework.test import APIClient
 from accounts.enums import OrganisationKind
 from matchmaking import stats, workflow
 from matchmaking.models import Match, MatchEvent
-from matchmaking.services.matches import match_transition
+from matchmaking.services.matches import match_request_contact, match_transition
 from tests.factories import NeedFactory, OrganisationFactory, ResultFactory, UserFactory, member_of
 
 pytestmark = pytest.mark.django_db
@@ -33,10 +33,14 @@ def suggest(need, result):
 
 
 def walk(match, *states):
-    """Move the match through the workflow service, as an administrator would."""
+    """Move the match through the workflow service, as an administrator would ("contacted"
+    by the contact request that leads there)."""
     admin = UserFactory(is_staff=True, is_superuser=True)
     for state in states:
-        match = match_transition(match=match, to=state, by=admin)
+        if state == "contacted":
+            match = match_request_contact(match=match, by=admin, message="想了解价格")
+        else:
+            match = match_transition(match=match, to=state, by=admin)
     return match
 
 
