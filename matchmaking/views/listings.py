@@ -126,6 +126,8 @@ def listing_detail(request, kind: str, pk: int):
             return redirect(f"{reverse('login')}?next={request.path}")
         raise PermissionDenied
     can_edit = permissions.can_edit_listing(request.user, listing)
+    if kind == "result" and not can_edit:
+        services.result_viewed(listing)
     context = {
         "kind": spec,
         "listing": listing,
