@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Window
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Value, When, Window
 from django.db.models.functions import RowNumber
 
 from accounts import permissions
 from accounts.enums import OrganisationKind
 from accounts.models import User
 from accounts.selectors import search_query
+from matchmaking import search
 from matchmaking.enums import DeclineReason, MatchState, NeedStatus, ResultStatus, Visibility
 from matchmaking.filters import NeedFilter, ResultFilter
 from matchmaking.models import ResearchResult, TechnologyNeed
@@ -55,7 +56,22 @@ def _filtered(filter_class, queryset, params, default_status: str, *, mine: bool
     if not mine and not params.get("status"):
         filtered = filtered.filter(status=default_status)
     if not params.get("sort"):
-        filtered = filtered.order_by("-published_at", "-created_at", "-pk")
+        terms = search.search_terms(str(params.get("q") or ""))
+        if terms:
+            # Most relevant first: the terms in the title count most, in the keywords next.
+            relevance = sum(
+                (
+                    Case(When(title__icontains=term, then=Value(2)), default=Value(0))
+                    + Case(When(keywords__icontains=term, then=Value(1)), default=Value(0))
+                    for term in terms
+                ),
+                start=Value(0),
+            )
+            filtered = filtered.annotate(relevance=relevance).order_by(
+                "-relevance", "-published_at", "-created_at", "-pk"
+            )
+        else:
+            filtered = filtered.order_by("-published_at", "-created_at", "-pk")
     return filterset, filtered
 
 
