@@ -128,7 +128,7 @@ def test_an_enterprise_sees_what_waits_for_it_new_matches_and_its_needs(client, 
     assert '新的匹配 <span class="badge">2</span>' in html
     assert f'href="/matches/{world["best"].pk}/"' in html
     assert f'href="/matches/{world["old"].pk}/"' not in html
-    assert "最佳匹配： 真空预冷装置 · 3 个匹配" in html
+    assert "最佳匹配：真空预冷装置 · 3 个匹配" in html
     assert f'<a class="button button--wide" href="{reverse("need-create")}">发布需求</a>' in html
     owner.refresh_from_db()
     assert timezone.now() - owner.home_seen_at < timedelta(seconds=5)
