@@ -26,6 +26,8 @@ class User(AbstractUser):
         default=settings.LANGUAGE_CODE,
         help_text=_("Used for emails sent to you."),
     )
+    # When the user last opened their home page: "new since your last visit" counts from here.
+    home_seen_at = models.DateTimeField(_("home page last seen"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("user")

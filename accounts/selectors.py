@@ -62,3 +62,32 @@ def email_taken(email: str, *, besides=None) -> bool:
     if besides is not None and besides.pk:
         others = others.exclude(pk=besides.pk)
     return others.exists()
+
+
+def _county_prefixes(codes) -> list[str]:
+    """The prefix every county code under each region starts with (province 2, prefecture 4)."""
+    return [
+        code[:2] if code.endswith("0000") else code[:4] if code.endswith("00") else code
+        for code in codes
+    ]
+
+
+def awaiting_verification(user, *, limit: int = 5) -> tuple[int, list[Organisation]]:
+    """(how many, the oldest few) organisations the user could verify and that wait for it:
+    for admins all of them, for station staff the enterprises in their counties."""
+    from accounts import permissions
+    from accounts.enums import OrganisationKind
+
+    waiting = Organisation.objects.filter(is_verified=False)
+    if not permissions.is_admin(user):
+        stations = [s.pk for s in permissions.organisations_of(user, OrganisationKind.STATION)]
+        if not stations:
+            return 0, []
+        codes = Region.objects.filter(covering_stations__in=stations).values_list("code", flat=True)
+        covered = Q(pk__in=[])
+        for prefix in _county_prefixes(codes):
+            covered |= Q(region__code__startswith=prefix)
+        waiting = waiting.filter(covered).exclude(kind=OrganisationKind.STATION)
+    oldest = list(waiting.select_related("region").order_by("created_at", "pk")[:limit])
+    count = len(oldest) if len(oldest) < limit else waiting.count()
+    return count, oldest

@@ -17,8 +17,49 @@ from config import metrics, operations
 
 
 def home(request):
-    memberships = memberships_of(request.user) if request.user.is_authenticated else []
-    return render(request, "home.html", {"memberships": memberships})
+    """Anyone: what the platform is, with a search box and its figures. Signed in: what the
+    user's roles have to do next, one block per role."""
+    if not request.user.is_authenticated:
+        return render(request, "home.html", public_home())
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from accounts.enums import Role
+    from matchmaking import selectors
+
+    user = request.user
+    roles = permissions.roles(user)
+    since = user.home_seen_at
+    context = {
+        "memberships": list(memberships_of(user)),
+        "enterprise": selectors.enterprise_home(user, since) if Role.ENTERPRISE in roles else {},
+        "researcher": selectors.researcher_home(user) if Role.RESEARCHER in roles else {},
+        "station": selectors.station_home(user) if Role.STATION_STAFF in roles else {},
+        "admin": selectors.admin_home(user) if Role.ADMIN in roles else {},
+        "since": since,
+    }
+    get_user_model().objects.filter(pk=user.pk).update(home_seen_at=timezone.now())
+    return render(request, "home_signed_in.html", context)
+
+
+def public_home() -> dict:
+    from matchmaking import stats
+    from matchmaking.enums import NeedStatus, ResultStatus
+    from matchmaking.models import ResearchResult, TechnologyNeed
+
+    def recent(model, status):
+        return list(
+            model.objects.filter(status=status, visibility="public")
+            .select_related("organisation", "region")
+            .only("pk", "title", "published_at", "organisation__name", "region__name")
+            .order_by("-published_at", "-pk")[:4]
+        )
+
+    return {
+        "headline": stats.headline(),
+        "recent_needs": recent(TechnologyNeed, NeedStatus.OPEN),
+        "recent_results": recent(ResearchResult, ResultStatus.LISTED),
+    }
 
 
 def _check_database() -> bool:

@@ -89,6 +89,11 @@ class ListingFilter(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # The blank choice is the default order: most relevant first when searching (the
+        # selectors order so); otherwise it is newest first, offered once, not twice.
+        sort = self.filters["sort"]
+        searching = bool(search.search_terms(str((self.data or {}).get("q") or "")))
+        sort.extra["empty_label"] = _("Most relevant") if searching else None
         once = {}
         for filter_ in self.filters.values():
             # Sort is a CSV field with a widget of its own.

@@ -25,7 +25,115 @@ from matchmaking.models import (
     TrainingSession,
 )
 
-_WAN = re.compile(r"^\s*([\d.]+)\s*万\s*(元)?\s*$")
+_UNITS = {"万": Decimal(10000), "w": Decimal(10000), "千": Decimal(1000), "k": Decimal(1000)}
+_NUMBER = r"(\d+(?:\.\d+)?)\s*(万|w|千|k)?"
+_AMOUNT = re.compile(rf"^{_NUMBER}$")
+_RANGE = re.compile(rf"^{_NUMBER}\s*(?:-|~|到|至|—|–)\s*{_NUMBER}$")
+_NEGOTIABLE = ("可商议", "可面议", "面议", "商议", "可议", "可谈", "negotiable")
+_UPPER_BEFORE = ("不超过", "不高于", "不到", "最多", "至多", "最高", "顶多", "<=", "≤", "<")
+_UPPER_AFTER = ("以内", "以下", "之内", "内", "封顶", "为限")
+_LOWER_BEFORE = ("至少", "不低于", "最低", ">=", "≥", ">")
+_LOWER_AFTER = ("以上", "起")
+_ABOUT_BEFORE = ("大概", "大约", "约")
+_ABOUT_AFTER = ("左右", "上下")
+# "5万左右" is taken as 20 % either side, as the matcher reads it in a need's text.
+_ABOUT = Decimal("0.2")
+
+
+def _normalised(text: str) -> str:
+    import unicodedata
+
+    text = unicodedata.normalize("NFKC", str(text)).lower()
+    for noise in (",", "，", "。", ";", "、", "(", ")", "（", "）", "预算", "元", "块", "rmb", "¥"):
+        text = text.replace(noise, " " if noise in ",，。;、" else "")
+    return " ".join(text.split())
+
+
+def parse_amount(text: str) -> Decimal | None:
+    """One amount in CNY as people write it: 50000, 150,000, 5万, 5.5万元, ５万, 8千.
+    None for an empty text; ValueError for anything else."""
+    text = _normalised(text).replace(" ", "")
+    if not text:
+        return None
+    found = _AMOUNT.match(text)
+    if not found:
+        raise ValueError(text)
+    return _amount(found.group(1), found.group(2))
+
+
+def _amount(number: str, unit: str | None) -> Decimal:
+    try:
+        return Decimal(number) * _UNITS.get(unit or "", Decimal(1))
+    except InvalidOperation as error:
+        raise ValueError(number) from error
+
+
+def _strip(text: str, words, *, end: bool) -> tuple[str, bool]:
+    for word in words:
+        if end and text.endswith(word):
+            return text[: -len(word)], True
+        if not end and text.startswith(word):
+            return text[len(word) :], True
+    return text, False
+
+
+def parse_budget(text: str) -> tuple[Decimal | None, Decimal | None, bool]:
+    """(lowest, highest, negotiable) from a budget as people write it: 5万 and 5万以内 and
+    不超过8万 are an upper limit, 3到5万 and 3-5万 a range, 5万左右 20 % either side, 3万以上 a
+    lower limit, 面议 (alone or after an amount) negotiable. ValueError when not understood."""
+    text = _normalised(text)
+    negotiable = False
+    for word in _NEGOTIABLE:
+        if word in text:
+            negotiable, text = True, text.replace(word, " ")
+    text = text.replace(" ", "")
+    if not text:
+        if negotiable:
+            return None, None, True
+        raise ValueError(text)
+    if found := _RANGE.match(text):
+        low_number, low_unit, high_number, high_unit = found.groups()
+        if low_unit is None and Decimal(low_number) <= Decimal(high_number):
+            low_unit = high_unit  # 3到5万: the unit written once stands for both ends
+        return _amount(low_number, low_unit), _amount(high_number, high_unit), negotiable
+    text, upper = _strip(text, _UPPER_BEFORE, end=False)
+    if not upper:
+        text, upper = _strip(text, _UPPER_AFTER, end=True)
+    text, lower = _strip(text, _LOWER_BEFORE, end=False)
+    if not lower:
+        text, lower = _strip(text, _LOWER_AFTER, end=True)
+    text, about = _strip(text, _ABOUT_AFTER, end=True)
+    text, about_before = _strip(text, _ABOUT_BEFORE, end=False)
+    if upper + lower + (about or about_before) > 1:
+        raise ValueError(text)
+    amount = parse_amount(text)
+    if amount is None:
+        raise ValueError(text)
+    if lower:
+        return amount, None, negotiable
+    if about or about_before:
+        return amount * (1 - _ABOUT), amount * (1 + _ABOUT), negotiable
+    return None, amount, negotiable  # a bare amount is what they can spend at most
+
+
+def format_budget(low, high, negotiable: bool) -> str:
+    """A stored budget written back the way parse_budget reads it (for the edit form)."""
+    from matchmaking.templatetags.money import cny
+
+    def short(amount) -> str:
+        return cny(amount).removesuffix("元").removeprefix("¥").replace(",", "")
+
+    if low is not None and high is not None:
+        text = short(high) if low == high else f"{short(low)}-{short(high)}"
+    elif high is not None:
+        text = f"{short(high)}以内"
+    elif low is not None:
+        text = f"{short(low)}以上"
+    else:
+        text = ""
+    if negotiable:
+        text = f"{text} 可商议".strip() if text else "面议"
+    return text
 
 
 class MoneyField(forms.DecimalField):
@@ -43,16 +151,41 @@ class MoneyField(forms.DecimalField):
 
     def to_python(self, value):
         if isinstance(value, str):
-            import unicodedata
-
-            value = unicodedata.normalize("NFKC", value).replace(",", "").replace("元", "").strip()
-            match = _WAN.match(value + ("" if "万" in value else ""))
-            if match:
-                try:
-                    value = str(Decimal(match.group(1)) * 10000)
-                except InvalidOperation as error:
-                    raise ValidationError(self.error_messages["invalid"], code="invalid") from error
+            try:
+                amount = parse_amount(value)
+            except ValueError as error:
+                raise ValidationError(self.error_messages["invalid"], code="invalid") from error
+            value = "" if amount is None else str(amount)
         return super().to_python(value)
+
+
+class BudgetField(forms.CharField):
+    """A need's budget in one box, as people write it (see parse_budget)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("max_length", 60)
+        super().__init__(**kwargs)
+        self.widget.attrs.update({"placeholder": _("e.g. 5万左右, 3到5万, 不超过8万, 面议")})
+
+    def clean(self, value):
+        text = super().clean(value)
+        if not text.strip():
+            raise ValidationError(
+                _("Write a budget, e.g. 5万左右; if you do not know yet, write 面议."),
+                code="required",
+            )
+        try:
+            low, high, negotiable = parse_budget(text)
+        except ValueError as error:
+            raise ValidationError(
+                _("This budget was not understood: write it like 5万, 3到5万, 5万以内 or 面议."),
+                code="invalid",
+            ) from error
+        limit = Decimal(10) ** 12
+        if any(a is not None and a >= limit for a in (low, high)):
+            raise ValidationError(_("This budget is too large."), code="invalid")
+        return low, high, negotiable
 
 
 def category_field():
@@ -136,9 +269,56 @@ class ListingForm(forms.ModelForm):
 
 class NeedForm(ListingForm):
     organisation_kind = OrganisationKind.ENTERPRISE
-    budget_min = MoneyField(label=_("Budget from (CNY)"))
-    budget_max = MoneyField(label=_("Budget up to (CNY)"))
+    budget = BudgetField(
+        label=_("Budget"),
+        help_text=_("In your own words: 5万, 5万左右, 3到5万, 不超过8万, or 面议."),
+    )
     detail_fields = ("keywords", "min_trl", "region", "visibility", "budget_public")
+    # The budget fields of the model, filled from the one box.
+    BUDGET_FIELDS = ("budget_min", "budget_max", "budget_negotiable")
+
+    def __init__(self, data=None, *args, **kwargs):
+        if data is not None and "budget" not in data and any(f in data for f in self.BUDGET_FIELDS):
+            data = _budget_from_two_boxes(data)
+        super().__init__(data, *args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.initial["budget"] = format_budget(
+                self.instance.budget_min, self.instance.budget_max, self.instance.budget_negotiable
+            )
+        # The one box goes where the three did: after the category.
+        order = list(self.fields)
+        order.remove("budget")
+        order.insert(order.index("category") + 1, "budget")
+        self.order_fields(order)
+
+    def clean(self):
+        cleaned = super().clean()
+        budget = cleaned.get("budget")
+        if budget is not None:
+            low, high, negotiable = budget
+            self.instance.budget_min, self.instance.budget_max = low, high
+            self.instance.budget_negotiable = negotiable
+        return cleaned
+
+    def _update_errors(self, errors):
+        """The model's budget rules (upper end below the lower) speak of fields this form
+        shows as one box: put them beside it."""
+        if hasattr(errors, "error_dict"):
+            moved = [
+                message
+                for name in self.BUDGET_FIELDS
+                for message in errors.error_dict.pop(name, [])
+            ]
+            if moved and "budget" not in self.errors:
+                errors.error_dict.setdefault("budget", []).extend(moved)
+        super()._update_errors(errors)
+
+    def listing_data(self) -> dict:
+        data = super().listing_data()
+        budget = data.pop("budget", None)
+        if budget is not None:
+            data.update(zip(self.BUDGET_FIELDS, budget, strict=True))
+        return data
 
     class Meta:
         model = TechnologyNeed
@@ -147,9 +327,6 @@ class NeedForm(ListingForm):
             "title",
             "description",
             "category",
-            "budget_min",
-            "budget_max",
-            "budget_negotiable",
             "transfer_modes",
             "deadline",
             "keywords",
@@ -170,6 +347,17 @@ class NeedForm(ListingForm):
             ),
             "deadline": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
+
+
+def _budget_from_two_boxes(data):
+    """A post with the former two boxes (from, up to) and the tick box, as the one box."""
+    data = data.copy()
+    low, high = data.get("budget_min", "").strip(), data.get("budget_max", "").strip()
+    text = f"{low}-{high}" if low and high else f"{low}以上" if low else high
+    if data.get("budget_negotiable") not in (None, "", "false", "off", "0"):
+        text = f"{text} 面议"
+    data["budget"] = text
+    return data
 
 
 class ResultForm(ListingForm):

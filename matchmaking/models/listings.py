@@ -255,6 +255,8 @@ class ResearchResult(Listing):
         _("status"), max_length=16, choices=ResultStatus.choices, default=ResultStatus.DRAFT
     )
     closed_at = models.DateTimeField(_("withdrawn or transferred at"), null=True, blank=True)
+    # How often someone outside the institution opened the result's page.
+    view_count = models.PositiveIntegerField(_("views"), default=0, editable=False)
 
     class Meta:
         verbose_name = _("research result")

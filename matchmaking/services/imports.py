@@ -17,7 +17,6 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
 
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -319,14 +318,18 @@ def _parse_row(
         data["region"] = region
 
     def money(key: str):
-        raw = values.get(key, "").replace(",", "").replace("元", "")
-        if not raw:
+        from matchmaking.forms import parse_amount
+
+        raw = values.get(key, "")
+        if raw.strip().startswith("-"):
+            error(key, _("An amount cannot be negative."))
             return None
-        multiplier = Decimal(10000) if raw.endswith("万") else Decimal(1)
         try:
-            amount = Decimal(raw.rstrip("万")) * multiplier
-        except InvalidOperation:
+            amount = parse_amount(raw)
+        except ValueError:
             error(key, _("Enter an amount in yuan, e.g. 50000 or 5万."))
+            return None
+        if amount is None:
             return None
         if amount < 0:
             error(key, _("An amount cannot be negative."))

@@ -266,3 +266,11 @@ def listing_transition(
     return _transition(
         rules_for(listing), listing=listing, to=to, by=by, queue_matching=queue_matching
     )
+
+
+def result_viewed(result) -> None:
+    """Someone outside the institution opened the result's page: one more view for its
+    researchers' home page. One UPDATE, safe under concurrent views."""
+    from django.db.models import F
+
+    type(result).objects.filter(pk=result.pk).update(view_count=F("view_count") + 1)

@@ -82,3 +82,35 @@ def percent(score) -> str:
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key) if mapping else None
+
+
+@register.filter
+def tel(phone) -> str:
+    """A phone number for a tel: link: digits, and a leading + if there is one."""
+    phone = str(phone or "").strip()
+    digits = "".join(c for c in phone if c.isdigit())
+    return f"+{digits}" if phone.startswith("+") else digits
+
+
+@register.simple_tag
+def event_sentence(event) -> str:
+    """One step of a match's history as a sentence: who did what ("张三 请求联系")."""
+    who = str(event.actor) if event.actor else _("The system")
+    if event.from_state == event.to_state:
+        what = _("accepted the contact request")
+    else:
+        what = {
+            "shortlisted": _("added it to the shortlist"),
+            "suggested": _("took it off the shortlist"),
+            "contacted": _("requested contact"),
+            "evaluating": _("started an evaluation"),
+            "solution_proposed": _("proposed a solution"),
+            "on_trial": _("started a trial"),
+            "adopted": _("adopted the technology"),
+            "declined": _("declined"),
+            "withdrawn": _("withdrew"),
+        }.get(event.to_state, event.to_state)
+    note = event.note.strip()
+    if note and note not in ("Contact request accepted.", _("Contact request accepted.")):
+        return f"{who} {what}: “{note}”"
+    return f"{who} {what}"

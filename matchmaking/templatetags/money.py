@@ -18,3 +18,37 @@ def cny(value) -> str:
             return f"{wan:f}万元"
         return f"{amount.quantize(Decimal('1'), rounding=ROUND_HALF_UP):f}元"
     return f"¥{amount:,.0f}"
+
+
+@register.filter
+def budget(need) -> str:
+    """A need's budget as people say it: 3万元 – 5万元, ≤ 5万元, ≥ 3万元, or 面议."""
+    from django.utils.translation import gettext as _
+
+    low, high = need.budget_min, need.budget_max
+    if low is not None and high is not None:
+        text = cny(low) if low == high else f"{cny(low)} – {cny(high)}"
+    elif high is not None:
+        text = f"≤ {cny(high)}"
+    elif low is not None:
+        text = f"≥ {cny(low)}"
+    else:
+        return str(_("Negotiable"))
+    if need.budget_negotiable:
+        negotiable = _("open to negotiation")
+        text += f" ({negotiable})"
+    return text
+
+
+@register.filter
+def price(result) -> str:
+    """A result's asking price, or 面议 when there is none."""
+    from django.utils.translation import gettext as _
+
+    if result.asking_price is None:
+        return str(_("Negotiable"))
+    text = cny(result.asking_price)
+    if result.price_negotiable:
+        negotiable = _("open to negotiation")
+        text += f" ({negotiable})"
+    return text

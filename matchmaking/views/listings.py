@@ -126,6 +126,8 @@ def listing_detail(request, kind: str, pk: int):
             return redirect(f"{reverse('login')}?next={request.path}")
         raise PermissionDenied
     can_edit = permissions.can_edit_listing(request.user, listing)
+    if kind == "result" and not can_edit:
+        services.result_viewed(listing)
     context = {
         "kind": spec,
         "listing": listing,
@@ -139,12 +141,43 @@ def listing_detail(request, kind: str, pk: int):
     }
     if can_edit:
         if kind == "need":
-            context["matches"] = selectors.need_matches(listing, request.GET)
+            matches = selectors.need_matches(listing, request.GET)
         else:
-            context["matches"] = selectors.result_matches(listing, request.GET)
+            matches = selectors.result_matches(listing, request.GET)
             context["decline_reasons"] = _decline_reasons(listing)
         context["match_filters_active"] = any(k.startswith(("fit_", "state")) for k in request.GET)
+        query = request.GET.copy()
+        for key in ("show", "start"):
+            query.pop(key, None)
+        context["match_query"] = query.urlencode()
+        context["match_total"] = len(matches)
+        if request.htmx and "start" in request.GET:
+            start = _count(request.GET.get("start"), 0)
+            context.update(_match_page(matches, start, start + MATCHES_PER_PAGE))
+            return render(request, "matchmaking/partials/match_cards.html", context)
+        shown = max(_count(request.GET.get("show"), MATCHES_PER_PAGE), MATCHES_PER_PAGE)
+        context.update(_match_page(matches, 0, shown))
     return render(request, f"matchmaking/{kind}_detail.html", context)
+
+
+# A listing's page shows its best matches, then ten more at a time.
+MATCHES_PER_PAGE = 10
+
+
+def _count(raw, default: int) -> int:
+    """A count from the query string; anything else (or an absurd one) is the default."""
+    raw = str(raw or "")
+    return int(raw) if raw.isdigit() and len(raw) < 6 else default
+
+
+def _match_page(matches: list, start: int, end: int) -> dict:
+    more = len(matches) > end
+    return {
+        "matches": matches[start:end],
+        "shown": min(end, len(matches)),
+        "more_from": end if more else None,
+        "more_anchor": matches[end].pk if more else None,
+    }
 
 
 @login_required

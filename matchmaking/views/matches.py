@@ -54,7 +54,7 @@ def match_detail(request, pk: int):
         "is_enterprise_side": ENTERPRISE in sides,
         "is_research_side": RESEARCH in sides,
         "targets": services.allowed_targets(request.user, match),
-        "events": match.events.select_related("actor"),
+        "events": match.events.select_related("actor").order_by("-created_at", "-pk"),
         "decline_form": DeclineForm(),
         "can_work": permissions.can_work_match(request.user, match),
         "station_records": ENTERPRISE in sides

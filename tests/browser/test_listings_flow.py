@@ -41,17 +41,16 @@ def test_post_a_need_and_a_result_then_browse_them_anonymously(page: Page):
         "#id_description", "每年九月猕猴桃上市，用快递发到广州的冷链物流太贵，想找产地预冷的办法"
     )
     page.select_option("#id_category", str(category("origin-precooling").pk))
-    page.fill("#id_budget_min", "30万")
-    page.fill("#id_budget_max", "10万")
+    page.fill("#id_budget", "30万到10万")
     page.get_by_label("技术服务").check()
     page.locator("summary", has_text="更多").click()
     page.get_by_label("公开显示预算").uncheck()
     page.get_by_role("button", name="保存并发布").click()
 
-    error = page.locator("#field-budget_max .errorlist")
+    error = page.locator("#field-budget .errorlist")
     expect(error).to_contain_text("上限")
     expect(page.locator("#id_description")).to_have_value(re.compile("产地预冷的办法"))
-    page.fill("#id_budget_max", "50万")
+    page.fill("#id_budget", "30到50万")
     page.get_by_role("button", name="保存并发布").click()
     expect(page.locator(".message")).to_contain_text("已发布")
     need_url = page.url

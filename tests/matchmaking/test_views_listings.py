@@ -83,15 +83,14 @@ def test_the_form_keeps_what_was_typed_and_puts_the_budget_error_beside_it(clien
             "title": "茶叶溯源",
             "description": "想让买家扫码看到茶叶从哪来",
             "category": category().pk,
-            "budget_min": "30万",
-            "budget_max": "10万",
+            "budget": "30万-10万",
             "transfer_modes": ["technical_service"],
             "publish": "1",
         },
     )
     assert response.status_code == 200
     html = response.content.decode()
-    field = html[html.index('id="field-budget_max"') :]
+    field = html[html.index('id="field-budget"') :]
     assert "errorlist" in field[: field.index("</div>")]
     assert "想让买家扫码看到茶叶从哪来" in html
     assert not TechnologyNeed.objects.exists()

@@ -1,0 +1,59 @@
+// Small behaviours every page shares; the pages work without them.
+(function () {
+  "use strict";
+
+  // A form with data-confirm asks before it is sent; a sent form's buttons are disabled so that
+  // a double tap sends it once.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!(form instanceof HTMLFormElement)) return;
+    var question = form.getAttribute("data-confirm");
+    if (question && !window.confirm(question)) {
+      event.preventDefault();
+      return;
+    }
+    if (form.method.toLowerCase() === "post" && !form.hasAttribute("hx-post")) {
+      window.setTimeout(function () {
+        form.querySelectorAll("button[type=submit], button:not([type])").forEach(function (b) {
+          b.disabled = true;
+        });
+      }, 0);
+    }
+  }, true);
+
+  // Back to a page from the history: its buttons work again.
+  window.addEventListener("pageshow", function () {
+    document.querySelectorAll("form button[disabled]").forEach(function (b) { b.disabled = false; });
+  });
+
+  // A button with data-copy puts that text on the clipboard and says so.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest ? event.target.closest("[data-copy]") : null;
+    if (!button) return;
+    var text = button.getAttribute("data-copy");
+    var done = function () {
+      var label = button.textContent;
+      button.textContent = button.getAttribute("data-copied") || "✓";
+      window.setTimeout(function () { button.textContent = label; }, 2000);
+    };
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(text).then(done, function () { fallback(text) && done(); });
+    } else if (fallback(text)) {
+      done();
+    }
+  });
+
+  function fallback(text) {
+    var area = document.createElement("textarea");
+    area.value = text;
+    area.setAttribute("readonly", "");
+    area.style.position = "fixed";
+    area.style.opacity = "0";
+    document.body.appendChild(area);
+    area.select();
+    var ok = false;
+    try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
+    document.body.removeChild(area);
+    return ok;
+  }
+})();
