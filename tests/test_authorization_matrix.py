@@ -96,6 +96,9 @@ MATRIX: dict[tuple, tuple] = {
     # Public pages, sign-up and accounts. Django's auth views answer as Django ships them.
     ('home', 'GET'):                                    ( 200,  200,  200,  200,  200,  200,  200),
     ('healthz', 'GET'):                                 ( 200,  200,  200,  200,  200,  200,  200),
+    ('service-worker', 'GET'):                          ( 200,  200,  200,  200,  200,  200,  200),
+    ('manifest', 'GET'):                                ( 200,  200,  200,  200,  200,  200,  200),
+    ('offline', 'GET'):                                 ( 200,  200,  200,  200,  200,  200,  200),
     ('javascript-catalog', 'GET'):                      ( 200,  200,  200,  200,  200,  200,  200),
     ('signup', 'GET'):                                  ( 200,  302,  302,  302,  302,  302,  302),
     ('signup', 'POST'):                                 ( 200,  302,  302,  302,  302,  302,  302),
