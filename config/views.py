@@ -45,6 +45,7 @@ def service_worker(request):
         "shell_url": reverse("offline"),
         "static_url": static(""),
         "hashed": not settings.DEBUG,
+        "session_urls": [reverse("login"), reverse("logout")],
     }
     response = render(request, "sw.js", context, content_type="text/javascript; charset=utf-8")
     response["Service-Worker-Allowed"] = "/"

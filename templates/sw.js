@@ -11,6 +11,8 @@ var STATIC_URL = "{{ static_url|escapejs }}";
 var HASHED = {{ hashed|yesno:"true,false" }};
 var PRECACHE = [{% for url in precache %}"{{ url|escapejs }}"{% if not forloop.last %}, {% endif %}{% endfor %}];
 var MAX_PAGES = 30;
+// Logging in or out forgets the kept pages: a phone may be shared.
+var SESSION_URLS = [{% for url in session_urls %}"{{ url|escapejs }}"{% if not forloop.last %}, {% endif %}{% endfor %}];
 
 self.addEventListener("install", function (event) {
   event.waitUntil(
@@ -92,6 +94,7 @@ self.addEventListener("fetch", function (event) {
   } else if (request.mode === "navigate" && request.method === "GET") {
     event.respondWith(page(request));
   } else if (request.mode === "navigate") {
+    if (SESSION_URLS.indexOf(url.pathname) >= 0) { event.waitUntil(caches.delete(PAGES)); }
     // A form sent as the signal dropped: back to the form's kept copy, where the draft waits.
     event.respondWith(fetch(request).catch(function () { return keptCopy(request.referrer || SHELL); }));
   }

@@ -23,15 +23,6 @@
     });
   }
 
-  // Logging out forgets the pages kept for offline use (a phone may be shared).
-  Array.prototype.forEach.call(document.querySelectorAll("form[data-logout]"), function (form) {
-    form.addEventListener("submit", function (event) {
-      if (!window.caches) { return; }
-      event.preventDefault();
-      caches.delete("nq-pages").then(function () { form.submit(); }, function () { form.submit(); });
-    });
-  });
-
   function load(id) {
     try { return JSON.parse(localStorage.getItem(id)); } catch (error) { return null; }
   }
@@ -139,6 +130,7 @@
       }, true);
     }
     function send() {
+      draft.tries = (draft.tries || 0) + 1;
       draft.pending = false;
       draft.sending = true;
       store(id, draft);
@@ -172,9 +164,10 @@
         return;
       }
       draft.sending = true;
+      draft.tries = 1;
       store(id, draft);
     });
-    window.addEventListener("online", function () { if (draft.pending) { send(); } });
+    window.addEventListener("online", function () { if (draft.pending) { draft.tries = 0; send(); } });
 
     if (draft.sending) {
       // Sent, and now this form again: from the kept copy, the sending did not get through.
@@ -183,7 +176,12 @@
       store(id, draft);
     }
     if (draft.pending) {
-      if (navigator.onLine && !root.hasAttribute("data-cached")) { send(); } else { waiting(); }
+      waiting();
+      // Back from a sending that did not get through although the phone says it is online (the
+      // signal just returning): try again shortly. The client key keeps it to one save.
+      if (navigator.onLine && (draft.tries || 0) < 5) {
+        setTimeout(function () { if (draft.pending) { send(); } }, root.hasAttribute("data-cached") ? 2000 : 0);
+      }
     } else if (restored) {
       show(text("restored"), text("discard"), discard);
     }
