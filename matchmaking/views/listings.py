@@ -166,7 +166,8 @@ def listing_form(request, kind: str, pk: int | None = None):
             ),
         )
         return redirect("organisation-start")
-    key, key_error = submissions.client_key_of(request.POST)
+    # Only a new listing is a draft kept in the browser; an edit saved twice is the same edit.
+    key, key_error = submissions.client_key_of(request.POST) if pk is None else (None, None)
     if pk is None and request.method == "POST":
         if key_error:
             form.add_error(None, key_error)

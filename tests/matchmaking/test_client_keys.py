@@ -138,3 +138,18 @@ def test_an_evaluation_sent_twice_is_filed_once(client):
     evaluation = Evaluation.objects.get()
     assert first["Location"] == second["Location"] == f"/evaluations/{evaluation.pk}/#sent-{KEY}"
     assert Match.objects.get(pk=match.pk).events.count() == 1
+
+
+def test_an_edit_is_not_a_draft_and_ignores_any_key(client):
+    enterprise = OrganisationFactory()
+    need = NeedFactory(organisation=enterprise, title="旧标题")
+    client.force_login(member_of(enterprise))
+    response = client.post(
+        reverse("need-edit", args=[need.pk]),
+        need_form(
+            enterprise, title="新标题", region=enterprise.region_id, client_key="abc", save="1"
+        ),
+    )
+    assert response["Location"] == f"/needs/{need.pk}/"
+    assert TechnologyNeed.objects.get().title == "新标题"
+    assert not SubmissionKey.objects.exists()
