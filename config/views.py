@@ -1,5 +1,7 @@
 """Site-wide views: the home page, the health check, and errors as JSON for API clients."""
 
+import hashlib
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -7,8 +9,10 @@ from django.core.exceptions import BadRequest, PermissionDenied
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.templatetags.static import static
+from django.urls import reverse
 from django.views import defaults
-from django.views.decorators.cache import never_cache
+from django.views.decorators.cache import cache_control, never_cache
 from rest_framework.exceptions import NotFound, ParseError
 
 from accounts import permissions
@@ -60,6 +64,47 @@ def public_home() -> dict:
         "recent_needs": recent(TechnologyNeed, NeedStatus.OPEN),
         "recent_results": recent(ResearchResult, ResultStatus.LISTED),
     }
+
+
+# What the service worker keeps at install: the offline shell, the stylesheet and the scripts
+# every page loads, and the icons.
+SHELL_STATIC = (
+    "css/site.css",
+    "django_htmx/htmx-2.min.js",
+    "js/offline.js",
+    "img/favicon.svg",
+    "img/icon-192.png",
+)
+
+
+@cache_control(no_cache=True)
+def service_worker(request):
+    """/sw.js, at the root so that its scope is the whole site. Rendered, not a static file: it
+    names the static files by their hashed names, and a new set of names is a new version."""
+    precache = [reverse("offline"), *(static(name) for name in SHELL_STATIC)]
+    version = hashlib.sha256("\n".join(precache).encode()).hexdigest()[:12]
+    context = {
+        "version": version,
+        "precache": precache,
+        "shell_url": reverse("offline"),
+        "static_url": static(""),
+        "hashed": not settings.DEBUG,
+        "session_urls": [reverse("login"), reverse("logout")],
+    }
+    response = render(request, "sw.js", context, content_type="text/javascript; charset=utf-8")
+    response["Service-Worker-Allowed"] = "/"
+    return response
+
+
+@cache_control(max_age=86400)
+def manifest(request):
+    """The web app manifest: the site installs to a phone's home screen."""
+    return render(request, "manifest.webmanifest", content_type="application/manifest+json")
+
+
+def offline(request):
+    """The shell the service worker shows for a page it did not keep, when there is no signal."""
+    return render(request, "offline.html")
 
 
 def _check_database() -> bool:

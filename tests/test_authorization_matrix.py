@@ -100,6 +100,9 @@ MATRIX: dict[tuple, tuple] = {
     # proxy) it is 403 without METRICS_TOKEN: tests/config/test_operations.py.
     ('metrics', 'GET'):                                 ( 200,  200,  200,  200,  200,  200,  200),
     ('operations', 'GET'):                              (   L,  403,  403,  403,  403,  403,  200),
+    ('service-worker', 'GET'):                          ( 200,  200,  200,  200,  200,  200,  200),
+    ('manifest', 'GET'):                                ( 200,  200,  200,  200,  200,  200,  200),
+    ('offline', 'GET'):                                 ( 200,  200,  200,  200,  200,  200,  200),
     ('javascript-catalog', 'GET'):                      ( 200,  200,  200,  200,  200,  200,  200),
     ('signup', 'GET'):                                  ( 200,  302,  302,  302,  302,  302,  302),
     ('signup', 'POST'):                                 ( 200,  302,  302,  302,  302,  302,  302),

@@ -23,6 +23,7 @@ from matchmaking.models.stations import (
     TrainingAttendance,
     TrainingSession,
 )
+from matchmaking.models.submissions import SubmissionKey
 from matchmaking.models.thesaurus import ThesaurusEntry
 
 __all__ = [
@@ -46,6 +47,7 @@ __all__ = [
     "RebuildRun",
     "ResearchResult",
     "SavedSearch",
+    "SubmissionKey",
     "TechnologyNeed",
     "ThesaurusEntry",
 ]

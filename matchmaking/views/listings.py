@@ -19,6 +19,7 @@ from matchmaking.enums import DeclineReason
 from matchmaking.forms import NeedForm, ResultForm
 from matchmaking.models import ResearchResult, TechnologyNeed
 from matchmaking.services import listings as services
+from matchmaking.services import submissions
 
 
 @dataclass(frozen=True)
@@ -198,28 +199,53 @@ def listing_form(request, kind: str, pk: int | None = None):
             ),
         )
         return redirect("organisation-start")
-    if request.method == "POST" and form.is_valid():
+    # Only a new listing is a draft kept in the browser; an edit saved twice is the same edit.
+    key, key_error = submissions.client_key_of(request.POST) if pk is None else (None, None)
+    if pk is None and request.method == "POST":
+        if key_error:
+            form.add_error(None, key_error)
+        elif done := submissions.submitted(by=request.user, kind=kind, key=key):
+            return sent_again(request, f"{kind}-detail", done, key)
+    if request.method == "POST" and not key_error and form.is_valid():
         try:
             if listing is None:
-                listing = spec.create(
-                    by=request.user,
-                    organisation=form.cleaned_data["organisation"],
-                    data=form.listing_data(),
-                )
+                with submissions.once(by=request.user, kind=kind, key=key) as created:
+                    listing = spec.create(
+                        by=request.user,
+                        organisation=form.cleaned_data["organisation"],
+                        data=form.listing_data(),
+                    )
+                    created(listing.pk)
             else:
                 listing = _update(spec, listing, request.user, form.listing_data())
+        except submissions.AlreadySubmitted as again:
+            return sent_again(request, f"{kind}-detail", again.object_id, key)
         except ValidationError as error:
             add_errors(form, error)
         else:
             if "publish" in request.POST and listing.status == "draft":
-                return _publish(request, listing)
+                return _publish(request, listing, key)
             messages.success(request, _("Saved."))
-            return redirect(f"{kind}-detail", pk=listing.pk)
+            return sent(redirect(f"{kind}-detail", pk=listing.pk), key)
     return render(
         request,
         "matchmaking/listing_form.html",
         {"kind": spec, "form": form, "listing": listing},
+        status=400 if key_error else 200,
     )
+
+
+def sent(response, key):
+    """The redirect after a draft was saved, telling the browser (#sent-KEY) to drop the draft."""
+    if key is not None:
+        response["Location"] += f"#sent-{key}"
+    return response
+
+
+def sent_again(request, url_name: str, object_id, key):
+    """A draft sent again after it was saved: no second object, its page instead."""
+    messages.info(request, _("This was already sent; nothing was sent twice."))
+    return sent(redirect(url_name, pk=object_id), key)
 
 
 def add_errors(form, error: ValidationError) -> None:
@@ -231,7 +257,7 @@ def add_errors(form, error: ValidationError) -> None:
         form.add_error(field if field in form.fields else None, errors)
 
 
-def _publish(request, listing):
+def _publish(request, listing, key=None):
     rules = services.rules_for(listing)
     try:
         services.listing_transition(listing=listing, to=rules.published, by=request.user)
@@ -240,7 +266,7 @@ def _publish(request, listing):
     else:
         messages.success(request, _("Published."))
     kind = "need" if isinstance(listing, TechnologyNeed) else "result"
-    return redirect(f"{kind}-detail", pk=listing.pk)
+    return sent(redirect(f"{kind}-detail", pk=listing.pk), key)
 
 
 @login_required

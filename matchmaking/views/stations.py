@@ -12,9 +12,17 @@ from accounts.models import Organisation
 from matchmaking import selectors, workflow
 from matchmaking.enums import MatchState
 from matchmaking.forms import AdoptionCostForm, EvaluationForm, PlanForm, TrainingForm
-from matchmaking.models import AdoptionCost, Evaluation, Match, SolutionPlan, TrainingSession
+from matchmaking.models import (
+    AdoptionCost,
+    Evaluation,
+    Match,
+    SolutionPlan,
+    SubmissionKey,
+    TrainingSession,
+)
 from matchmaking.services import stations as services
-from matchmaking.views.listings import add_errors
+from matchmaking.services import submissions
+from matchmaking.views.listings import add_errors, sent, sent_again
 
 
 def _my_station(request) -> Organisation:
@@ -59,26 +67,43 @@ def _workable_match(request, pk: int) -> Match:
     return match
 
 
-def _record_form(request, pk: int, form_class, create, template: str):
+def _record_form(request, pk: int, form_class, create, template: str, kind: str, url_name: str):
+    """A station record's form; a draft sent twice (same client key) is saved once."""
     match = _workable_match(request, pk)
     form = form_class(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    key, key_error = submissions.client_key_of(request.POST)
+    if request.method == "POST":
+        if key_error:
+            form.add_error(None, key_error)
+        elif done := submissions.submitted(by=request.user, kind=kind, key=key):
+            return sent_again(request, url_name, done, key)
+    if request.method == "POST" and not key_error and form.is_valid():
         try:
-            record = create(match=match, by=request.user, data=dict(form.cleaned_data))
+            with submissions.once(by=request.user, kind=kind, key=key) as created:
+                record = create(match=match, by=request.user, data=dict(form.cleaned_data))
+                created(record.pk)
+        except submissions.AlreadySubmitted as again:
+            return sent_again(request, url_name, again.object_id, key)
         except ValidationError as error:
             add_errors(form, error)
         else:
             messages.success(request, _("Saved."))
-            return record, None
-    return None, render(request, template, {"form": form, "match": match})
+            return sent(redirect(url_name, pk=record.pk), key)
+    status = 400 if key_error else 200
+    return render(request, template, {"form": form, "match": match}, status=status)
 
 
 @login_required
 def evaluation_create(request, pk: int):
-    record, response = _record_form(
-        request, pk, EvaluationForm, services.evaluation_create, "matchmaking/evaluation_form.html"
+    return _record_form(
+        request,
+        pk,
+        EvaluationForm,
+        services.evaluation_create,
+        "matchmaking/evaluation_form.html",
+        SubmissionKey.Kind.EVALUATION,
+        "evaluation-detail",
     )
-    return response or redirect("evaluation-detail", pk=record.pk)
 
 
 def _visible_record(request, model, pk: int):
@@ -98,10 +123,16 @@ def evaluation_detail(request, pk: int):
 
 @login_required
 def plan_create(request, pk: int):
-    record, response = _record_form(
-        request, pk, PlanForm, services.plan_create, "matchmaking/plan_form.html"
+    # A plan is versioned: sent twice, the same client key keeps it one version.
+    return _record_form(
+        request,
+        pk,
+        PlanForm,
+        services.plan_create,
+        "matchmaking/plan_form.html",
+        SubmissionKey.Kind.PLAN,
+        "plan-detail",
     )
-    return response or redirect("plan-detail", pk=record.pk)
 
 
 @login_required
@@ -116,17 +147,33 @@ def adoption_cost(request, pk: int):
     match = _workable_match(request, pk)
     record = AdoptionCost.objects.filter(match=match).first()
     form = AdoptionCostForm(request.POST or None, instance=record)
-    if request.method == "POST" and form.is_valid():
+    # One record per match: sent twice it is saved twice, the same. The client key still tells
+    # the browser which draft was saved.
+    key, key_error = submissions.client_key_of(request.POST)
+    if key_error:
+        form.add_error(None, key_error)
+    if request.method == "POST" and not key_error and form.is_valid():
         try:
-            record = services.adoption_cost_record(
-                match=match, by=request.user, data=dict(form.cleaned_data)
-            )
+            with submissions.once(
+                by=request.user, kind=SubmissionKey.Kind.ADOPTION_COST, key=key
+            ) as created:
+                record = services.adoption_cost_record(
+                    match=match, by=request.user, data=dict(form.cleaned_data)
+                )
+                created(record.pk)
+        except submissions.AlreadySubmitted as again:
+            return sent_again(request, "adoption-cost-detail", again.object_id, key)
         except ValidationError as error:
             add_errors(form, error)
         else:
             messages.success(request, _("Saved."))
-            return redirect("adoption-cost-detail", pk=record.pk)
-    return render(request, "matchmaking/adoption_cost_form.html", {"form": form, "match": match})
+            return sent(redirect("adoption-cost-detail", pk=record.pk), key)
+    return render(
+        request,
+        "matchmaking/adoption_cost_form.html",
+        {"form": form, "match": match},
+        status=400 if key_error else 200,
+    )
 
 
 @login_required
