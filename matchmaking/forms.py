@@ -258,7 +258,13 @@ class ListingForm(forms.ModelForm):
         return any(self.errors.get(name) for name in self.detail_fields)
 
     def clean_region(self):
-        return self.cleaned_data.get("region") or None
+        # Left empty: a new listing takes its organisation's region (the service), an edited
+        # one keeps its own. The form writes what it cleaned onto the instance, and a region
+        # of None there would reach the database (NOT NULL) as a 500.
+        region = self.cleaned_data.get("region")
+        if region is None and self.instance.pk:
+            return self.instance.region
+        return region or None
 
     def listing_data(self) -> dict:
         data = {k: v for k, v in self.cleaned_data.items() if k != "organisation"}

@@ -179,3 +179,25 @@ def test_needs_cannot_be_sorted_by_budget(client):
     response = client.get(reverse("need-list"), {"sort": "-budget"})
     assert response.status_code == 200
     assert "-budget" not in dict(response.context["filter"].form.fields["sort"].choices)
+
+
+def test_editing_a_need_with_the_region_left_empty_keeps_its_region(client):
+    enterprise = OrganisationFactory()
+    need = NeedFactory(organisation=enterprise, region_id="522634")
+    client.force_login(member_of(enterprise))
+    response = client.post(
+        reverse("need-edit", args=[need.pk]),
+        {
+            "organisation": enterprise.pk,
+            "title": "茶叶溯源，改了标题",
+            "description": need.description,
+            "category": need.category.pk,
+            "budget": "5万以内",
+            "transfer_modes": ["technical_service"],
+            "visibility": "public",
+            "region": "",
+        },
+    )
+    assert response.status_code == 302
+    need.refresh_from_db()
+    assert (need.title, need.region_id) == ("茶叶溯源，改了标题", "522634")
