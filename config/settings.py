@@ -14,6 +14,8 @@ from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from accounts.sms.urls import SmsUrlError, parse_sms_url
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -244,6 +246,15 @@ def _email_settings(url: str) -> dict:
 
 
 globals().update(_email_settings(EMAIL_URL))
+# SMS goes where SMS_URL says, as email does (accounts/sms/urls.py lists the forms):
+# console:// (the default; outside DEBUG it masks codes), file://, aliyun://, tencent://.
+SMS_URL = env_str("SMS_URL", "console://")
+try:
+    parse_sms_url(SMS_URL)
+except SmsUrlError as _error:
+    raise ImproperlyConfigured(str(_error)) from None
+# Provider template ids by kind (accounts/sms/catalogue.py), over those in SMS_URL.
+SMS_TEMPLATES: dict[str, str] = {}
 # Absolute links in emails.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "农桥 Nongqiao <noreply@nongqiao.local>")
