@@ -132,6 +132,28 @@ def can_view_private(user: User, organisation: Organisation) -> bool:
     return is_admin(user) or can_act_for(user, organisation)
 
 
+def contact_block_reason(user: User) -> str | None:
+    """Why the user may not receive another party's contact details yet, or None.
+
+    A mobile number the person gave must be verified first (a code sent to it was entered):
+    details are exchanged between people who can be reached, not handed to a number anyone
+    could have typed. Accounts without a number are reached by their email, as before.
+    """
+    if not user.is_authenticated:
+        return str(_("Log in to see contact details."))
+    if user.phone and not user.phone_verified:
+        return str(_("Verify your mobile number to see the contact details."))
+    if not user.phone and not user.email:
+        return str(_("Add and verify your mobile number to see the contact details."))
+    return None
+
+
+def can_receive_contact_details(user: User, match) -> bool:
+    """The other side's contact details on a match: once the researcher accepted, to people of
+    either side (and staff of a covering station, and admins) who can be reached themselves."""
+    return match.contact_open and contact_block_reason(user) is None
+
+
 def publish_block_reason(organisation: Organisation) -> str | None:
     """Why the organisation may not publish yet, or None when it may."""
     if not organisation.is_verified:

@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "axes",
+    "allauth",
+    "allauth.account",
     "accounts",
     "matchmaking",
 ]
@@ -85,6 +87,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "config.middleware.RateLimitedMiddleware",
     "config.middleware.ContentSecurityPolicyMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -140,6 +144,8 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Logs in whoever entered the right SMS code (django-allauth's phone flows).
+    "allauth.account.auth_backends.AuthenticationBackend",
 ]
 # LOGIN_FAILURE_LIMIT wrong passwords for one username from one address lock that pair out for
 # LOGIN_LOCKOUT_MINUTES; others keep logging in, and a success clears the count.
@@ -163,6 +169,29 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# django-allauth runs the flows by mobile number: sign up with the number, log in with a
+# 6-digit code sent by SMS, verify a number. Codes last 5 minutes, are single-use and allow 5
+# tries; each number gets at most one code a minute and 10 a day, each address 30 an hour.
+# Username and password keep Django's own pages (accounts/urls.py) behind django-axes.
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"phone"}
+ACCOUNT_SIGNUP_FIELDS = ["phone*", "email"]
+ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.PhoneSignupForm"
+ACCOUNT_EMAIL_VERIFICATION = "none"  # email is optional and, as before, not verified
+ACCOUNT_PHONE_VERIFICATION_ENABLED = True
+ACCOUNT_PHONE_VERIFICATION_TIMEOUT = 5 * 60
+ACCOUNT_PHONE_VERIFICATION_MAX_ATTEMPTS = 5
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+ACCOUNT_LOGIN_BY_CODE_TIMEOUT = 5 * 60
+ACCOUNT_LOGIN_BY_CODE_MAX_ATTEMPTS = 5
+ALLAUTH_USER_CODE_FORMAT = {"numeric": True, "length": 6, "dashed": False}
+SMS_CODE_RATE = env_str("SMS_CODE_RATE", "1/m/key,10/d/key,30/h/ip")
+ACCOUNT_RATE_LIMITS = {
+    "request_login_code": SMS_CODE_RATE,
+    "verify_phone": SMS_CODE_RATE,
+    "change_phone": "3/m/user",
+}
+ACCOUNT_SESSION_REMEMBER = True
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"

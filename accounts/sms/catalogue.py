@@ -12,6 +12,8 @@ import re
 
 VERIFICATION_CODE = "verification_code"
 ACCOUNT_CREATED = "account_created"
+NO_ACCOUNT = "no_account"
+ACCOUNT_EXISTS = "account_exists"
 CONTACT_ANSWERED = "contact_answered"
 MEETING_REQUESTED = "meeting_requested"
 MEETING_REMINDER = "meeting_reminder"
@@ -20,6 +22,8 @@ EVALUATION_READY = "evaluation_ready"
 TEXTS = {
     VERIFICATION_CODE: "您的验证码为${code}，5分钟内有效，请勿告诉他人。",
     ACCOUNT_CREATED: "${station}已为您开通农桥账号，用本手机号收验证码登录：${link}",
+    NO_ACCOUNT: "本手机号还没有农桥账号，注册请访问${link}",
+    ACCOUNT_EXISTS: "本手机号已有农桥账号，请用验证码登录：${link}",
     CONTACT_ANSWERED: "对方已同意与您联系，联系方式见${link}",
     MEETING_REQUESTED: "有单位请求在对接会上与您会面，请查看${link}",
     MEETING_REMINDER: "提醒：您明天${time}有对接会会面，议程见${link}",

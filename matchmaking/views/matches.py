@@ -64,6 +64,8 @@ def match_detail(request, pk: int):
             status__in=("registration_open", "scheduling", "agenda_published")
         ).first(),
         "contact_form": ContactRequestForm(),
+        "can_see_contact": permissions.can_receive_contact_details(request.user, match),
+        "contact_block_reason": permissions.contact_block_reason(request.user),
     }
     return render(request, "matchmaking/match_detail.html", context)
 
