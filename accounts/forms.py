@@ -136,3 +136,34 @@ class PhoneSignupForm(forms.Form):
     def signup(self, request, user):
         user.full_name = self.cleaned_data["full_name"]
         user.save(update_fields=["full_name"])
+
+
+class EnterpriseAccountForm(forms.ModelForm):
+    """A station opens an account for an enterprise it serves: the owner's mobile number and
+    name, and the enterprise."""
+
+    full_name = forms.CharField(label=_("Owner's name"), max_length=100)
+    phone = MobileNumberField(
+        label=_("Owner's mobile number"),
+        help_text=_("The owner logs in with a code sent to this number; no password needed."),
+    )
+    region = forms.ModelChoiceField(
+        label=_("County"),
+        queryset=Region.objects.all(),
+        widget=RegionSearchWidget(levels="3"),
+        help_text=_("A county your station serves."),
+    )
+
+    field_order = ["full_name", "phone", "name", "credit_code", "region", "address", "description"]
+
+    class Meta:
+        model = Organisation
+        fields = ["name", "credit_code", "region", "address", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def clean_credit_code(self):
+        return normalise_credit_code(self.cleaned_data["credit_code"])
+
+    def _post_clean(self):
+        # The service builds and checks the organisation (kind, contact, verification).
+        pass

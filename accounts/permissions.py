@@ -115,6 +115,18 @@ def can_verify_organisation(user: User, organisation: Organisation) -> bool:
     return bool(covering_stations(user, organisation))
 
 
+def can_create_enterprise_account(user: User, region: Region | None = None) -> bool:
+    """Open an account for an enterprise (its owner's mobile number and the organisation):
+    staff of a station serving the enterprise's county, and admins. Without a region: whether
+    the user may open such accounts at all (shows the page)."""
+    if is_admin(user):
+        return True
+    stations = organisations_of(user, OrganisationKind.STATION)
+    if region is None:
+        return bool(stations)
+    return any(station_covers(station, region) for station in stations)
+
+
 def can_act_for(user: User, organisation: Organisation) -> bool:
     """Post and edit listings on the organisation's behalf.
 

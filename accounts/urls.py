@@ -52,6 +52,11 @@ urlpatterns = [
     path("profile/", views.profile, name="profile"),
     path("organisations/start/", views.organisation_start, name="organisation-start"),
     path("organisations/new/", views.organisation_create, name="organisation-create"),
+    path(
+        "organisations/new-for-enterprise/",
+        views.enterprise_account_create,
+        name="enterprise-account-create",
+    ),
     path("organisations/join/", views.organisation_join, name="organisation-join"),
     path("organisations/<int:pk>/", views.organisation_detail, name="organisation-detail"),
     path("organisations/<int:pk>/edit/", views.organisation_edit, name="organisation-edit"),

@@ -55,6 +55,7 @@ from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from rest_framework.views import APIView
 
+from accounts.demo import make_credit_code
 from accounts.enums import MembershipStatus, OrganisationKind
 from accounts.models import Membership
 from matchmaking import costs
@@ -135,6 +136,8 @@ MATRIX: dict[tuple, tuple] = {
     ('organisation-start', 'GET'):                      (   L,  200,  200,  200,  200,  200,  200),
     ('organisation-create', 'GET'):                     (   L,  200,  200,  200,  200,  200,  200),
     ('organisation-create', 'POST'):                    (   L,  200,  200,  200,  200,  200,  200),
+    ('enterprise-account-create', 'GET'):               (   L,  403,  403,  403,  200,  200,  200),
+    ('enterprise-account-create', 'POST'):              (   L,  403,  403,  403,  302,  200,  302),
     ('organisation-join', 'GET'):                       (   L,  200,  200,  200,  200,  200,  200),
     ('organisation-join', 'GET htmx'):                  (   L,  200,  200,  200,  200,  200,  200),
     ('organisation-join', 'POST'):                      (   L,  200,  200,  200,  200,  200,  200),
@@ -684,6 +687,13 @@ def _body(name: str, method: str, w: dict, variant: str = "") -> dict:
         "fair-check-in": {"registration": w["registration_a"].pk},
         "fair-meetings": {"meeting": w["meeting"].pk, "outcome": "held"},
         "saved-search-create": {"target": "needs", "query": "冷链"},
+        "enterprise-account-create": {
+            "full_name": "吴老乡",
+            "phone": "139 8551 2345",
+            "name": "授权测试新开企业",
+            "credit_code": make_credit_code("授权新开", "enterprise", "522634"),
+            "region": "522634",
+        },
         "api-token": {"username": "authz-ent-a", "password": "pw-Nongqiao-2026"},
         "category-list": category_fields,
         ("category-detail", "PUT"): {**category_fields, "slug": w["category"].slug},

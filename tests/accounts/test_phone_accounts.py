@@ -224,3 +224,83 @@ def test_contact_details_wait_until_the_persons_number_is_verified(client):
     farmer.phone_verified = True
     farmer.save()
     assert "0571-88881234" in client.get(url).content.decode()
+
+
+def _enterprise_post(**overrides):
+    from accounts.demo import make_credit_code
+
+    data = {
+        "full_name": "吴老乡",
+        "phone": "139 8551 2345",
+        "name": "雷山县乌东村茶叶合作社",
+        "credit_code": make_credit_code("乌东", "enterprise", "522634"),
+        "region": "522634",
+        "address": "雷山县丹江镇乌东村",
+    }
+    return data | overrides
+
+
+@pytest.fixture
+def station_staff():
+    from accounts.enums import OrganisationKind
+    from tests.factories import OrganisationFactory, member_of
+
+    station = OrganisationFactory(
+        kind=OrganisationKind.STATION, name="雷山县服务站", covered=["522634"]
+    )
+    return member_of(station)
+
+
+def test_a_station_opens_an_enterprise_account_its_owner_takes_over_by_code(
+    client, station_staff, django_capture_on_commit_callbacks
+):
+    from accounts.models import Organisation
+
+    client.force_login(station_staff)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("enterprise-account-create"), _enterprise_post())
+    organisation = Organisation.objects.get(name="雷山县乌东村茶叶合作社")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("organisation-detail", kwargs={"pk": organisation.pk})
+    owner = organisation.memberships.get().user
+    assert (owner.phone, owner.phone_verified, owner.has_usable_password()) == (
+        NUMBER,
+        False,
+        False,
+    )
+    assert (organisation.kind, organisation.is_verified, organisation.verified_by) == (
+        "enterprise",
+        True,
+        station_staff,
+    )
+    [sms] = outbox
+    assert (sms["to"], sms["kind"]) == (NUMBER, "account_created")
+    assert sms["text"].startswith("雷山县服务站已为您开通农桥账号")
+
+    client.logout()
+    client.post(reverse("account_request_login_code"), {"phone": "13985512345"})
+    client.post(reverse("account_confirm_login_code"), {"code": last_code()})
+    assert client.get(reverse("profile")).context["user"] == owner
+    owner.refresh_from_db()
+    assert owner.phone_verified
+
+
+def test_a_station_cannot_open_an_account_in_a_county_it_does_not_serve(client, station_staff):
+    client.force_login(station_staff)
+    response = client.post(reverse("enterprise-account-create"), _enterprise_post(region="510104"))
+    assert response.status_code == 200
+    assert "你的服务站不服务这个县。" in response.content.decode()
+    assert not User.objects.filter(phone=NUMBER).exists()
+
+
+def test_a_number_that_already_has_an_account_is_refused(client, station_staff):
+    UserFactory(phone=NUMBER, phone_verified=True)
+    client.force_login(station_staff)
+    response = client.post(reverse("enterprise-account-create"), _enterprise_post())
+    assert response.status_code == 200
+    assert User.objects.filter(phone=NUMBER).count() == 1
+
+
+def test_only_station_staff_and_admins_open_enterprise_accounts(client):
+    client.force_login(UserFactory())
+    assert client.get(reverse("enterprise-account-create")).status_code == 403
