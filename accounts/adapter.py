@@ -31,8 +31,12 @@ _UNUSABLE_PASSWORD_PREFIX = "!"
 class AccountAdapter(DefaultAccountAdapter):
     error_messages = {
         **DefaultAccountAdapter.error_messages,
-        # allauth says this whenever a rate limit on codes refuses; ours are about sending.
+        # allauth says this when a code has had its 5 wrong tries (a message on the page)...
         "too_many_login_attempts": _(
+            "The code was wrong 5 times, so it no longer works. Ask for a new code."
+        ),
+        # ... and when a number may not get another code yet (a form error): see below.
+        "code_rate_limited": _(
             "A code was sent to this number less than a minute ago, or too many today. "
             "Please wait a minute and try again, or use the last code you received."
         ),
@@ -40,6 +44,13 @@ class AccountAdapter(DefaultAccountAdapter):
         "phone_taken": _("This mobile number already belongs to an account."),
         "unknown_phone": _("No account uses this mobile number."),
     }
+
+    def validation_error(self, code: str, *args):
+        # The request form raises "too_many_login_attempts" when its rate limit refuses: for
+        # a person that is about sending codes, not about wrong ones.
+        if code == "too_many_login_attempts":
+            code = "code_rate_limited"
+        return super().validation_error(code, *args)
 
     # -------------------------------------------------------------- where the number lives
 
