@@ -70,6 +70,7 @@ from matchmaking.models import (
     MeetingRequest,
     Notification,
     SavedSearch,
+    ShortLink,
     SolutionPlan,
     TrainingAttendance,
     TrainingSession,
@@ -138,6 +139,7 @@ MATRIX: dict[tuple, tuple] = {
     ('organisation-create', 'POST'):                    (   L,  200,  200,  200,  200,  200,  200),
     ('enterprise-account-create', 'GET'):               (   L,  403,  403,  403,  200,  200,  200),
     ('enterprise-account-create', 'POST'):              (   L,  403,  403,  403,  302,  200,  302),
+    ('short-link', 'GET'):                              ( 302,  302,  302,  302,  302,  302,  302),
     ('organisation-join', 'GET'):                       (   L,  200,  200,  200,  200,  200,  200),
     ('organisation-join', 'GET htmx'):                  (   L,  200,  200,  200,  200,  200,  200),
     ('organisation-join', 'POST'):                      (   L,  200,  200,  200,  200,  200,  200),
@@ -473,6 +475,7 @@ def _build_world() -> dict:
     job.save()
     saved_search = SavedSearch.objects.create(user=users["ent_a"], target="results", query="冷链")
     Notification.objects.create(user=users["ent_a"], kind="new_match", title="新匹配")
+    ShortLink.objects.create(code="authzlink", path=f"/matches/{match.pk}/")
     membership_request = Membership.objects.create(
         user=UserFactory(username="authz-joiner"),
         organisation=enterprise_a,
@@ -623,6 +626,7 @@ def _url(name: str, w: dict, variant: str = "") -> str:
         "fair-agenda-ics": {"token": w["registration_a"].calendar_token},
         "api-stats": {"figure": "funnel"},
         "region-detail": {"pk": "522634"},
+        "short-link": {"code": "authzlink"},
         "category-detail": {"slug": w["category"].slug},
     }
     if name.startswith("fair-") and name not in (*kwargs, *objects, "fair-list"):

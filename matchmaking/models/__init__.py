@@ -15,6 +15,8 @@ from matchmaking.models.matches import (
     RebuildChunk,
     RebuildRun,
     SavedSearch,
+    ShortLink,
+    SmsMessage,
 )
 from matchmaking.models.stations import (
     AdoptionCost,
@@ -46,6 +48,8 @@ __all__ = [
     "RebuildRun",
     "ResearchResult",
     "SavedSearch",
+    "ShortLink",
+    "SmsMessage",
     "TechnologyNeed",
     "ThesaurusEntry",
 ]
