@@ -240,6 +240,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "matchmaking.tasks.send_meeting_request_reminders",
         "schedule": 3600.0,
     },
+    # The evening before, so the SMS arrives at a decent hour.
+    "fair-reminders": {
+        "task": "matchmaking.tasks.send_fair_reminders",
+        "schedule": crontab(hour=18, minute=0),
+    },
     "statistics-refresh": {"task": "matchmaking.tasks.refresh_statistics", "schedule": 600.0},
     "saved-search-digests": {
         "task": "matchmaking.tasks.send_digests",

@@ -171,6 +171,16 @@ def send_queued_sms(self, sms_id: int) -> str:
 
 
 @shared_task
+def notify_evaluation_ready(evaluation_id: int) -> int:
+    return notifications.evaluation_ready(evaluation_id)
+
+
+@shared_task
+def send_fair_reminders() -> int:
+    return notifications.fair_reminders()
+
+
+@shared_task
 def notify_contact_answered(match_id: int) -> int:
     return notifications.contact_answered(match_id)
 

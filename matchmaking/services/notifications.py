@@ -44,7 +44,12 @@ def members(organisation: Organisation) -> list[User]:
 
 # The kinds that cannot wait, and so also go by SMS (to a verified mobile number, unless the
 # person turned it off on the notifications page or replied "TD").
-SMS_KINDS = (NotificationKind.CONTACT_REQUEST, NotificationKind.CONTACT_ANSWER)
+SMS_KINDS = (
+    NotificationKind.CONTACT_REQUEST,
+    NotificationKind.CONTACT_ANSWER,
+    NotificationKind.EVALUATION,
+    NotificationKind.FAIR_REMINDER,
+)
 
 
 def settings_for(user: User, kind: str) -> tuple[bool, bool]:
@@ -328,4 +333,87 @@ def send_digests(now=None) -> int:
             )
 
         sent += deliver([saved.user], NotificationKind.DIGEST, message)
+    return sent
+
+
+def evaluation_ready(evaluation_id: int) -> int:
+    """The enterprise hears that a station filed its evaluation of a technology for it."""
+    from matchmaking.models import Evaluation
+
+    evaluation = (
+        Evaluation.objects.select_related("station", "match__need__organisation", "match__result")
+        .filter(pk=evaluation_id)
+        .first()
+    )
+    if evaluation is None:
+        return 0
+
+    def message():
+        return (
+            _("%(station)s evaluated “%(result)s” for you")
+            % {"station": evaluation.station.name, "result": evaluation.match.result.title},
+            _("Their report and recommendation are ready."),
+            reverse("evaluation-detail", args=[evaluation.pk]),
+        )
+
+    return deliver(
+        members(evaluation.match.need.organisation),
+        NotificationKind.EVALUATION,
+        message,
+        sms=(f"evaluation_ready:{evaluation.pk}", catalogue.EVALUATION_READY, {}),
+    )
+
+
+def fair_reminders(now=None) -> int:
+    """The day before: each side of each scheduled meeting of tomorrow, once."""
+    from matchmaking.models import Meeting
+    from matchmaking.models.fairs import MeetingStatus
+
+    now = now or timezone.now()
+    tomorrow = timezone.localtime(now).date() + timedelta(days=1)
+    sent = 0
+    meetings = Meeting.objects.filter(
+        status=MeetingStatus.SCHEDULED, reminded_at__isnull=True
+    ).select_related("fair", "request__requester__organisation", "request__recipient__organisation")
+    starts: dict[int, dict] = {}
+    for meeting in meetings:
+        fair = meeting.fair
+        if fair.pk not in starts:
+            starts[fair.pk] = {index: start for index, start, _end in fair.slots()}
+        start = starts[fair.pk].get(meeting.slot)
+        if start is None or timezone.localtime(start).date() != tomorrow:
+            continue
+        if not Meeting.objects.filter(pk=meeting.pk, reminded_at__isnull=True).update(
+            reminded_at=now
+        ):
+            continue
+        at = timezone.localtime(start).strftime("%H:%M")
+        for side, other in (
+            (meeting.request.requester, meeting.request.recipient),
+            (meeting.request.recipient, meeting.request.requester),
+        ):
+
+            def message(other=other, fair=fair, table=meeting.table, at=at):
+                return (
+                    _("Tomorrow %(time)s at %(fair)s: %(organisation)s, table %(table)s")
+                    % {
+                        "time": at,
+                        "fair": fair.name,
+                        "organisation": other.organisation.name,
+                        "table": table,
+                    },
+                    _("Your agenda has every meeting and where it is."),
+                    reverse("fair-agenda", args=[fair.pk]),
+                )
+
+            sent += deliver(
+                members(side.organisation),
+                NotificationKind.FAIR_REMINDER,
+                message,
+                sms=(
+                    f"fair_reminder:{meeting.pk}:{side.pk}",
+                    catalogue.MEETING_REMINDER,
+                    {"time": at},
+                ),
+            )
     return sent

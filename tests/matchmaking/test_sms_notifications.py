@@ -152,3 +152,75 @@ def test_an_unreachable_provider_is_retried_then_marked_failed(
     assert (sms.status, sms.attempts) == ("failed", 2)
     # A task delivered again after that sends nothing.
     assert send_queued_sms.apply(args=(sms.pk,)).get() == "done"
+
+
+def test_a_filed_evaluation_reaches_the_enterprise_by_sms(
+    world, django_capture_on_commit_callbacks
+):
+    from tests.matchmaking.test_stations import EVALUATION
+
+    match = world["new_match"]()
+    station = OrganisationFactory(kind=OrganisationKind.STATION, covered=["522634"])
+    with django_capture_on_commit_callbacks(execute=True):
+        evaluation = stations_service().evaluation_create(
+            match=match, by=member_of(station), data=dict(EVALUATION)
+        )
+    [sms] = outbox
+    assert (sms["to"], sms["kind"]) == (FARMER, "evaluation_ready")
+    link = SmsMessage.objects.get().params["link"]
+    assert sms["text"] == f"服务站的技术评估报告已完成，请查看{link}"
+    assert notifications.short_link(f"/evaluations/{evaluation.pk}/") == link
+
+
+def stations_service():
+    from matchmaking.services import stations
+
+    return stations
+
+
+def test_the_day_before_a_fair_meeting_both_sides_get_one_reminder(
+    world, django_capture_on_commit_callbacks
+):
+    from datetime import date, datetime, time
+
+    from django.utils import timezone
+
+    from matchmaking.models import Fair, FairRegistration, Meeting, MeetingRequest
+
+    match = world["new_match"]()
+    fair = Fair.objects.create(
+        name="对接会",
+        year=2026,
+        city="成都",
+        venue="会展中心",
+        first_day=date(2026, 12, 10),
+        registration_opens=date(2026, 11, 1),
+        registration_closes=date(2026, 12, 5),
+        day_start=time(9),
+        day_end=time(12),
+        tables=2,
+        status="agenda_published",
+    )
+    ask = FairRegistration.objects.create(
+        fair=fair, organisation=match.need.organisation, registered_by=world["farmer"]
+    )
+    answer = FairRegistration.objects.create(
+        fair=fair, organisation=match.result.organisation, registered_by=world["researcher"]
+    )
+    request = MeetingRequest.objects.create(
+        fair=fair,
+        requester=ask,
+        recipient=answer,
+        match=match,
+        status="accepted",
+        requested_by=world["farmer"],
+    )
+    Meeting.objects.create(request=request, fair=fair, slot=1, table=2)  # 09:30 on the 10th
+    tz = timezone.get_default_timezone()
+    the_day_before = datetime(2026, 12, 9, 18, 0, tzinfo=tz)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert notifications.fair_reminders(now=datetime(2026, 12, 8, 18, 0, tzinfo=tz)) == 0
+        assert notifications.fair_reminders(now=the_day_before) == 3  # two + one member
+        assert notifications.fair_reminders(now=the_day_before) == 0
+    [sms] = outbox  # the only verified number among them
+    assert sms["text"].startswith("提醒：您明天09:30有对接会会面，议程见https://nongqiao.cn/s/")
