@@ -304,3 +304,12 @@ def test_a_number_that_already_has_an_account_is_refused(client, station_staff):
 def test_only_station_staff_and_admins_open_enterprise_accounts(client):
     client.force_login(UserFactory())
     assert client.get(reverse("enterprise-account-create")).status_code == 403
+
+
+def test_a_second_verification_code_within_a_minute_gets_the_wait_page_not_an_error(client):
+    client.force_login(UserFactory())
+    client.post(reverse("account_change_phone"), {"phone": "139 8551 2345"})
+    response = client.post(reverse("account_change_phone"), {"phone": "139 8551 2345"})
+    assert response.status_code == 429
+    assert "一分钟内已向这个号码发送过验证码" in response.content.decode()
+    assert len(outbox) == 1
