@@ -11,14 +11,23 @@ from accounts.enums import (
     RegionGroup,
     RegionLevel,
 )
-from accounts.validators import validate_credit_code, validate_phone
+from accounts.validators import validate_credit_code, validate_mobile, validate_phone
 
 
 class User(AbstractUser):
     """A person. What they may do comes from their memberships (see accounts.permissions)."""
 
     full_name = models.CharField(_("full name"), max_length=100, blank=True)
-    phone = models.CharField(_("phone"), max_length=32, blank=True, validators=[validate_phone])
+    # The person's mobile number in E.164: they log in with it and receive SMS on it. Several
+    # people may type one number (a family's phone); only one may have it verified.
+    phone = models.CharField(
+        _("mobile number"), max_length=32, blank=True, validators=[validate_mobile]
+    )
+    phone_verified = models.BooleanField(
+        _("mobile number verified"),
+        default=False,
+        help_text=_("Set when the person entered a code sent to the number by SMS."),
+    )
     language = models.CharField(
         _("preferred language"),
         max_length=10,
@@ -32,6 +41,17 @@ class User(AbstractUser):
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["phone"],
+                condition=models.Q(phone_verified=True),
+                name="user_verified_phone_unique",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(phone_verified=False) | ~models.Q(phone=""),
+                name="user_verified_phone_not_empty",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.full_name or self.username

@@ -115,6 +115,18 @@ def can_verify_organisation(user: User, organisation: Organisation) -> bool:
     return bool(covering_stations(user, organisation))
 
 
+def can_create_enterprise_account(user: User, region: Region | None = None) -> bool:
+    """Open an account for an enterprise (its owner's mobile number and the organisation):
+    staff of a station serving the enterprise's county, and admins. Without a region: whether
+    the user may open such accounts at all (shows the page)."""
+    if is_admin(user):
+        return True
+    stations = organisations_of(user, OrganisationKind.STATION)
+    if region is None:
+        return bool(stations)
+    return any(station_covers(station, region) for station in stations)
+
+
 def can_act_for(user: User, organisation: Organisation) -> bool:
     """Post and edit listings on the organisation's behalf.
 
@@ -130,6 +142,28 @@ def can_act_for(user: User, organisation: Organisation) -> bool:
 def can_view_private(user: User, organisation: Organisation) -> bool:
     """See the organisation's private fields (contact details, private budgets, drafts)."""
     return is_admin(user) or can_act_for(user, organisation)
+
+
+def contact_block_reason(user: User) -> str | None:
+    """Why the user may not receive another party's contact details yet, or None.
+
+    A mobile number the person gave must be verified first (a code sent to it was entered):
+    details are exchanged between people who can be reached, not handed to a number anyone
+    could have typed. Accounts without a number are reached by their email, as before.
+    """
+    if not user.is_authenticated:
+        return str(_("Log in to see contact details."))
+    if user.phone and not user.phone_verified:
+        return str(_("Verify your mobile number to see the contact details."))
+    if not user.phone and not user.email:
+        return str(_("Add and verify your mobile number to see the contact details."))
+    return None
+
+
+def can_receive_contact_details(user: User, match) -> bool:
+    """The other side's contact details on a match: once the researcher accepted, to people of
+    either side (and staff of a covering station, and admins) who can be reached themselves."""
+    return match.contact_open and contact_block_reason(user) is None
 
 
 def publish_block_reason(organisation: Organisation) -> str | None:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import secrets
+
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -35,6 +39,76 @@ def organisation_create(*, by: User, **fields) -> Organisation:
         status=MembershipStatus.ACTIVE,
     )
     permissions.forget_memberships(by)
+    return organisation
+
+
+def unique_username(prefix: str = "m") -> str:
+    """A username nobody has to type, for accounts made by mobile number: m + 8 hex digits."""
+    while True:
+        username = f"{prefix}{secrets.token_hex(4)}"
+        if not User.objects.filter(username=username).exists():
+            return username
+
+
+def phone_in_use(phone: str) -> bool:
+    """Whether a login by code with this number would reach an existing account."""
+    from accounts.adapter import AccountAdapter
+
+    return AccountAdapter().get_user_by_phone(phone) is not None
+
+
+@transaction.atomic
+def enterprise_account_create(
+    *, by: User, phone: str, full_name: str, region, **organisation_fields
+) -> Organisation:
+    """A station opens an account for an enterprise it serves: a passwordless user with the
+    owner's mobile number (not yet verified) owning the new, verified enterprise. The owner
+    takes the account over by logging in with the code sent to that number."""
+    if not permissions.can_create_enterprise_account(by, region):
+        raise ValidationError({"region": _("Your station does not serve this county.")})
+    if phone_in_use(phone):
+        raise ValidationError(
+            {
+                "phone": _(
+                    "This mobile number already has an account. Its owner can log in with an "
+                    "SMS code and register the enterprise, or ask to join it."
+                )
+            }
+        )
+    owner = User(username=unique_username(), full_name=full_name, phone=phone)
+    owner.set_unusable_password()
+    owner.full_clean()
+    owner.save()
+    organisation = Organisation(
+        kind=OrganisationKind.ENTERPRISE,
+        region=region,
+        contact_name=full_name,
+        phone=phone.removeprefix("+86"),
+        # Station staff verify the enterprises of their counties; they just met this one.
+        is_verified=True,
+        verified_by=by,
+        verified_at=timezone.now(),
+        **organisation_fields,
+    )
+    organisation.full_clean()
+    organisation.save()
+    Membership.objects.create(
+        user=owner,
+        organisation=organisation,
+        role=MembershipRole.OWNER,
+        status=MembershipStatus.ACTIVE,
+        decided_by=by,
+    )
+    station = next(iter(permissions.covering_stations(by, organisation)), None)
+    from accounts.sms.catalogue import ACCOUNT_CREATED
+    from accounts.tasks import queue_sms
+
+    params = {
+        "station": station.name if station else _("Nongqiao"),
+        "link": settings.SITE_URL + reverse("account_request_login_code"),
+    }
+    params = {key: str(value) for key, value in params.items()}
+    transaction.on_commit(lambda: queue_sms(phone, ACCOUNT_CREATED, params))
     return organisation
 
 

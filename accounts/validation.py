@@ -25,10 +25,14 @@ import unicodedata
 
 __all__ = [
     "CREDIT_CODE_ERRORS",
+    "MOBILE_ERRORS",
     "PATENT_NUMBER_ERRORS",
     "PHONE_ERRORS",
     "credit_code_check_char",
     "credit_code_error",
+    "format_mobile",
+    "mobile_e164",
+    "mobile_error",
     "normalise_credit_code",
     "normalise_patent_number",
     "normalise_phone",
@@ -218,6 +222,54 @@ def _parse_phone(value: str) -> tuple[str | None, str | None]:
     if local[0] == "0":
         return None, "local_number"
     return f"{area}-{local}" + (f"-{ext}" if ext else ""), None
+
+
+# A person's mobile number, their login and where their SMS go, is stored in E.164
+# ("+8613800138000"), checked by the same rules and then by libphonenumber's numbering plan
+# (which knows which 1xx blocks are allocated to mobiles). Organisations' numbers keep the
+# canonical forms above: a landline's extension has no place in E.164.
+
+MOBILE_ERRORS = (
+    *PHONE_ERRORS,
+    "not_mobile",  # a valid landline where a mobile number is needed
+    "unallocated",  # 11 digits of the right shape in no mobile operator's block
+)
+
+
+def _parse_mobile(value: str) -> tuple[str | None, str | None]:
+    import phonenumbers  # imported here: the other validators do not need it
+
+    canonical, error = _parse_phone(value)
+    if error:
+        return None, error
+    if not re.fullmatch(r"1\d{10}", canonical):
+        return None, "not_mobile"
+    number = phonenumbers.parse("+86" + canonical)
+    kind = phonenumbers.number_type(number)
+    if not phonenumbers.is_valid_number(number) or kind not in (
+        phonenumbers.PhoneNumberType.MOBILE,
+        phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+    ):
+        return None, "unallocated"
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164), None
+
+
+def mobile_error(value: str) -> str | None:
+    """Validate a mainland mobile number; see ``MOBILE_ERRORS`` for the codes."""
+    return _parse_mobile(value)[1]
+
+
+def mobile_e164(value: str) -> str | None:
+    """The mobile number in E.164 ("138 0013 8000" -> "+8613800138000"), None if invalid."""
+    return _parse_mobile(value)[0]
+
+
+def format_mobile(e164: str) -> str:
+    """How people write it: "+8613800138000" -> "138 0013 8000" (other values unchanged)."""
+    if re.fullmatch(r"\+861\d{10}", e164 or ""):
+        digits = e164[3:]
+        return f"{digits[:3]} {digits[3:7]} {digits[7:]}"
+    return e164
 
 
 def phone_error(value: str) -> str | None:

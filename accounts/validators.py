@@ -62,6 +62,23 @@ def validate_phone(value: str) -> None:
         raise ValidationError(message, code=f"phone_{error}")
 
 
+_MOBILE_MESSAGES = {
+    "empty": _("Enter a mobile number."),
+    "mobile_prefix": _("Mobile numbers start with 13 to 19."),
+    "not_mobile": _("This is a landline: enter a mobile number, which can receive SMS."),
+    "unallocated": _("No mobile operator uses this number. Please check for a typing error."),
+}
+
+
+def validate_mobile(value: str) -> None:
+    error = validation.mobile_error(value)
+    if error:
+        message = _MOBILE_MESSAGES.get(
+            error, _("Enter a mainland mobile number of 11 digits, e.g. 138 0013 8000.")
+        )
+        raise ValidationError(message, code=f"mobile_{error}")
+
+
 def validate_patent_number(value: str) -> None:
     error = validation.patent_number_error(value)
     if error:

@@ -13,6 +13,7 @@ from django_ratelimit.decorators import ratelimit
 
 from accounts import permissions, selectors, services
 from accounts.forms import (
+    EnterpriseAccountForm,
     JoinRequestForm,
     OrganisationEditForm,
     OrganisationForm,
@@ -78,6 +79,30 @@ def organisation_create(request):
             )
             return redirect("organisation-detail", pk=organisation.pk)
     return render(request, "accounts/organisation_form.html", {"form": form, "creating": True})
+
+
+@login_required
+def enterprise_account_create(request):
+    """Station staff open an account for an enterprise of their counties."""
+    if not permissions.can_create_enterprise_account(request.user):
+        raise PermissionDenied
+    form = EnterpriseAccountForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            organisation = services.enterprise_account_create(by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _(
+                    "The account of %(name)s is open. An SMS tells its owner to log in with a "
+                    "code sent to their number."
+                )
+                % {"name": organisation.name},
+            )
+            return redirect("organisation-detail", pk=organisation.pk)
+    return render(request, "accounts/enterprise_account_form.html", {"form": form})
 
 
 @login_required

@@ -51,3 +51,22 @@ class RejectNullCharactersMiddleware:
         # The API's parsers check its bodies, and name the field (config/api_parsers.py).
         api = request.path.startswith("/api/")
         return request.method == "POST" and not api and in_querydict(request.POST)
+
+
+class RateLimitedMiddleware:
+    """django-allauth raises RateLimited where a code may not be sent yet (a number asking a
+    second time within the minute); the person gets the page that says so, with a 429."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from allauth.core.exceptions import RateLimited
+        from django.shortcuts import render
+
+        if isinstance(exception, RateLimited):
+            return render(request, "429.html", status=429)
+        return None

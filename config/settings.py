@@ -14,6 +14,7 @@ from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from accounts.sms.urls import SmsUrlError, parse_sms_url
 from config import observability
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -71,6 +72,8 @@ INSTALLED_APPS = [
     "axes",
     "django_prometheus",
     "django_structlog",
+    "allauth",
+    "allauth.account",
     "accounts",
     "matchmaking",
 ]
@@ -99,6 +102,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "config.middleware.RateLimitedMiddleware",
     "config.middleware.ContentSecurityPolicyMiddleware",
     # Binds a request id (a proxy's X-Request-ID, or a new one) to every log line and to the
     # tasks the request queues; the next one sends it back in the response.
@@ -179,6 +184,8 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Logs in whoever entered the right SMS code (django-allauth's phone flows).
+    "allauth.account.auth_backends.AuthenticationBackend",
 ]
 # LOGIN_FAILURE_LIMIT wrong passwords for one username from one address lock that pair out for
 # LOGIN_LOCKOUT_MINUTES; others keep logging in, and a success clears the count.
@@ -202,6 +209,29 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# django-allauth runs the flows by mobile number: sign up with the number, log in with a
+# 6-digit code sent by SMS, verify a number. Codes last 5 minutes, are single-use and allow 5
+# tries; each number gets at most one code a minute and 10 a day, each address 30 an hour.
+# Username and password keep Django's own pages (accounts/urls.py) behind django-axes.
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"phone"}
+ACCOUNT_SIGNUP_FIELDS = ["phone*", "email"]
+ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.PhoneSignupForm"
+ACCOUNT_EMAIL_VERIFICATION = "none"  # email is optional and, as before, not verified
+ACCOUNT_PHONE_VERIFICATION_ENABLED = True
+ACCOUNT_PHONE_VERIFICATION_TIMEOUT = 5 * 60
+ACCOUNT_PHONE_VERIFICATION_MAX_ATTEMPTS = 5
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+ACCOUNT_LOGIN_BY_CODE_TIMEOUT = 5 * 60
+ACCOUNT_LOGIN_BY_CODE_MAX_ATTEMPTS = 5
+ALLAUTH_USER_CODE_FORMAT = {"numeric": True, "length": 6, "dashed": False}
+SMS_CODE_RATE = env_str("SMS_CODE_RATE", "1/m/key,10/d/key,30/h/ip")
+ACCOUNT_RATE_LIMITS = {
+    "request_login_code": SMS_CODE_RATE,
+    "verify_phone": SMS_CODE_RATE,
+    "change_phone": "3/m/user",
+}
+ACCOUNT_SESSION_REMEMBER = True
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
@@ -250,6 +280,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "matchmaking.tasks.send_meeting_request_reminders",
         "schedule": 3600.0,
     },
+    # The evening before, so the SMS arrives at a decent hour.
+    "fair-reminders": {
+        "task": "matchmaking.tasks.send_fair_reminders",
+        "schedule": crontab(hour=18, minute=0),
+    },
     "statistics-refresh": {"task": "matchmaking.tasks.refresh_statistics", "schedule": 600.0},
     "saved-search-digests": {
         "task": "matchmaking.tasks.send_digests",
@@ -285,6 +320,15 @@ def _email_settings(url: str) -> dict:
 
 
 globals().update(_email_settings(EMAIL_URL))
+# SMS goes where SMS_URL says, as email does (accounts/sms/urls.py lists the forms):
+# console:// (the default; outside DEBUG it masks codes), file://, aliyun://, tencent://.
+SMS_URL = env_str("SMS_URL", "console://")
+try:
+    parse_sms_url(SMS_URL)
+except SmsUrlError as _error:
+    raise ImproperlyConfigured(str(_error)) from None
+# Provider template ids by kind (accounts/sms/catalogue.py), over those in SMS_URL.
+SMS_TEMPLATES: dict[str, str] = {}
 # Absolute links in emails.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "农桥 Nongqiao <noreply@nongqiao.local>")

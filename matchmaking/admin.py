@@ -12,6 +12,7 @@ from matchmaking.models import (
     Match,
     RebuildRun,
     ResearchResult,
+    SmsMessage,
     TechnologyNeed,
     ThesaurusEntry,
 )
@@ -177,3 +178,20 @@ class ThesaurusEntryAdmin(admin.ModelAdmin):
     def delete_model(self, request, obj):
         super().delete_model(request, obj)
         transaction.on_commit(lambda: enqueue(sweep_pending))
+
+
+@admin.register(SmsMessage)
+class SmsMessageAdmin(admin.ModelAdmin):
+    """The SMS sent for notifications; staff look here for those the provider refused."""
+
+    list_display = ["created_at", "template", "masked_number", "status", "attempts", "error"]
+    list_filter = ["status", "template"]
+    readonly_fields = [f.name for f in SmsMessage._meta.fields]
+    exclude = ["params"]
+
+    @admin.display(description=_("number"))
+    def masked_number(self, sms):
+        return sms.number[:6] + "*****"
+
+    def has_add_permission(self, request):
+        return False

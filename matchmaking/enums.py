@@ -109,3 +109,5 @@ class NotificationKind(models.TextChoices):
     CONTACT_ANSWER = "contact_answer", _("An answer to my contact request")
     REMINDER = "reminder", _("Reminders of unanswered requests")
     DIGEST = "digest", _("Daily digest of saved searches")
+    EVALUATION = "evaluation", _("A station's evaluation of a technology for me")
+    FAIR_REMINDER = "fair_reminder", _("The day before my meetings at the fair")

@@ -5,6 +5,8 @@ from datetime import timedelta
 from celery import shared_task
 from django.conf import settings
 
+from accounts.sms import SmsError, SmsRefused
+from config import metrics
 from matchmaking.models import ImportJob, RebuildChunk, RebuildRun
 from matchmaking.queue import enqueue
 from matchmaking.services import imports, matching, notifications
@@ -120,6 +122,66 @@ def notify_strong_matches(match_ids: list[int]) -> int:
 @shared_task
 def notify_contact_requested(match_id: int) -> int:
     return notifications.contact_requested(match_id)
+
+
+@shared_task(
+    bind=True,
+    autoretry_for=(SmsError,),
+    dont_autoretry_for=(SmsRefused,),
+    retry_backoff=30,
+    retry_backoff_max=900,
+    max_retries=5,
+)
+def send_queued_sms(self, sms_id: int) -> str:
+    """Send one recorded SMS once. Retried with back-off while the provider is unreachable;
+    a refusal is recorded (staff see it in the admin) and not retried; after the last retry
+    the SMS is marked failed."""
+    from django.utils import timezone
+
+    from accounts.sms import send_sms
+    from matchmaking.models import SmsMessage
+
+    claimed = SmsMessage.objects.filter(pk=sms_id, status=SmsMessage.QUEUED)
+    sms = claimed.first()
+    if sms is None:
+        return "done"
+    attempts = sms.attempts + 1
+    try:
+        sent = send_sms(sms.number, sms.template, sms.params)
+    except SmsRefused as refused:
+        claimed.update(status=SmsMessage.REFUSED, error=str(refused)[:300], attempts=attempts)
+        metrics.notification("sms", sms.notification_kind, ok=False)
+        return SmsMessage.REFUSED
+    except SmsError as error:
+        final = self.request.retries >= self.max_retries
+        claimed.update(
+            attempts=attempts,
+            error=str(error)[:300],
+            **({"status": SmsMessage.FAILED} if final else {}),
+        )
+        if final:
+            metrics.notification("sms", sms.notification_kind, ok=False)
+            return SmsMessage.FAILED
+        raise
+    claimed.update(
+        status=SmsMessage.SENT,
+        provider_id=sent.message_id[:100],
+        attempts=attempts,
+        sent_at=timezone.now(),
+        error="",
+    )
+    metrics.notification("sms", sms.notification_kind, ok=True)
+    return SmsMessage.SENT
+
+
+@shared_task
+def notify_evaluation_ready(evaluation_id: int) -> int:
+    return notifications.evaluation_ready(evaluation_id)
+
+
+@shared_task
+def send_fair_reminders() -> int:
+    return notifications.fair_reminders()
 
 
 @shared_task

@@ -45,6 +45,7 @@ urlpatterns += [
     path("matches/<int:pk>/act/", matches.match_action, name="match-action"),
     path("notifications/", matches.notification_list, name="notifications"),
     path("notifications/settings/", matches.notification_settings, name="notification-settings"),
+    path("s/<str:code>", matches.short_link, name="short-link"),
     path("saved-searches/", matches.saved_search_create, name="saved-search-create"),
     path(
         "saved-searches/<int:pk>/delete/", matches.saved_search_delete, name="saved-search-delete"

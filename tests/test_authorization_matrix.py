@@ -55,6 +55,7 @@ from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from rest_framework.views import APIView
 
+from accounts.demo import make_credit_code
 from accounts.enums import MembershipStatus, OrganisationKind
 from accounts.models import Membership
 from matchmaking import costs
@@ -69,6 +70,7 @@ from matchmaking.models import (
     MeetingRequest,
     Notification,
     SavedSearch,
+    ShortLink,
     SolutionPlan,
     TrainingAttendance,
     TrainingSession,
@@ -110,6 +112,24 @@ MATRIX: dict[tuple, tuple] = {
     ('login', 'POST'):                                  ( 200,  200,  200,  200,  200,  200,  200),
     ('logout', 'GET'):                                  ( 405,  405,  405,  405,  405,  405,  405),
     ('logout', 'POST'):                                 ( 302,  302,  302,  302,  302,  302,  302),
+    # By mobile number (django-allauth); allauth's names for Django's pages answer as those.
+    ('account_signup', 'GET'):                          ( 200,  302,  302,  302,  302,  302,  302),
+    ('account_signup', 'POST'):                         ( 200,  302,  302,  302,  302,  302,  302),
+    ('account_request_login_code', 'GET'):              ( 200,  302,  302,  302,  302,  302,  302),
+    ('account_request_login_code', 'POST'):             ( 200,  302,  302,  302,  302,  302,  302),
+    ('account_confirm_login_code', 'GET'):              ( 302,  302,  302,  302,  302,  302,  302),
+    ('account_confirm_login_code', 'POST'):             ( 302,  302,  302,  302,  302,  302,  302),
+    ('account_verify_phone', 'GET'):                    ( 302,  302,  302,  302,  302,  302,  302),
+    ('account_change_phone', 'GET'):                    (   L,  200,  200,  200,  200,  200,  200),
+    ('account_change_phone', 'POST'):                   (   L,  200,  200,  200,  200,  200,  200),
+    ('account_login', 'GET'):                           ( 200,  200,  200,  200,  200,  200,  200),
+    ('account_login', 'POST'):                          ( 200,  200,  200,  200,  200,  200,  200),
+    ('account_inactive', 'GET'):                        ( 200,  200,  200,  200,  200,  200,  200),
+    ('account_inactive', 'POST'):                       ( 200,  200,  200,  200,  200,  200,  200),
+    ('account_logout', 'GET'):                          ( 405,  405,  405,  405,  405,  405,  405),
+    ('account_logout', 'POST'):                         ( 302,  302,  302,  302,  302,  302,  302),
+    ('account_reset_password', 'GET'):                  ( 200,  200,  200,  200,  200,  200,  200),
+    ('account_reset_password', 'POST'):                 ( 200,  200,  200,  200,  200,  200,  200),
     ('password_change', 'GET'):                         (   L,  200,  200,  200,  200,  200,  200),
     ('password_change', 'POST'):                        (   L,  200,  200,  200,  200,  200,  200),
     ('password_change_done', 'GET'):                    (   L,  200,  200,  200,  200,  200,  200),
@@ -124,6 +144,9 @@ MATRIX: dict[tuple, tuple] = {
     ('organisation-start', 'GET'):                      (   L,  200,  200,  200,  200,  200,  200),
     ('organisation-create', 'GET'):                     (   L,  200,  200,  200,  200,  200,  200),
     ('organisation-create', 'POST'):                    (   L,  200,  200,  200,  200,  200,  200),
+    ('enterprise-account-create', 'GET'):               (   L,  403,  403,  403,  200,  200,  200),
+    ('enterprise-account-create', 'POST'):              (   L,  403,  403,  403,  302,  200,  302),
+    ('short-link', 'GET'):                              ( 302,  302,  302,  302,  302,  302,  302),
     ('organisation-join', 'GET'):                       (   L,  200,  200,  200,  200,  200,  200),
     ('organisation-join', 'GET htmx'):                  (   L,  200,  200,  200,  200,  200,  200),
     ('organisation-join', 'POST'):                      (   L,  200,  200,  200,  200,  200,  200),
@@ -461,6 +484,7 @@ def _build_world() -> dict:
     job.save()
     saved_search = SavedSearch.objects.create(user=users["ent_a"], target="results", query="冷链")
     Notification.objects.create(user=users["ent_a"], kind="new_match", title="新匹配")
+    ShortLink.objects.create(code="authzlink", path=f"/matches/{match.pk}/")
     membership_request = Membership.objects.create(
         user=UserFactory(username="authz-joiner"),
         organisation=enterprise_a,
@@ -611,6 +635,7 @@ def _url(name: str, w: dict, variant: str = "") -> str:
         "fair-agenda-ics": {"token": w["registration_a"].calendar_token},
         "api-stats": {"figure": "funnel"},
         "region-detail": {"pk": "522634"},
+        "short-link": {"code": "authzlink"},
         "category-detail": {"slug": w["category"].slug},
     }
     if name.startswith("fair-") and name not in (*kwargs, *objects, "fair-list"):
@@ -675,6 +700,13 @@ def _body(name: str, method: str, w: dict, variant: str = "") -> dict:
         "fair-check-in": {"registration": w["registration_a"].pk},
         "fair-meetings": {"meeting": w["meeting"].pk, "outcome": "held"},
         "saved-search-create": {"target": "needs", "query": "冷链"},
+        "enterprise-account-create": {
+            "full_name": "吴老乡",
+            "phone": "139 8551 2345",
+            "name": "授权测试新开企业",
+            "credit_code": make_credit_code("授权新开", "enterprise", "522634"),
+            "region": "522634",
+        },
         "api-token": {"username": "authz-ent-a", "password": "pw-Nongqiao-2026"},
         "category-list": category_fields,
         ("category-detail", "PUT"): {**category_fields, "slug": w["category"].slug},

@@ -15,6 +15,8 @@ from matchmaking.models.matches import (
     RebuildChunk,
     RebuildRun,
     SavedSearch,
+    ShortLink,
+    SmsMessage,
 )
 from matchmaking.models.stations import (
     AdoptionCost,
@@ -48,6 +50,8 @@ __all__ = [
     "ResearchResult",
     "SavedSearch",
     "SubmissionKey",
+    "ShortLink",
+    "SmsMessage",
     "TechnologyNeed",
     "ThesaurusEntry",
 ]

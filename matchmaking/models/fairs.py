@@ -206,6 +206,8 @@ class Meeting(models.Model):
         _("outcome"), max_length=16, choices=MeetingOutcome.choices, blank=True
     )
     outcome_note = models.CharField(_("note"), max_length=500, blank=True)
+    # When both sides were reminded, the day before (notifications.fair_reminders).
+    reminded_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -169,6 +169,9 @@ class NotificationSetting(models.Model):
     kind = models.CharField(max_length=20, choices=NotificationKind.choices)
     in_app = models.BooleanField(_("in the site"), default=True)
     email = models.BooleanField(_("by email"), default=True)
+    # Only for the kinds that cannot wait (SMS_KINDS in services/notifications.py); turned off
+    # here or by replying "TD" to such an SMS (manage.py sms_reply).
+    sms = models.BooleanField(_("by SMS"), default=True)
 
     class Meta:
         constraints = [
@@ -265,3 +268,50 @@ class RebuildChunk(models.Model):
 
     def __str__(self) -> str:
         return f"{self.run_id}/{self.number}"
+
+
+class SmsMessage(models.Model):
+    """One SMS of a notification, sent once: the key makes a second delivery of the same
+    notification to the same person a no-op. A refusal by the provider is kept, for staff."""
+
+    QUEUED, SENT, REFUSED, FAILED = "queued", "sent", "refused", "failed"
+    STATUSES = [
+        (QUEUED, _("queued")),
+        (SENT, _("sent")),
+        (REFUSED, _("refused by the provider")),
+        (FAILED, _("failed after retries")),
+    ]
+
+    key = models.CharField(max_length=120, unique=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    number = models.CharField(_("number"), max_length=32, db_index=True)
+    notification_kind = models.CharField(max_length=20, choices=NotificationKind.choices)
+    template = models.CharField(_("template"), max_length=40)
+    params = models.JSONField(default=dict)
+    status = models.CharField(_("status"), max_length=10, choices=STATUSES, default=QUEUED)
+    provider_id = models.CharField(max_length=100, blank=True)
+    error = models.CharField(_("provider's answer"), max_length=300, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("SMS")
+        verbose_name_plural = _("SMS")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.template} → {self.number[:6]}***** ({self.status})"
+
+
+class ShortLink(models.Model):
+    """/s/<code>: a page of this site behind a code short enough for a 70-character SMS."""
+
+    code = models.CharField(max_length=12, unique=True)
+    path = models.CharField(max_length=300)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"/s/{self.code} → {self.path}"

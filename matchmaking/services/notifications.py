@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable, Iterable
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import send_mail
+from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -14,10 +16,18 @@ from django.utils.translation import gettext as _
 
 from accounts.enums import MembershipStatus
 from accounts.models import Organisation, User
+from accounts.sms import catalogue
 from config import metrics
 from matchmaking import selectors
 from matchmaking.enums import ContactStatus, NotificationKind
-from matchmaking.models import Match, Notification, NotificationSetting, SavedSearch
+from matchmaking.models import (
+    Match,
+    Notification,
+    NotificationSetting,
+    SavedSearch,
+    ShortLink,
+    SmsMessage,
+)
 
 STRONG_MATCH = 0.5  # a new match at or above this score is worth telling people about
 REMIND_AFTER = timedelta(days=3)
@@ -33,21 +43,76 @@ def members(organisation: Organisation) -> list[User]:
     ]
 
 
+# The kinds that cannot wait, and so also go by SMS (to a verified mobile number, unless the
+# person turned it off on the notifications page or replied "TD").
+SMS_KINDS = (
+    NotificationKind.CONTACT_REQUEST,
+    NotificationKind.CONTACT_ANSWER,
+    NotificationKind.EVALUATION,
+    NotificationKind.FAIR_REMINDER,
+)
+
+
 def settings_for(user: User, kind: str) -> tuple[bool, bool]:
     """(in the site, by email) for this user and kind; both on unless turned off."""
     choice = NotificationSetting.objects.filter(user=user, kind=kind).first()
     return (choice.in_app, choice.email) if choice else (True, True)
 
 
-def deliver(users: Iterable[User], kind: str, message: Callable[[], tuple[str, str, str]]) -> int:
-    """Send `message()` (title, body, url) to each user, rendered in the user's language."""
+def sms_wanted(user: User, kind: str) -> bool:
+    if kind not in SMS_KINDS or not (user.phone_verified and user.phone):
+        return False
+    choice = NotificationSetting.objects.filter(user=user, kind=kind).first()
+    return choice.sms if choice else True
+
+
+def short_link(path: str) -> str:
+    """The site's own short address of a page, for an SMS: SITE_URL/s/<code>."""
+    link = ShortLink.objects.filter(path=path).first()
+    if link is None:
+        link = ShortLink.objects.create(code=secrets.token_urlsafe(5)[:7], path=path)
+    return f"{settings.SITE_URL}/s/{link.code}"
+
+
+def queue_sms(user: User, kind: str, key: str, template: str, params: dict, url: str) -> bool:
+    """One SMS per (notification, person): a second delivery of the same key sends nothing."""
+    params = {**params, "link": short_link(url)} if url else params
+    sms, created = SmsMessage.objects.get_or_create(
+        key=f"{key}:{user.pk}",
+        defaults={
+            "user": user,
+            "number": user.phone,
+            "notification_kind": kind,
+            "template": template,
+            "params": params,
+        },
+    )
+    if created:
+        from matchmaking.queue import enqueue
+        from matchmaking.tasks import send_queued_sms
+
+        transaction.on_commit(lambda: enqueue(send_queued_sms, sms.pk))
+    return created
+
+
+def deliver(
+    users: Iterable[User],
+    kind: str,
+    message: Callable[[], tuple[str, str, str]],
+    sms: tuple[str, str, dict] | None = None,
+) -> int:
+    """Send `message()` (title, body, url) to each user, rendered in the user's language;
+    with `sms` (key, template, params), also an SMS to those who want one."""
     sent = 0
     for user in {u.pk: u for u in users}.values():
         in_app, by_email = settings_for(user, kind)
-        if not (in_app or by_email):
+        by_sms = sms is not None and sms_wanted(user, kind)
+        if not (in_app or by_email or by_sms):
             continue
         with translation.override(user.language):
             title, body, url = message()
+        if by_sms:
+            queue_sms(user, kind, *sms, url=url)
         if in_app:
             Notification.objects.create(user=user, kind=kind, title=title, body=body, url=url)
         if by_email and user.email:
@@ -112,7 +177,10 @@ def contact_answered(match_id: int) -> int:
         ) % {"result": match.result.title}
         return title, body, reverse("match-detail", args=[match.pk])
 
-    return deliver(members(match.need.organisation), NotificationKind.CONTACT_ANSWER, message)
+    sms = (f"contact_answered:{match.pk}", catalogue.CONTACT_ANSWERED, {}) if accepted else None
+    return deliver(
+        members(match.need.organisation), NotificationKind.CONTACT_ANSWER, message, sms=sms
+    )
 
 
 def strong_matches(match_ids: list[int]) -> int:
@@ -204,7 +272,10 @@ def meeting_requested(request_id: int) -> int:
         )
 
     return deliver(
-        members(request.recipient.organisation), NotificationKind.CONTACT_REQUEST, message
+        members(request.recipient.organisation),
+        NotificationKind.CONTACT_REQUEST,
+        message,
+        sms=(f"meeting_requested:{request.pk}", catalogue.MEETING_REQUESTED, {}),
     )
 
 
@@ -268,4 +339,87 @@ def send_digests(now=None) -> int:
             )
 
         sent += deliver([saved.user], NotificationKind.DIGEST, message)
+    return sent
+
+
+def evaluation_ready(evaluation_id: int) -> int:
+    """The enterprise hears that a station filed its evaluation of a technology for it."""
+    from matchmaking.models import Evaluation
+
+    evaluation = (
+        Evaluation.objects.select_related("station", "match__need__organisation", "match__result")
+        .filter(pk=evaluation_id)
+        .first()
+    )
+    if evaluation is None:
+        return 0
+
+    def message():
+        return (
+            _("%(station)s evaluated “%(result)s” for you")
+            % {"station": evaluation.station.name, "result": evaluation.match.result.title},
+            _("Their report and recommendation are ready."),
+            reverse("evaluation-detail", args=[evaluation.pk]),
+        )
+
+    return deliver(
+        members(evaluation.match.need.organisation),
+        NotificationKind.EVALUATION,
+        message,
+        sms=(f"evaluation_ready:{evaluation.pk}", catalogue.EVALUATION_READY, {}),
+    )
+
+
+def fair_reminders(now=None) -> int:
+    """The day before: each side of each scheduled meeting of tomorrow, once."""
+    from matchmaking.models import Meeting
+    from matchmaking.models.fairs import MeetingStatus
+
+    now = now or timezone.now()
+    tomorrow = timezone.localtime(now).date() + timedelta(days=1)
+    sent = 0
+    meetings = Meeting.objects.filter(
+        status=MeetingStatus.SCHEDULED, reminded_at__isnull=True
+    ).select_related("fair", "request__requester__organisation", "request__recipient__organisation")
+    starts: dict[int, dict] = {}
+    for meeting in meetings:
+        fair = meeting.fair
+        if fair.pk not in starts:
+            starts[fair.pk] = {index: start for index, start, _end in fair.slots()}
+        start = starts[fair.pk].get(meeting.slot)
+        if start is None or timezone.localtime(start).date() != tomorrow:
+            continue
+        if not Meeting.objects.filter(pk=meeting.pk, reminded_at__isnull=True).update(
+            reminded_at=now
+        ):
+            continue
+        at = timezone.localtime(start).strftime("%H:%M")
+        for side, other in (
+            (meeting.request.requester, meeting.request.recipient),
+            (meeting.request.recipient, meeting.request.requester),
+        ):
+
+            def message(other=other, fair=fair, table=meeting.table, at=at):
+                return (
+                    _("Tomorrow %(time)s at %(fair)s: %(organisation)s, table %(table)s")
+                    % {
+                        "time": at,
+                        "fair": fair.name,
+                        "organisation": other.organisation.name,
+                        "table": table,
+                    },
+                    _("Your agenda has every meeting and where it is."),
+                    reverse("fair-agenda", args=[fair.pk]),
+                )
+
+            sent += deliver(
+                members(side.organisation),
+                NotificationKind.FAIR_REMINDER,
+                message,
+                sms=(
+                    f"fair_reminder:{meeting.pk}:{side.pk}",
+                    catalogue.MEETING_REMINDER,
+                    {"time": at},
+                ),
+            )
     return sent

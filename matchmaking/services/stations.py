@@ -68,6 +68,10 @@ def evaluation_create(*, match: Match, by: User, data: dict) -> Evaluation:
     evaluation.full_clean()
     evaluation.save()
     advance_to(match, MatchState.EVALUATING, by=by, note=_("Technology evaluation filed."))
+    from matchmaking.queue import enqueue
+    from matchmaking.tasks import notify_evaluation_ready
+
+    transaction.on_commit(lambda: enqueue(notify_evaluation_ready, evaluation.pk))
     return evaluation
 
 

@@ -20,8 +20,10 @@ from matchmaking.models import (
     Notification,
     NotificationSetting,
     SavedSearch,
+    ShortLink,
 )
 from matchmaking.services import matches as services
+from matchmaking.services.notifications import SMS_KINDS
 from matchmaking.views import safe_next
 from matchmaking.workflow import ENTERPRISE, RESEARCH
 
@@ -64,6 +66,8 @@ def match_detail(request, pk: int):
             status__in=("registration_open", "scheduling", "agenda_published")
         ).first(),
         "contact_form": ContactRequestForm(),
+        "can_see_contact": permissions.can_receive_contact_details(request.user, match),
+        "contact_block_reason": permissions.contact_block_reason(request.user),
     }
     return render(request, "matchmaking/match_detail.html", context)
 
@@ -151,6 +155,7 @@ def notification_settings(request):
                 defaults={
                     "in_app": f"{kind}_in_app" in request.POST,
                     "email": f"{kind}_email" in request.POST,
+                    "sms": f"{kind}_sms" in request.POST,
                 },
             )
         messages.success(request, _("Your notification settings were saved."))
@@ -161,13 +166,25 @@ def notification_settings(request):
             "label": label,
             "in_app": current[kind].in_app if kind in current else True,
             "email": current[kind].email if kind in current else True,
+            "sms": current[kind].sms if kind in current else True,
+            "has_sms": kind in SMS_KINDS,
         }
         for kind, label in NotificationKind.choices
     ]
     searches = SavedSearch.objects.filter(user=request.user).select_related("category", "province")
     return render(
-        request, "matchmaking/notification_settings.html", {"rows": rows, "searches": searches}
+        request,
+        "matchmaking/notification_settings.html",
+        {"rows": rows, "searches": searches, "phone_verified": request.user.phone_verified},
     )
+
+
+def short_link(request, code: str):
+    """/s/<code> from an SMS: to the page of this site it stands for (never elsewhere)."""
+    link = get_object_or_404(ShortLink, code=code)
+    if not link.path.startswith("/") or link.path.startswith("//"):
+        raise Http404
+    return redirect(link.path)
 
 
 @login_required

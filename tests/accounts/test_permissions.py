@@ -104,3 +104,31 @@ def test_unverified_organisations_cannot_publish_and_are_told_why():
     assert not permissions.can_publish(organisation)
     organisation.is_verified = True
     assert permissions.can_publish(organisation)
+
+
+def test_station_staff_open_enterprise_accounts_only_in_their_counties(world):
+    leishan, lanzhou, chengguan = region("522634"), region("510104"), region("620102")
+    assert permissions.can_create_enterprise_account(world["staff"], leishan)
+    assert not permissions.can_create_enterprise_account(world["staff"], lanzhou)
+    assert permissions.can_create_enterprise_account(world["prefecture_staff"], chengguan)
+    assert permissions.can_create_enterprise_account(world["admin"], lanzhou)
+    for role in ("owner", "researcher", "outsider"):
+        assert not permissions.can_create_enterprise_account(world[role], leishan), role
+        assert not permissions.can_create_enterprise_account(world[role]), role
+    assert not permissions.can_create_enterprise_account(AnonymousUser())
+
+
+def test_contact_details_need_a_verified_number_or_an_email_to_reach_the_person():
+    assert permissions.contact_block_reason(UserFactory(email="a@example.cn")) is None
+    assert (
+        permissions.contact_block_reason(
+            UserFactory(phone="+8613800138000", phone_verified=True, email="")
+        )
+        is None
+    )
+    unverified = UserFactory(phone="+8613800138001", email="b@example.cn")
+    assert permissions.contact_block_reason(unverified) == ("核验手机号后才能看到联系方式。")
+    assert permissions.contact_block_reason(UserFactory(email="")) == (
+        "添加并核验手机号后才能看到联系方式。"
+    )
+    assert permissions.contact_block_reason(AnonymousUser()) == "登录后才能看到联系方式。"
