@@ -4,15 +4,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 
 from accounts import permissions
 from accounts.enums import OrganisationKind
 from accounts.models import User
-from accounts.selectors import search_query
 from matchmaking.enums import NeedStatus, ResultStatus, Visibility
-from matchmaking.filters import NeedFilter, ResultFilter
+from matchmaking.filters import (
+    GOOD_REASONS,
+    BoardFilterForm,
+    MatchFilter,
+    NeedFilter,
+    ResultFilter,
+)
 from matchmaking.models import ResearchResult, TechnologyNeed
 
 _LIST_RELATED = ("organisation", "category", "category__parent", "region")
@@ -88,33 +94,21 @@ def status_counts(queryset: QuerySet) -> dict[str, int]:
 
 # -- matches -------------------------------------------------------------------------------------
 
-MATCH_FITS = ("category", "region", "price", "maturity", "transfer")
-_GOOD_REASONS = {
-    "category": {"category_match"},
-    "region": {"region_served", "region_nationwide"},
-    "price": {"price_within_budget"},
-    "maturity": {"trl_ok"},
-    "transfer": {"transfer_mode_match"},
-}
-
 
 def fit_is_good(match, fit: str) -> bool:
     reason = match.explanation.get("fits", {}).get(fit, {}).get("reason")
-    return reason in _GOOD_REASONS[fit]
+    return reason in GOOD_REASONS[fit]
 
 
-def _filter_matches(matches, params) -> list:
-    """Filters a user sets on a match list: states, and fits that must hold."""
-    states = params.getlist("state") if hasattr(params, "getlist") else params.get("state", [])
-    required = [f for f in MATCH_FITS if params.get(f"fit_{f}")]
-    out = []
-    for match in matches:
-        if states and match.state not in states:
-            continue
-        if any(not fit_is_good(match, fit) for fit in required):
-            continue
-        out.append(match)
-    return out
+def _filter_matches(matches: QuerySet, params) -> QuerySet:
+    """Filters a user sets on a match list: states, and fits that must hold. A value the
+    filter does not know raises a ValidationError naming the parameter."""
+    filterset = MatchFilter(params or {}, queryset=matches)
+    if not filterset.is_valid():
+        raise ValidationError(
+            {name: [str(m) for m in messages] for name, messages in filterset.errors.items()}
+        )
+    return filterset.qs
 
 
 def need_matches(need: TechnologyNeed, params=None) -> list:
@@ -128,7 +122,7 @@ def need_matches(need: TechnologyNeed, params=None) -> list:
         .select_related("result", "result__organisation", "result__category")
         .order_by("rank_for_need", "-score")
     )
-    matches = _filter_matches(matches, params or {})
+    matches = list(_filter_matches(matches, params))
     for match in matches:
         match.need = need  # all share it: no query per row when a page or the API reads it
     return matches
@@ -146,7 +140,7 @@ def result_matches(result: ResearchResult, params=None) -> list:
         .select_related("need", "need__organisation", "need__region", "need__category")
         .order_by("rank_for_result", "-score")
     )
-    matches = _filter_matches(matches, params or {})
+    matches = list(_filter_matches(matches, params))
     for match in matches:
         match.result = result
     return matches
@@ -228,23 +222,22 @@ def station_board(station, params) -> dict[str, BoardColumn]:
     matches = Match.objects.filter(
         coverage_q(station), need__status__in=(NeedStatus.OPEN, NeedStatus.IN_PROGRESS)
     ).filter(Q(state__in=BOARD_STATES[1:]) | Q(state="suggested", rank_for_need__lte=3))
-    county = str(params.get("county", ""))
-    if county.isdigit():
-        # A covered prefecture or province stands for all its counties.
-        prefix = (
-            county[:2]
-            if county.endswith("0000")
-            else county[:4]
-            if county.endswith("00")
-            else county
+    form = BoardFilterForm(params, station)
+    if not form.is_valid():
+        raise ValidationError(
+            {name: [str(m) for m in messages] for name, messages in form.errors.items()}
         )
-        matches = matches.filter(need__organisation__region__code__startswith=prefix)
-    if category := search_query(str(params.get("category", ""))):
+    if county := form.cleaned_data["county"]:
+        # A covered prefecture or province stands for all its counties.
+        matches = matches.filter(
+            need__organisation__region__code__startswith=covered_prefixes([county])[0]
+        )
+    if category := form.cleaned_data["category"]:
         matches = matches.filter(
             Q(need__category__slug=category) | Q(need__category__parent__slug=category)
         )
-    if str(params.get("staff", "")).isdigit():
-        acted = MatchEvent.objects.filter(match=OuterRef("pk"), actor_id=params["staff"])
+    if staff := form.cleaned_data["staff"]:
+        acted = MatchEvent.objects.filter(match=OuterRef("pk"), actor_id=int(staff))
         matches = matches.filter(Exists(acted))
     # One narrow query counts each column and picks its cards; only the cards are loaded.
     # With 100,000 needs a station can have 27,000 suggestions: loading and rendering them

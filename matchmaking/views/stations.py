@@ -22,15 +22,25 @@ def _my_station(request) -> Organisation:
     if not stations:
         raise PermissionDenied
     wanted = request.GET.get("station")
+    if wanted and not any(str(s.pk) == wanted for s in stations):
+        raise ValidationError({"station": [_("You are not on the staff of this station.")]})
     return next((s for s in stations if str(s.pk) == wanted), stations[0])
 
 
 @login_required
 def board(request):
-    station = _my_station(request)
-    columns = selectors.station_board(station, request.GET)
+    errors = {}
+    try:
+        station = _my_station(request)
+        columns = selectors.station_board(station, request.GET)
+    except ValidationError as error:
+        # A filter value the board does not know: said beside the filters, nothing shown.
+        errors = error.message_dict
+        station = permissions.organisations_of(request.user, OrganisationKind.STATION)[0]
+        columns = {state: selectors.BoardColumn() for state in selectors.BOARD_STATES}
     labels = dict(MatchState.choices)
     context = {
+        "filter_errors": errors,
         "station": station,
         "columns": [(state, labels[state], columns[state]) for state in selectors.BOARD_STATES],
         "counties": station.covered_regions.order_by("code"),
@@ -39,7 +49,7 @@ def board(request):
         ],
         "next_state": {state: _next_step(state) for state in selectors.BOARD_STATES},
     }
-    return render(request, "matchmaking/station_board.html", context)
+    return render(request, "matchmaking/station_board.html", context, status=400 if errors else 200)
 
 
 def _next_step(state: str) -> str | None:
