@@ -5,6 +5,7 @@ from rest_framework import permissions as drf_permissions
 from rest_framework import viewsets
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from accounts.api.serializers import MeSerializer, RegionSerializer
@@ -14,6 +15,10 @@ from accounts.models import Membership, Region, User
 
 class ObtainTokenView(ObtainAuthToken):
     """POST username and password; returns {"token": "..."} for the Authorization header."""
+
+    # The API's own parsers (config.api_parsers), not DRF's that ObtainAuthToken names: they
+    # refuse NUL characters and JSON nested too deep with a 400.
+    parser_classes = api_settings.DEFAULT_PARSER_CLASSES
 
 
 class MeView(APIView):
