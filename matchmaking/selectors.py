@@ -14,6 +14,7 @@ from accounts.models import User
 from matchmaking.enums import NeedStatus, ResultStatus, Visibility
 from matchmaking.filters import (
     GOOD_REASONS,
+    MATCH_FITS,
     BoardFilterForm,
     MatchFilter,
     NeedFilter,
@@ -109,6 +110,91 @@ def _filter_matches(matches: QuerySet, params) -> QuerySet:
             {name: [str(m) for m in messages] for name, messages in filterset.errors.items()}
         )
     return filterset.qs
+
+
+# -- what a viewer may see of a match's figures ----------------------------------------------------
+
+# The price fit of a need with a private budget is the budget divided by the price; every
+# figure that mixes it in (the structured score, the score, the ranks that order by it) lets a
+# researcher who knows their own price work the budget back out:
+# (structured − 0.25 − 0.10) / 0.20 × price. For a viewer who may not see the budget
+# (permissions.can_see_budget) the price fit is only its word ("within budget", "over budget",
+# "not stated") and every figure is computed without it; the ranks are withheld.
+
+
+def _fit_weights() -> dict[str, float]:
+    from matchmaking.matching import FitConfig
+
+    config = FitConfig()
+    return {name: getattr(config, name) for name in MATCH_FITS}
+
+
+def figures_hiding_the_budget(match) -> dict:
+    """The match's figures computed without the price fit: score, structured_score, the
+    explanation (its price fit a word only), and no ranks."""
+    from matchmaking.matching import FitConfig
+
+    explanation = match.explanation or {}
+    fits = dict(explanation.get("fits") or {})
+    if "price" in fits:
+        fits["price"] = {**fits["price"], "score": None}
+    weights = _fit_weights()
+    known = [
+        name
+        for name in MATCH_FITS
+        if name != "price" and isinstance((fits.get(name) or {}).get("score"), int | float)
+    ]
+    text_score = float(match.text_score or 0)
+    if known:
+        structured = sum(weights[n] * fits[n]["score"] for n in known) / sum(
+            weights[n] for n in known
+        )
+        weight = FitConfig().structured_weight
+        score = min(1.0, text_score * (1 - weight + weight * structured))
+        structured = round(structured, 6)
+    else:
+        structured, score = None, text_score
+    score = round(score, 6)
+    return {
+        "score": score,
+        "structured_score": structured,
+        "rank_for_need": None,
+        "rank_for_result": None,
+        "explanation": {
+            **explanation,
+            "score": score,
+            "structured_score": structured,
+            "fits": fits,
+        },
+    }
+
+
+def figures_for(user: User, match) -> dict:
+    """The figures of a match that this viewer may see: the stored ones, or for a viewer who
+    may not see the need's private budget, those computed without the price fit. The one
+    place the API (MatchSerializer) and the pages (as_seen_by) take them from."""
+    if permissions.can_see_budget(user, match.need):
+        return {
+            "score": match.score,
+            "structured_score": match.structured_score,
+            "rank_for_need": match.rank_for_need,
+            "rank_for_result": match.rank_for_result,
+            "explanation": match.explanation or {},
+        }
+    return figures_hiding_the_budget(match)
+
+
+def as_seen_by(user: User, matches):
+    """The matches (a list, or one match) with the figures this viewer may see put on them,
+    for rendering only: these instances must not be saved. A list is re-ordered by the score
+    the viewer sees, so its order tells nothing the figures do not."""
+    many = isinstance(matches, list | tuple)
+    for match in matches if many else [matches]:
+        for name, value in figures_for(user, match).items():
+            setattr(match, name, value)
+    if many:
+        return sorted(matches, key=lambda m: -(m.score or 0))
+    return matches
 
 
 def need_matches(need: TechnologyNeed, params=None) -> list:

@@ -167,6 +167,7 @@ class ListingViewSet(
             matches = select(listing, request.query_params)
         except DjangoValidationError as error:
             raise _as_drf_error(error) from error
+        matches = selectors.as_seen_by(request.user, matches)
         return Response(MatchSerializer(matches, many=True, context={"request": request}).data)
 
 

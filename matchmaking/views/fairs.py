@@ -191,10 +191,14 @@ def fair_request(request, pk: int):
 def fair_requests(request, pk: int):
     fair = get_object_or_404(Fair, pk=pk)
     mine = _my_registrations(request.user, fair)
-    related = ("requester__organisation", "recipient__organisation", "match")
+    related = ("requester__organisation", "recipient__organisation", "match", "match__need")
+    received = list(MeetingRequest.objects.filter(recipient__in=mine).select_related(*related))
+    for meeting_request in received:
+        if meeting_request.match:  # its score as this viewer may see it
+            selectors.as_seen_by(request.user, meeting_request.match)
     context = {
         "fair": fair,
-        "received": MeetingRequest.objects.filter(recipient__in=mine).select_related(*related),
+        "received": received,
         "sent": MeetingRequest.objects.filter(requester__in=mine).select_related(*related),
         "overdue": services.overdue_requests(fair, request.user)
         if services.can_run_fair(request.user)

@@ -147,7 +147,7 @@ def listing_detail(request, kind: str, pk: int):
     if can_edit:
         select = selectors.need_matches if kind == "need" else selectors.result_matches
         try:
-            context["matches"] = select(listing, request.GET)
+            context["matches"] = selectors.as_seen_by(request.user, select(listing, request.GET))
         except ValidationError as error:
             # A filter value the list does not know: said beside the filter, nothing listed.
             context["matches"], context["match_filter_errors"] = [], error.message_dict
