@@ -37,12 +37,12 @@ from .structured import (
     ResultDoc,
     ResultFacts,
     combine,
+    fits_of_facts,
     has_filters,
     need_facts,
     need_from_dict,
     result_facts,
     result_from_dict,
-    structured_fits,
     structured_score,
 )
 from .text import Analyzer, SpanIndex, TermMatcher, normalize
@@ -545,6 +545,7 @@ class MatchIndex:
             "expansions": analyzer.expansions_in(normalize(q_text)),
             "own": set(analyzer.features(q_text, colloquial=not isinstance(query, ResultDoc))),
             "spans": SpanIndex(q_text),
+            "facts": None if isinstance(query, str) else _facts(query),
         }
 
     def _explain_pair(
@@ -582,7 +583,8 @@ class MatchIndex:
                 need_id=target.id if isinstance(target, NeedDoc) else None,
             )
         n, r = self._pair(query, target)
-        fits = structured_fits(n, r)
+        nf, rf = self._pair(context["facts"], _facts(target))
+        fits = fits_of_facts(nf, rf)
         st = structured_score(fits, self.config.fits)
         return MatchExplanation(
             score=min(1.0, combine(text_score, st, self.config.fits)),
