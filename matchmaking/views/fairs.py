@@ -15,6 +15,7 @@ from accounts.enums import OrganisationKind
 from accounts.models import Organisation
 from accounts.selectors import search_query
 from matchmaking import ics, selectors
+from matchmaking.filters import ParticipantFilterForm
 from matchmaking.models import (
     Fair,
     FairRegistration,
@@ -132,19 +133,28 @@ def fair_participants(request, pk: int):
     registrations = fair.registrations.select_related("organisation__region").exclude(
         pk__in=[r.pk for r in mine]
     )
-    kind = request.GET.get("kind")
-    if kind in (OrganisationKind.ENTERPRISE, OrganisationKind.INSTITUTION):
+    # A kind or province the list does not know is refused beside the filter, not ignored.
+    filters = ParticipantFilterForm(request.GET)
+    if not filters.is_valid():
+        registrations = registrations.none()
+    elif kind := filters.cleaned_data["kind"]:
         registrations = registrations.filter(organisation__kind=kind)
     if q := search_query(request.GET.get("q", "")):
         registrations = registrations.filter(
             Q(organisation__name__icontains=q) | Q(organisation__description__icontains=q)
         )
-    if province := search_query(request.GET.get("province", "")):
-        registrations = registrations.filter(organisation__region__code__startswith=province[:2])
+    if filters.is_valid() and (province := filters.cleaned_data["province"]):
+        registrations = registrations.filter(organisation__region__code__startswith=province)
     return render(
         request,
         "matchmaking/fair_participants.html",
-        {"fair": fair, "registrations": registrations[:200], "mine": mine},
+        {
+            "fair": fair,
+            "registrations": registrations[:200],
+            "mine": mine,
+            "filter_errors": filters.errors,
+        },
+        status=400 if filters.errors else 200,
     )
 
 

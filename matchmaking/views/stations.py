@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
@@ -25,6 +25,14 @@ def _my_station(request) -> Organisation:
     if wanted and not any(str(s.pk) == wanted for s in stations):
         raise ValidationError({"station": [_("You are not on the staff of this station.")]})
     return next((s for s in stations if str(s.pk) == wanted), stations[0])
+
+
+def _my_station_or_400(request) -> Organisation:
+    """_my_station for pages that show no filter form: an unknown station is a plain 400."""
+    try:
+        return _my_station(request)
+    except ValidationError as error:
+        raise BadRequest(" ".join(error.messages)) from error
 
 
 @login_required
@@ -148,7 +156,9 @@ def adoption_cost_detail(request, pk: int):
 @login_required
 def training_list(request):
     enterprise_id = request.GET.get("enterprise", "")
-    if enterprise_id.isdigit():
+    if enterprise_id and not enterprise_id.isdigit():
+        raise BadRequest(_("enterprise: not an organisation's number."))
+    if enterprise_id:
         enterprise = get_object_or_404(
             Organisation, pk=enterprise_id, kind=OrganisationKind.ENTERPRISE
         )
@@ -157,7 +167,7 @@ def training_list(request):
         sessions = TrainingSession.objects.filter(attendances__enterprise=enterprise)
         title_for = enterprise
     else:
-        station = _my_station(request)
+        station = _my_station_or_400(request)
         sessions = TrainingSession.objects.filter(station=station)
         title_for = station
     sessions = (
@@ -170,7 +180,7 @@ def training_list(request):
 
 @login_required
 def training_create(request):
-    station = _my_station(request)
+    station = _my_station_or_400(request)
     form = TrainingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "attendance"}

@@ -211,3 +211,30 @@ def test_the_station_board_takes_a_covered_county_its_staff_and_a_category(clien
     client.force_login(staff)
     params = {"county": "522634", "category": "cold-storage", "staff": str(staff.pk)}
     assert client.get("/station/", params).status_code == 200
+
+
+# -- station pages without a filter form, and a fair's participants ------------------------------
+
+
+def test_the_training_list_refuses_a_station_or_enterprise_it_does_not_know(client):
+    station = OrganisationFactory(kind=OrganisationKind.STATION, covered=["522634"])
+    other = OrganisationFactory(kind=OrganisationKind.STATION, covered=["522634"])
+    client.force_login(member_of(station))
+    assert client.get("/trainings/").status_code == 200
+    assert client.get("/trainings/", {"station": other.pk}).status_code == 400
+    assert client.get("/trainings/", {"enterprise": "abc"}).status_code == 400
+    assert client.get("/trainings/new/", {"station": other.pk}).status_code == 400
+
+
+@pytest.mark.parametrize(("name", "value"), [("kind", "station"), ("province", "990000")])
+def test_a_fair_s_participant_list_refuses_an_unknown_filter_value(client, name, value):
+    from tests.factories import RegistrationFactory
+
+    registration = RegistrationFactory()
+    RegistrationFactory(fair=registration.fair)
+    client.force_login(registration.registered_by)
+    url = f"/fairs/{registration.fair.pk}/participants/"
+    response = client.get(url, {name: value})
+    assert response.status_code == 400
+    assert f'id="participants-{name}-error"' in response.content.decode()
+    assert client.get(url, {"kind": "enterprise", "province": "520000"}).status_code == 200
