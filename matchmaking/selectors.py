@@ -173,7 +173,7 @@ def figures_for(user: User, match) -> dict:
     """The figures of a match that this viewer may see: the stored ones, or for a viewer who
     may not see the need's private budget, those computed without the price fit. The one
     place the API (MatchSerializer) and the pages (as_seen_by) take them from."""
-    if permissions.can_see_budget(user, match.need):
+    if user is not None and permissions.can_see_budget(user, match.need):
         return {
             "score": match.score,
             "structured_score": match.structured_score,
@@ -189,12 +189,18 @@ def as_seen_by(user: User, matches):
     for rendering only: these instances must not be saved. A list is re-ordered by the score
     the viewer sees, so its order tells nothing the figures do not."""
     many = isinstance(matches, list | tuple)
+    hidden = False
     for match in matches if many else [matches]:
-        for name, value in figures_for(user, match).items():
+        if permissions.can_see_budget(user, match.need):
+            continue
+        hidden = True
+        for name, value in figures_hiding_the_budget(match).items():
             setattr(match, name, value)
-    if many:
-        return sorted(matches, key=lambda m: -(m.score or 0))
-    return matches
+    if many and hidden:
+        # Ordered by the stored rank, the list would tell what the hidden figures hide; ties
+        # go by id, not by the stored order.
+        return sorted(matches, key=lambda m: (-(m.score or 0), m.pk))
+    return list(matches) if many else matches
 
 
 def need_matches(need: TechnologyNeed, params=None) -> list:

@@ -155,3 +155,44 @@ def test_the_pages_show_the_score_without_the_price(world, client):
         f'<span class="match-score">{real}</span>'
         in client.get(f"/matches/{match.pk}/").content.decode()
     )
+
+
+def test_the_institution_s_list_is_ordered_by_the_scores_it_sees_not_the_hidden_ones(client):
+    """Ordered by the stored rank, the list would show which need's price fit is higher."""
+    from tests.factories import NeedFactory
+
+    institution = OrganisationFactory(kind=OrganisationKind.INSTITUTION)
+    result = ResultFactory(organisation=institution, asking_price=PRICE)
+    fits = {n: {"score": 1.0, "reason": "x", "known": True} for n in ("category", "region")}
+    fits |= {n: {"score": 1.0, "reason": "x", "known": True} for n in ("maturity", "transfer")}
+
+    def match(price_fit, transfer_fit, real_structured, rank):
+        need = NeedFactory(budget_public=False, budget_max=BUDGET)
+        explanation = {
+            "terms": [],
+            "fits": fits
+            | {
+                "price": {"score": price_fit, "reason": "price_over_budget", "known": True},
+                "transfer": {"score": transfer_fit, "reason": "x", "known": True},
+            },
+        }
+        return Match.objects.create(
+            need=need,
+            result=result,
+            text_score=0.5,
+            structured_score=real_structured,
+            score=0.5 * (0.6 + 0.4 * real_structured),
+            rank_for_result=rank,
+            matcher_version="t",
+            explanation=explanation,
+        )
+
+    within_price = match(1.0, 0.0, 0.9, rank=1)  # first by the real score, 0.875 without price
+    over_price = match(0.0, 1.0, 0.8, rank=2)  # second by the real score, 1.0 without price
+    researcher = member_of(institution)
+    body = api(researcher).get(f"/api/v1/results/{result.pk}/matches/").json()
+    assert [m["id"] for m in body] == [over_price.pk, within_price.pk]
+    assert [m["structured_score"] for m in body] == [1.0, 0.875]
+    client.force_login(researcher)
+    html = client.get(f"/results/{result.pk}/").content.decode()
+    assert html.index(f'id="match-{over_price.pk}"') < html.index(f'id="match-{within_price.pk}"')
