@@ -17,7 +17,7 @@ def test_deeply_nested_json_to_the_token_endpoint_is_a_400():
     response = client.post("/api/v1/auth/token/", DEEP, content_type="application/json")
     assert response.status_code == 400
     assert response["Content-Type"] == "application/json"
-    assert "nested more than 32 levels" in response.json()["detail"]
+    assert "32" in response.json()["detail"]  # the depth it refuses, in either language
 
 
 @override_settings(DEBUG=False)
@@ -28,7 +28,7 @@ def test_deeply_nested_json_to_the_needs_endpoint_is_a_400():
     for body in (DEEP, '{"title": ' + DEEP + "}", '{"a":' * 1000 + "1" + "}" * 1000):
         response = client.post("/api/v1/needs/", body, content_type="application/json")
         assert response.status_code == 400
-        assert "nested more than 32 levels" in response.json()["detail"]
+        assert "32" in response.json()["detail"]  # the depth it refuses, in either language
 
 
 def test_brackets_inside_strings_do_not_count_as_nesting():
