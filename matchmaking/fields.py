@@ -1,5 +1,21 @@
 from django import forms
+from django.core.validators import MaxLengthValidator
 from django.db import models
+
+# The longest text each kind of field takes, in characters. A need's description or a result's
+# abstract is a page or two; a million characters would only slow matching and lock the
+# database while it is indexed.
+LONG_TEXT = 5000  # a need's description, a result's abstract, a plan's summary, a report
+MEDIUM_TEXT = 2000  # application scenarios, risks, a category's description, notes, messages
+KEYWORDS_TEXT = 1000  # a category's typical terms
+
+
+def bounded_text(verbose_name=None, *, limit: int, **kwargs) -> models.TextField:
+    """A TextField of at most `limit` characters: forms and serializers built from it refuse
+    longer input beside the field, and full_clean (which the services call) refuses it too."""
+    return models.TextField(
+        verbose_name, max_length=limit, validators=[MaxLengthValidator(limit)], **kwargs
+    )
 
 
 class ChoiceSetField(models.CharField):

@@ -4,6 +4,7 @@ import functools
 
 import django_filters
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import BooleanField, Exists, F, OuterRef, Q
 from django.db.models.expressions import RawSQL
@@ -15,9 +16,35 @@ from django.utils.translation import gettext_lazy as _
 from accounts.enums import RegionGroup
 from accounts.models import Region
 from matchmaking import search
-from matchmaking.enums import STAGE_TRLS, MaturityStage, NeedStatus, ResultStatus, TransferMode
+from matchmaking.enums import (
+    STAGE_TRLS,
+    MatchState,
+    MaturityStage,
+    NeedStatus,
+    ResultStatus,
+    TransferMode,
+)
 from matchmaking.fields import ChoiceSetField
-from matchmaking.models import Category, ResearchResult, TechnologyNeed
+from matchmaking.models import Category, Match, ResearchResult, TechnologyNeed
+
+# The values a yes/no parameter (?mine=, ?fit_price=) accepts; anything else is refused.
+FLAG_VALUES = ("1", "0", "true", "false")
+FLAG_CHOICES = [(value, value) for value in FLAG_VALUES]
+
+
+def flag_is_set(value) -> bool:
+    return str(value).lower() in ("1", "true")
+
+
+def parse_flag(params, name: str) -> bool:
+    """A yes/no query parameter: absent or empty is no; a value outside FLAG_VALUES raises a
+    ValidationError naming the parameter."""
+    value = str(params.get(name, "") or "").lower()
+    if value and value not in FLAG_VALUES:
+        raise ValidationError(
+            {name: [_("“%(value)s” is not one of 1, 0, true, false.") % {"value": value[:40]}]}
+        )
+    return flag_is_set(value)
 
 
 class PlainSelect(forms.Select):
@@ -223,3 +250,175 @@ class ResultFilter(ListingFilter):
             researchresult_id=OuterRef("pk"), region_id=value
         )
         return queryset.filter(Q(serves_all_regions=True) | Exists(served))
+
+
+# -- the filters of a listing's match list ----------------------------------------------------
+
+MATCH_FITS = ("category", "region", "price", "maturity", "transfer")
+GOOD_REASONS = {
+    "category": ("category_match",),
+    "region": ("region_served", "region_nationwide"),
+    "price": ("price_within_budget",),
+    "maturity": ("trl_ok",),
+    "transfer": ("transfer_mode_match",),
+}
+
+
+class FlagFilter(django_filters.ChoiceFilter):
+    """A yes/no parameter that refuses any other value: 1/true keeps only the rows the
+    `method` selects, 0/false or absent keeps every row."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("choices", FLAG_CHOICES)
+        super().__init__(*args, **kwargs)
+
+
+def _fit_filter(fit: str, label) -> FlagFilter:
+    def method(queryset, name, value):
+        if not flag_is_set(value):
+            return queryset
+        return queryset.filter(**{f"explanation__fits__{fit}__reason__in": GOOD_REASONS[fit]})
+
+    return FlagFilter(label=label, method=method)
+
+
+class MatchFilter(django_filters.FilterSet):
+    """?state=…&fit_category=1…: the states to keep and the fits that must hold."""
+
+    state = django_filters.MultipleChoiceFilter(
+        choices=MatchState.choices, label=_("State"), distinct=False
+    )
+    fit_category = _fit_filter("category", _("Same category"))
+    fit_region = _fit_filter("region", _("Serves the province"))
+    fit_price = _fit_filter("price", _("Within budget"))
+    fit_maturity = _fit_filter("maturity", _("Mature enough"))
+    fit_transfer = _fit_filter("transfer", _("Transfer mode accepted"))
+
+    class Meta:
+        model = Match
+        fields = ["state"]
+
+
+# -- the statistics filters ---------------------------------------------------------------------
+
+YEARS = (1991, 2199)
+
+
+def _province_choices_with_prefixes():
+    # A province by its 6-digit GB/T 2260 code (as the page's select sends it) or its
+    # 2-digit prefix.
+    codes = [code for code, _name in province_choices()]
+    return [(c, c) for c in codes] + [(c[:2], c[:2]) for c in codes]
+
+
+def _statistics_category_choices():
+    return [(slug, slug) for slug in Category.objects.values_list("slug", flat=True)]
+
+
+def _station_choices():
+    from accounts.enums import OrganisationKind
+    from accounts.models import Organisation
+
+    stations = Organisation.objects.filter(kind=OrganisationKind.STATION)
+    return [(str(pk), str(pk)) for pk in stations.values_list("pk", flat=True)]
+
+
+class StatisticsFilterForm(forms.Form):
+    """The statistics page's and API's filters; a value outside these is refused."""
+
+    year_from = forms.IntegerField(
+        label=_("From year"), required=False, min_value=YEARS[0], max_value=YEARS[1]
+    )
+    year_to = forms.IntegerField(
+        label=_("To year"), required=False, min_value=YEARS[0], max_value=YEARS[1]
+    )
+    region_group = forms.ChoiceField(
+        label=_("Region group"), required=False, choices=[("", "")] + RegionGroup.choices
+    )
+    province = forms.ChoiceField(label=_("Province"), required=False, choices=())
+    category = forms.ChoiceField(label=_("Category"), required=False, choices=())
+    station = forms.ChoiceField(label=_("Station"), required=False, choices=())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only the fields given are checked against the database.
+        data = self.data or {}
+        lookups = {
+            "province": _province_choices_with_prefixes,
+            "category": _statistics_category_choices,
+            "station": _station_choices,
+        }
+        for name, choices in lookups.items():
+            if data.get(name):
+                self.fields[name].choices = [("", "")] + choices()
+
+    def clean_province(self):
+        return self.cleaned_data["province"][:2]
+
+    def clean_station(self):
+        value = self.cleaned_data["station"]
+        return int(value) if value else None
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("year_from"), cleaned.get("year_to")
+        if start and end and start > end:
+            self.add_error("year_to", _("The last year comes before the first."))
+        return cleaned
+
+
+# -- the station board's filters ----------------------------------------------------------------
+
+
+class BoardFilterForm(forms.Form):
+    """The pipeline board's filters: a county the station covers, a category, one of its staff."""
+
+    county = forms.CharField(label=_("County"), required=False, max_length=6)
+    category = forms.ChoiceField(label=_("Category"), required=False, choices=())
+    staff = forms.ChoiceField(label=_("Staff member"), required=False, choices=())
+
+    def __init__(self, data, station, **kwargs):
+        super().__init__({k: data.get(k) for k in self.base_fields if data.get(k)}, **kwargs)
+        self.station = station
+        if self.data.get("category"):
+            self.fields["category"].choices = [("", "")] + _statistics_category_choices()
+        if self.data.get("staff"):
+            members = station.memberships.values_list("user_id", flat=True)
+            self.fields["staff"].choices = [("", "")] + [(str(pk), str(pk)) for pk in members]
+
+    def clean_county(self):
+        """A region the station covers, or a county inside one."""
+        county = self.cleaned_data["county"]
+        if not county:
+            return county
+        covered = list(self.station.covered_regions.values_list("code", flat=True))
+        prefixes = tuple(
+            c[:2] if c.endswith("0000") else c[:4] if c.endswith("00") else c for c in covered
+        )
+        if county not in covered and not (
+            county.startswith(prefixes) and Region.objects.filter(code=county).exists()
+        ):
+            raise ValidationError(_("This station does not cover that county."))
+        return county
+
+
+# -- a fair's participant list ------------------------------------------------------------------
+
+
+class ParticipantFilterForm(forms.Form):
+    """A fair's participants: enterprises or institutions, from a province."""
+
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        required=False,
+        choices=[("", ""), ("enterprise", "enterprise"), ("institution", "institution")],
+    )
+    province = forms.ChoiceField(label=_("Province"), required=False, choices=())
+
+    def __init__(self, data, **kwargs):
+        super().__init__({k: data.get(k) for k in self.base_fields if data.get(k)}, **kwargs)
+        if self.data.get("province"):
+            self.fields["province"].choices = [("", "")] + _province_choices_with_prefixes()
+
+    def clean_province(self):
+        return self.cleaned_data["province"][:2]

@@ -4,16 +4,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Value, When, Window
 from django.db.models.functions import RowNumber
 
 from accounts import permissions
 from accounts.enums import OrganisationKind
 from accounts.models import User
-from accounts.selectors import search_query
 from matchmaking import search
 from matchmaking.enums import DeclineReason, MatchState, NeedStatus, ResultStatus, Visibility
-from matchmaking.filters import NeedFilter, ResultFilter
+from matchmaking.filters import (
+    GOOD_REASONS,
+    MATCH_FITS,
+    BoardFilterForm,
+    MatchFilter,
+    NeedFilter,
+    ResultFilter,
+)
 from matchmaking.models import ResearchResult, TechnologyNeed
 
 _LIST_RELATED = ("organisation", "category", "category__parent", "region")
@@ -104,33 +111,112 @@ def status_counts(queryset: QuerySet) -> dict[str, int]:
 
 # -- matches -------------------------------------------------------------------------------------
 
-MATCH_FITS = ("category", "region", "price", "maturity", "transfer")
-_GOOD_REASONS = {
-    "category": {"category_match"},
-    "region": {"region_served", "region_nationwide"},
-    "price": {"price_within_budget"},
-    "maturity": {"trl_ok"},
-    "transfer": {"transfer_mode_match"},
-}
-
 
 def fit_is_good(match, fit: str) -> bool:
     reason = match.explanation.get("fits", {}).get(fit, {}).get("reason")
-    return reason in _GOOD_REASONS[fit]
+    return reason in GOOD_REASONS[fit]
 
 
-def _filter_matches(matches, params) -> list:
-    """Filters a user sets on a match list: states, and fits that must hold."""
-    states = params.getlist("state") if hasattr(params, "getlist") else params.get("state", [])
-    required = [f for f in MATCH_FITS if params.get(f"fit_{f}")]
-    out = []
-    for match in matches:
-        if states and match.state not in states:
+def _filter_matches(matches: QuerySet, params) -> QuerySet:
+    """Filters a user sets on a match list: states, and fits that must hold. A value the
+    filter does not know raises a ValidationError naming the parameter."""
+    filterset = MatchFilter(params or {}, queryset=matches)
+    if not filterset.is_valid():
+        raise ValidationError(
+            {name: [str(m) for m in messages] for name, messages in filterset.errors.items()}
+        )
+    return filterset.qs
+
+
+# -- what a viewer may see of a match's figures ----------------------------------------------------
+
+# The price fit of a need with a private budget is the budget divided by the price; every
+# figure that mixes it in (the structured score, the score, the ranks that order by it) lets a
+# researcher who knows their own price work the budget back out:
+# (structured − 0.25 − 0.10) / 0.20 × price. For a viewer who may not see the budget
+# (permissions.can_see_budget) the price fit is only its word ("within budget", "over budget",
+# "not stated") and every figure is computed without it; the ranks are withheld.
+
+
+def _fit_weights() -> dict[str, float]:
+    from matchmaking.matching import FitConfig
+
+    config = FitConfig()
+    return {name: getattr(config, name) for name in MATCH_FITS}
+
+
+def figures_hiding_the_budget(match) -> dict:
+    """The match's figures computed without the price fit: score, structured_score, the
+    explanation (its price fit a word only), and no ranks."""
+    from matchmaking.matching import FitConfig
+
+    explanation = match.explanation or {}
+    fits = dict(explanation.get("fits") or {})
+    if "price" in fits:
+        fits["price"] = {**fits["price"], "score": None}
+    weights = _fit_weights()
+    known = [
+        name
+        for name in MATCH_FITS
+        if name != "price" and isinstance((fits.get(name) or {}).get("score"), int | float)
+    ]
+    text_score = float(match.text_score or 0)
+    if known:
+        structured = sum(weights[n] * fits[n]["score"] for n in known) / sum(
+            weights[n] for n in known
+        )
+        weight = FitConfig().structured_weight
+        score = min(1.0, text_score * (1 - weight + weight * structured))
+        structured = round(structured, 6)
+    else:
+        structured, score = None, text_score
+    score = round(score, 6)
+    return {
+        "score": score,
+        "structured_score": structured,
+        "rank_for_need": None,
+        "rank_for_result": None,
+        "explanation": {
+            **explanation,
+            "score": score,
+            "structured_score": structured,
+            "fits": fits,
+        },
+    }
+
+
+def figures_for(user: User, match) -> dict:
+    """The figures of a match that this viewer may see: the stored ones, or for a viewer who
+    may not see the need's private budget, those computed without the price fit. The one
+    place the API (MatchSerializer) and the pages (as_seen_by) take them from."""
+    if user is not None and permissions.can_see_budget(user, match.need):
+        return {
+            "score": match.score,
+            "structured_score": match.structured_score,
+            "rank_for_need": match.rank_for_need,
+            "rank_for_result": match.rank_for_result,
+            "explanation": match.explanation or {},
+        }
+    return figures_hiding_the_budget(match)
+
+
+def as_seen_by(user: User, matches):
+    """The matches (a list, or one match) with the figures this viewer may see put on them,
+    for rendering only: these instances must not be saved. A list is re-ordered by the score
+    the viewer sees, so its order tells nothing the figures do not."""
+    many = isinstance(matches, list | tuple)
+    hidden = False
+    for match in matches if many else [matches]:
+        if permissions.can_see_budget(user, match.need):
             continue
-        if any(not fit_is_good(match, fit) for fit in required):
-            continue
-        out.append(match)
-    return out
+        hidden = True
+        for name, value in figures_hiding_the_budget(match).items():
+            setattr(match, name, value)
+    if many and hidden:
+        # Ordered by the stored rank, the list would tell what the hidden figures hide; ties
+        # go by id, not by the stored order.
+        return sorted(matches, key=lambda m: (-(m.score or 0), m.pk))
+    return list(matches) if many else matches
 
 
 def need_matches(need: TechnologyNeed, params=None) -> list:
@@ -144,7 +230,7 @@ def need_matches(need: TechnologyNeed, params=None) -> list:
         .select_related("result", "result__organisation", "result__category")
         .order_by("rank_for_need", "-score")
     )
-    matches = _filter_matches(matches, params or {})
+    matches = list(_filter_matches(matches, params))
     for match in matches:
         match.need = need  # all share it: no query per row when a page or the API reads it
     return matches
@@ -162,7 +248,7 @@ def result_matches(result: ResearchResult, params=None) -> list:
         .select_related("need", "need__organisation", "need__region", "need__category")
         .order_by("rank_for_result", "-score")
     )
-    matches = _filter_matches(matches, params or {})
+    matches = list(_filter_matches(matches, params))
     for match in matches:
         match.result = result
     return matches
@@ -244,23 +330,22 @@ def station_board(station, params) -> dict[str, BoardColumn]:
     matches = Match.objects.filter(
         coverage_q(station), need__status__in=(NeedStatus.OPEN, NeedStatus.IN_PROGRESS)
     ).filter(Q(state__in=BOARD_STATES[1:]) | Q(state="suggested", rank_for_need__lte=3))
-    county = str(params.get("county", ""))
-    if county.isdigit():
-        # A covered prefecture or province stands for all its counties.
-        prefix = (
-            county[:2]
-            if county.endswith("0000")
-            else county[:4]
-            if county.endswith("00")
-            else county
+    form = BoardFilterForm(params, station)
+    if not form.is_valid():
+        raise ValidationError(
+            {name: [str(m) for m in messages] for name, messages in form.errors.items()}
         )
-        matches = matches.filter(need__organisation__region__code__startswith=prefix)
-    if category := search_query(str(params.get("category", ""))):
+    if county := form.cleaned_data["county"]:
+        # A covered prefecture or province stands for all its counties.
+        matches = matches.filter(
+            need__organisation__region__code__startswith=covered_prefixes([county])[0]
+        )
+    if category := form.cleaned_data["category"]:
         matches = matches.filter(
             Q(need__category__slug=category) | Q(need__category__parent__slug=category)
         )
-    if str(params.get("staff", "")).isdigit():
-        acted = MatchEvent.objects.filter(match=OuterRef("pk"), actor_id=params["staff"])
+    if staff := form.cleaned_data["staff"]:
+        acted = MatchEvent.objects.filter(match=OuterRef("pk"), actor_id=int(staff))
         matches = matches.filter(Exists(acted))
     # One narrow query counts each column and picks its cards; only the cards are loaded.
     # With 100,000 needs a station can have 27,000 suggestions: loading and rendering them

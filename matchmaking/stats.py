@@ -77,22 +77,25 @@ class Filters:
 
     @classmethod
     def from_params(cls, params) -> Filters:
-        def year(name):
-            value = str(params.get(name, "")).strip()
-            return int(value) if value.isdigit() and 1990 < int(value) < 2200 else None
+        """The filters of a query string; a value they do not know raises a ValidationError
+        naming each parameter (filters.StatisticsFilterForm)."""
+        from django.core.exceptions import ValidationError
 
-        station = str(params.get("station", "")).strip()
+        from matchmaking.filters import StatisticsFilterForm
+
+        form = StatisticsFilterForm({k: params.get(k) for k in params if params.get(k)})
+        if not form.is_valid():
+            raise ValidationError(
+                {name: [str(m) for m in messages] for name, messages in form.errors.items()}
+            )
+        data = form.cleaned_data
         return cls(
-            year_from=year("year_from"),
-            year_to=year("year_to"),
-            region_group=params.get("region_group", "")
-            if params.get("region_group", "") in RegionGroup.values
-            else "",
-            province=str(params.get("province", ""))[:2]
-            if str(params.get("province", "")).isdigit()
-            else "",
-            category=str(params.get("category", "")).strip()[:80],
-            station=int(station) if station.isdigit() and len(station) < 18 else None,
+            year_from=data["year_from"],
+            year_to=data["year_to"],
+            region_group=data["region_group"],
+            province=data["province"],
+            category=data["category"],
+            station=data["station"],
         )
 
     def key(self) -> str:

@@ -41,6 +41,10 @@ class ObtainTokenView(ObtainAuthToken):
     # DRF's view reads forms too, and skips the NUL check: JSON, like the rest of the API.
     parser_classes = api_settings.DEFAULT_PARSER_CLASSES
 
+    # The API's own parsers (config.api_parsers), not DRF's that ObtainAuthToken names: they
+    # refuse NUL characters and JSON nested too deep with a 400.
+    parser_classes = api_settings.DEFAULT_PARSER_CLASSES
+
 
 class MeView(APIView):
     permission_classes = [drf_permissions.IsAuthenticated]

@@ -4,6 +4,7 @@ from rest_framework import serializers
 from accounts import permissions
 from accounts.enums import OrganisationKind
 from accounts.models import Organisation, Region
+from matchmaking import selectors
 from matchmaking.enums import DeclineReason, MatchState, NeedStatus, ResultStatus, TransferMode
 from matchmaking.models import Category, Match, MatchEvent, ResearchResult, TechnologyNeed
 
@@ -152,6 +153,14 @@ class ResultTransitionSerializer(serializers.Serializer):
 
 class MatchSerializer(serializers.ModelSerializer):
     need_title = serializers.CharField(source="need.title", read_only=True)
+    structured_score = serializers.FloatField(
+        read_only=True,
+        allow_null=True,
+        help_text=_(
+            "Without the price fit when the need's budget is private to you; null when no "
+            "other fit is known."
+        ),
+    )
     result_title = serializers.CharField(source="result.title", read_only=True)
 
     class Meta:
@@ -179,20 +188,13 @@ class MatchSerializer(serializers.ModelSerializer):
     def to_representation(self, match):
         data = super().to_representation(match)
         request = self.context.get("request")
+        # The figures this viewer may see (selectors.figures_for); without a viewer, those of
+        # one who may see no private budget.
         if request is not None:
-            data["explanation"] = explanation_for(request.user, match)
+            data.update(selectors.figures_for(request.user, match))
+        else:
+            data.update(selectors.figures_hiding_the_budget(match))
         return data
-
-
-def explanation_for(user, match) -> dict:
-    """The stored explanation, less the price fit's ratio when the budget is private to the
-    viewer: with their own price, a researcher could work the budget out from it."""
-    explanation = match.explanation or {}
-    price = explanation.get("fits", {}).get("price")
-    if price is None or permissions.can_see_budget(user, match.need):
-        return explanation
-    fits = {**explanation["fits"], "price": {**price, "score": None}}
-    return {**explanation, "fits": fits}
 
 
 class MatchEventSerializer(serializers.ModelSerializer):

@@ -1,12 +1,17 @@
+from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import permissions as drf_permissions
-from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import permissions
+from accounts.enums import RegionGroup
 from matchmaking import stats
+from matchmaking.filters import YEARS
+
+YEAR = {"type": "integer", "minimum": YEARS[0], "maximum": YEARS[1]}
 
 
 class StatsView(APIView):
@@ -19,12 +24,20 @@ class StatsView(APIView):
             OpenApiParameter(
                 "figure", OpenApiTypes.STR, OpenApiParameter.PATH, enum=list(stats.FIGURES)
             ),
-            OpenApiParameter("year_from", OpenApiTypes.INT),
-            OpenApiParameter("year_to", OpenApiTypes.INT),
-            OpenApiParameter("region_group", OpenApiTypes.STR),
-            OpenApiParameter("province", OpenApiTypes.STR, description="GB/T 2260 province code"),
-            OpenApiParameter("category", OpenApiTypes.STR, description="category slug"),
-            OpenApiParameter("station", OpenApiTypes.INT),
+            OpenApiParameter("year_from", YEAR),
+            OpenApiParameter("year_to", YEAR),
+            OpenApiParameter("region_group", OpenApiTypes.STR, enum=list(RegionGroup.values)),
+            OpenApiParameter(
+                "province",
+                {"type": "string", "pattern": r"^[0-9]{2}([0-9]{4})?$"},
+                description="GB/T 2260 province code (6 digits) or its first 2 digits",
+            ),
+            OpenApiParameter(
+                "category",
+                {"type": "string", "pattern": r"^[-a-zA-Z0-9_]+$"},
+                description="category slug",
+            ),
+            OpenApiParameter("station", OpenApiTypes.INT, description="a station's id"),
         ],
         responses={200: OpenApiTypes.OBJECT},
     )
@@ -33,7 +46,10 @@ class StatsView(APIView):
             raise NotFound
         from matchmaking.views.stats import _filters_for
 
-        filters = _filters_for(request)  # Django's PermissionDenied becomes a 403
+        try:
+            filters = _filters_for(request)  # Django's PermissionDenied becomes a 403
+        except DjangoValidationError as error:
+            raise ValidationError(error.message_dict) from error
         station_only = not permissions.can_view_statistics(request.user)
         if station_only and figure not in stats.STATION_FIGURES:
             raise PermissionDenied

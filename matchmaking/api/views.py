@@ -21,7 +21,7 @@ from matchmaking.api.serializers import (
     ResultTransitionSerializer,
 )
 from matchmaking.enums import MatchState
-from matchmaking.filters import NeedFilter, ResultFilter
+from matchmaking.filters import FLAG_VALUES, MATCH_FITS, NeedFilter, ResultFilter, parse_flag
 from matchmaking.models import Category, Match, ResearchResult, TechnologyNeed
 from matchmaking.services import listings as services
 from matchmaking.services import matches as match_services
@@ -54,9 +54,12 @@ class CategoryViewSet(viewsets.ModelViewSet):
 
 
 MINE = OpenApiParameter(
-    "mine", OpenApiTypes.BOOL, description="1: only your organisations' listings, drafts included"
+    "mine",
+    OpenApiTypes.STR,
+    enum=list(FLAG_VALUES),
+    description="1 or true: only your organisations' listings, drafts included",
 )
-# The filters of a listing's match list (selectors._filter_matches); the list is not paginated.
+# The filters of a listing's match list (filters.MatchFilter); the list is not paginated.
 MATCH_FILTERS = [
     OpenApiParameter(
         "state",
@@ -65,9 +68,12 @@ MATCH_FILTERS = [
     ),
     *(
         OpenApiParameter(
-            f"fit_{fit}", OpenApiTypes.BOOL, description=f"1: only matches whose {fit} fits"
+            f"fit_{fit}",
+            OpenApiTypes.STR,
+            enum=list(FLAG_VALUES),
+            description=f"1 or true: only matches whose {fit} fits",
         )
-        for fit in selectors.MATCH_FITS
+        for fit in MATCH_FITS
     ),
 ]
 
@@ -87,11 +93,10 @@ class ListingViewSet(
     base_selector = None
 
     def _mine(self) -> bool:
-        value = self.request.query_params.get("mine", "").lower()
-        if value not in ("", "0", "1", "false", "true"):
-            message = serializers.BooleanField.default_error_messages["invalid"]
-            raise serializers.ValidationError({"mine": [message]})
-        return value in ("1", "true")
+        try:
+            return parse_flag(self.request.query_params, "mine")
+        except DjangoValidationError as error:
+            raise _as_drf_error(error) from error
 
     def get_queryset(self):
         queryset = self.base_selector(self.request.user, mine=self._mine())
@@ -158,7 +163,11 @@ class ListingViewSet(
         select = (
             selectors.need_matches if self.model is TechnologyNeed else selectors.result_matches
         )
-        matches = select(listing, request.query_params)
+        try:
+            matches = select(listing, request.query_params)
+        except DjangoValidationError as error:
+            raise _as_drf_error(error) from error
+        matches = selectors.as_seen_by(request.user, matches)
         return Response(MatchSerializer(matches, many=True, context={"request": request}).data)
 
 

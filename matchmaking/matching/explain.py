@@ -23,7 +23,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from .structured import FitResult
-from .text import Analyzer, is_cjk, is_stop_feature, normalize, readable_spans
+from .text import Analyzer, SpanIndex, is_cjk, is_stop_feature, normalize, readable_spans
 
 MAX_TERMS = 8
 ANALYZER = Analyzer()  # plain, for splitting keywords into features
@@ -107,6 +107,7 @@ def text_terms(
     doc_keywords: Sequence[str] = (),
     expansions: Sequence[tuple[str, str]] = (),
     own_features: set[str] | None = None,
+    query_spans: SpanIndex | None = None,
 ) -> tuple[float, list[tuple[str, float]], list[tuple[str, float]]]:
     """(text score, direct terms, related terms) for one pair.
 
@@ -115,7 +116,9 @@ def text_terms(
     thesaurus (source, canonical) pairs the query triggered; one entry per source term shows
     the canonical terms that contributed: "洋芋 ≈ 马铃薯", "干不干 ≈ 墒情 / 土壤湿度". An
     expansion is credited only with features the query text does not have itself
-    (``own_features``), as the analyzer adds only those.
+    (``own_features``), as the analyzer adds only those. ``query_spans`` is the query text
+    read once (``SpanIndex(query_text)``): explaining one query against many documents passes
+    the same one, so the query text is not walked again for each document.
     """
     d = d.tocsr()
     cols, vals = d.indices, d.data.astype(np.float64)
@@ -131,7 +134,8 @@ def text_terms(
             continue
         (direct if j in own else related)[terms[j]] = c
     own = own_features if own_features is not None else set(ANALYZER.features(query_text))
-    spans = readable_spans(query_text, {f for f in direct if f in own})
+    matched = {f for f in direct if f in own}
+    spans = query_spans.spans(matched) if query_spans else readable_spans(query_text, matched)
     by_src: dict[str, tuple[list[str], set[str]]] = {}
     for src, dst in expansions:
         feats = {f for f in ANALYZER.features(dst) if f in direct and f not in own}

@@ -37,15 +37,15 @@ from .structured import (
     ResultDoc,
     ResultFacts,
     combine,
+    fits_of_facts,
     has_filters,
     need_facts,
     need_from_dict,
     result_facts,
     result_from_dict,
-    structured_fits,
     structured_score,
 )
-from .text import Analyzer, TermMatcher, normalize
+from .text import Analyzer, SpanIndex, TermMatcher, normalize
 from .thesaurus import Thesaurus, expansions_fingerprint
 
 Expansions = Mapping[str, Sequence[str]] | Thesaurus
@@ -462,11 +462,20 @@ class MatchIndex:
                 )[0]
                 matches = self._finish(query, cand, side, k, None) or []
                 cands = cand
-            if explain:
+            if explain and matches:
+                # What depends on the query alone is worked out once, not once per match:
+                # a 5,000-character need was otherwise re-read for each of its candidates.
+                context = self._query_context(query, q[i], cands, side)
                 for m in matches:
                     slot = side.slot_of[m.id]
                     m.explanation = self._explain_pair(
-                        query, side.docs[slot], q[i], cands, side, side.store.matrix(slot, slot + 1)
+                        query,
+                        side.docs[slot],
+                        q[i],
+                        cands,
+                        side,
+                        side.store.matrix(slot, slot + 1),
+                        context,
                     )
             out.append(matches)
         return out
@@ -521,6 +530,24 @@ class MatchIndex:
             )
         ]
 
+    def _query_context(
+        self, query: Doc | str, q_row: sp.csr_matrix, cands: Candidates, side: _Side
+    ) -> dict[str, Any]:
+        """The parts of an explanation that depend on the query only (its feedback vector,
+        text, thesaurus expansions, features and phrase positions): one pass over its text."""
+        w = self.config.weights
+        fb = cands.slots[: w.prf_docs] if w.prf_docs > 0 else cands.slots[:0]
+        analyzer = self.vectorizer.analyzer
+        q_text = _display_text(query)
+        return {
+            "q_final": engine.prf_vector(side.store, q_row, fb, w.prf_weight),
+            "q_text": q_text,
+            "expansions": analyzer.expansions_in(normalize(q_text)),
+            "own": set(analyzer.features(q_text, colloquial=not isinstance(query, ResultDoc))),
+            "spans": SpanIndex(q_text),
+            "facts": None if isinstance(query, str) else _facts(query),
+        }
+
     def _explain_pair(
         self,
         query: Doc | str,
@@ -529,22 +556,21 @@ class MatchIndex:
         cands: Candidates,
         side: _Side,
         d_row: sp.csr_matrix,
+        context: dict[str, Any] | None = None,
     ) -> MatchExplanation:
-        w = self.config.weights
-        fb = cands.slots[: w.prf_docs] if w.prf_docs > 0 else cands.slots[:0]
-        q_final = engine.prf_vector(side.store, q_row, fb, w.prf_weight)
-        analyzer = self.vectorizer.analyzer
-        q_text = _display_text(query)
+        if context is None:
+            context = self._query_context(query, q_row, cands, side)
         text_score, terms, related = text_terms(
             self.vectorizer.terms,
             q_row,
-            q_final,
+            context["q_final"],
             d_row,
-            q_text,
+            context["q_text"],
             _display_text(target),
             target.keywords,
-            analyzer.expansions_in(normalize(q_text)),
-            set(analyzer.features(q_text, colloquial=not isinstance(query, ResultDoc))),
+            context["expansions"],
+            context["own"],
+            context["spans"],
         )
         text_score = min(1.0, text_score)
         if isinstance(query, str):
@@ -557,7 +583,8 @@ class MatchIndex:
                 need_id=target.id if isinstance(target, NeedDoc) else None,
             )
         n, r = self._pair(query, target)
-        fits = structured_fits(n, r)
+        nf, rf = self._pair(context["facts"], _facts(target))
+        fits = fits_of_facts(nf, rf)
         st = structured_score(fits, self.config.fits)
         return MatchExplanation(
             score=min(1.0, combine(text_score, st, self.config.fits)),

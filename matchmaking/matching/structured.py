@@ -300,7 +300,12 @@ FIT_FUNCTIONS = {
 
 def structured_fits(need: NeedDoc, result: ResultDoc) -> dict[str, FitResult]:
     """All five fits of a pair, as readable :class:`FitResult` objects."""
-    nf, rf = need_facts(need), result_facts(result)
+    return fits_of_facts(need_facts(need), result_facts(result))
+
+
+def fits_of_facts(nf: NeedFacts, rf: ResultFacts) -> dict[str, FitResult]:
+    """``structured_fits`` from facts already worked out (a need's facts read its whole text
+    for a budget stated in words: once per need, not once per pair)."""
     return {name: FitResult(*fn(nf, rf)) for name, fn in FIT_FUNCTIONS.items()}
 
 

@@ -389,3 +389,65 @@ def readable_spans(text: str, matched: set[str]) -> list[tuple[str, list[str]]]:
                 out.append((phrase, feats))
             i = j + 1
     return out
+
+
+class SpanIndex:
+    """A text read once for ``readable_spans``: where each of its bigrams, lone characters and
+    words stands. ``spans(matched)`` then gives what ``readable_spans(text, matched)`` gives,
+    visiting only the positions of the matched features, so explaining a query against many
+    candidates does not walk the whole query text once per candidate."""
+
+    __slots__ = ("runs", "where")
+
+    def __init__(self, text: str):
+        norm = normalize(text[:MAX_CHARS]).translate(_BREAK_TABLE)
+        self.runs: list[tuple[str, str]] = _RUN_RE.findall(norm)
+        # feature -> [(run index, bigram start)], -1 for a lone character, -2 for a word
+        self.where: dict[str, list[tuple[int, int]]] = {}
+        for index, (cjk, other) in enumerate(self.runs):
+            if other:
+                self.where.setdefault(other, []).append((index, -2))
+                continue
+            if len(cjk) == 1:
+                self.where.setdefault(cjk, []).append((index, -1))
+            for p in range(len(cjk) - 1):
+                self.where.setdefault(cjk[p : p + 2], []).append((index, p))
+
+    def spans(self, matched: set[str]) -> list[tuple[str, list[str]]]:
+        hits: dict[int, list[int]] = {}
+        for feature in matched:
+            for index, p in self.where.get(feature, ()):
+                hits.setdefault(index, []).append(p)
+        seen: set[str] = set()
+        out: list[tuple[str, list[str]]] = []
+        for index in sorted(hits):
+            cjk, other = self.runs[index]
+            if other:
+                if other not in seen:
+                    seen.add(other)
+                    out.append((other, [other]))
+                continue
+            starts = sorted(p for p in set(hits[index]) if p >= 0)
+            if -1 in hits[index] and cjk not in seen:
+                seen.add(cjk)
+                out.append((cjk, [cjk]))
+            k = 0
+            while k < len(starts):
+                i = j = starts[k]
+                k += 1
+                while k < len(starts) and starts[k] == j + 1:
+                    j = starts[k]
+                    k += 1
+                # The bigrams i..j cover the characters i..j+1, as in readable_spans.
+                a, b = i, j + 1
+                while a < b and cjk[a] in _EDGE_PARTICLES:
+                    a += 1
+                while b > a and cjk[b] in _EDGE_PARTICLES:
+                    b -= 1
+                phrase = cjk[a : b + 1]
+                if b > a and phrase not in seen:
+                    seen.add(phrase)
+                    feats = [cjk[p : p + 2] for p in range(a, b)]
+                    feats += [c for c in phrase if c in matched]
+                    out.append((phrase, feats))
+        return out

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
+from matchmaking.fields import MEDIUM_TEXT, bounded_text
 from matchmaking.models.listings import ResearchResult, TechnologyNeed
 from matchmaking.models.matches import Match
 
@@ -99,8 +100,10 @@ class FairRegistration(models.Model):
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
-    attendees = models.TextField(
-        _("attendees"), help_text=_("One person a line: name and mobile phone.")
+    attendees = bounded_text(
+        _("attendees"),
+        limit=MEDIUM_TEXT,
+        help_text=_("One person a line: name and mobile phone."),
     )
     # Slot indexes the organisation can attend; empty means all.
     available_slots = models.JSONField(_("available slots"), default=list, blank=True)

@@ -18,7 +18,13 @@ from matchmaking.enums import (
     Visibility,
     stage_of,
 )
-from matchmaking.fields import ChoiceSetField
+from matchmaking.fields import (
+    KEYWORDS_TEXT,
+    LONG_TEXT,
+    MEDIUM_TEXT,
+    ChoiceSetField,
+    bounded_text,
+)
 
 MONEY = {"max_digits": 14, "decimal_places": 2, "validators": [MinValueValidator(Decimal(0))]}
 
@@ -37,9 +43,12 @@ class Category(models.Model):
         related_name="children",
         on_delete=models.PROTECT,
     )
-    description = models.TextField(_("description"), blank=True)
-    keywords = models.TextField(
-        _("keywords"), blank=True, help_text=_("Typical terms, separated by spaces.")
+    description = bounded_text(_("description"), limit=MEDIUM_TEXT, blank=True)
+    keywords = bounded_text(
+        _("keywords"),
+        limit=KEYWORDS_TEXT,
+        blank=True,
+        help_text=_("Typical terms, separated by spaces."),
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
@@ -123,7 +132,7 @@ class TechnologyNeed(Listing):
         on_delete=models.PROTECT,
         related_name="needs",
     )
-    description = models.TextField(_("description"))
+    description = bounded_text(_("description"), limit=LONG_TEXT)
     budget_min = models.DecimalField(_("budget from (CNY)"), null=True, blank=True, **MONEY)
     budget_max = models.DecimalField(_("budget up to (CNY)"), null=True, blank=True, **MONEY)
     budget_negotiable = models.BooleanField(_("budget negotiable"), default=False)
@@ -223,8 +232,8 @@ class ResearchResult(Listing):
     )
     team = models.CharField(_("team"), max_length=150, blank=True)
     lead_researcher = models.CharField(_("lead researcher"), max_length=100, blank=True)
-    abstract = models.TextField(_("abstract"))
-    application_scenarios = models.TextField(_("application scenarios"), blank=True)
+    abstract = bounded_text(_("abstract"), limit=LONG_TEXT)
+    application_scenarios = bounded_text(_("application scenarios"), limit=MEDIUM_TEXT, blank=True)
     ip_type = models.CharField(
         _("intellectual property"), max_length=24, choices=IPType.choices, default=IPType.NONE
     )

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from matchmaking.enums import ContactStatus, DeclineReason, MatchState, NotificationKind
+from matchmaking.fields import MEDIUM_TEXT, bounded_text
 from matchmaking.models.listings import ResearchResult, TechnologyNeed
 
 
@@ -36,7 +37,9 @@ class Match(models.Model):
     contact_status = models.CharField(
         _("contact"), max_length=10, choices=ContactStatus.choices, blank=True, default=""
     )
-    contact_message = models.TextField(_("message with the contact request"), blank=True)
+    contact_message = bounded_text(
+        _("message with the contact request"), limit=MEDIUM_TEXT, blank=True
+    )
     contact_requested_at = models.DateTimeField(null=True, blank=True)
     contact_answered_at = models.DateTimeField(null=True, blank=True)
     reminded_at = models.DateTimeField(null=True, blank=True)
@@ -127,7 +130,7 @@ class MatchEvent(models.Model):
     )
     from_state = models.CharField(max_length=20, choices=MatchState.choices)
     to_state = models.CharField(max_length=20, choices=MatchState.choices)
-    note = models.TextField(blank=True)
+    note = bounded_text(limit=MEDIUM_TEXT, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
+from matchmaking.fields import LONG_TEXT, MEDIUM_TEXT, bounded_text
 from matchmaking.models.listings import ResearchResult
 from matchmaking.models.matches import Match
 
@@ -36,11 +37,11 @@ class Evaluation(models.Model):
     technical_feasibility = _score_field(_("technical feasibility"))
     economic_feasibility = _score_field(_("economic feasibility"))
     capability_fit = _score_field(_("fit with the enterprise's capability"))
-    risks = models.TextField(_("risks"))
+    risks = bounded_text(_("risks"), limit=MEDIUM_TEXT)
     recommendation = models.CharField(
         _("recommendation"), max_length=20, choices=Recommendation.choices
     )
-    report = models.TextField(_("report"))
+    report = bounded_text(_("report"), limit=LONG_TEXT)
     staff_hours = models.DecimalField(
         _("staff hours spent"),
         max_digits=6,
@@ -74,7 +75,7 @@ class SolutionPlan(models.Model):
     version = models.PositiveIntegerField(_("version"))
     station = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    summary = models.TextField(_("summary"))
+    summary = bounded_text(_("summary"), limit=LONG_TEXT)
     # [{"title": "...", "owner": "...", "due": "2027-03-01", "milestone": true}]
     steps = models.JSONField(_("steps"), default=list)
     # [{"item": "...", "amount": "12000.00"}]; amounts as strings of decimals, never floats.

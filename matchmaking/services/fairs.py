@@ -60,6 +60,11 @@ def registration_save(
     slots = sorted({int(s) for s in available_slots if int(s) in valid})
     if not attendees.strip():
         raise ValidationError({"attendees": _("Name at least one person who will come.")})
+    limit = FairRegistration._meta.get_field("attendees").max_length
+    if len(attendees.strip()) > limit:
+        raise ValidationError(
+            {"attendees": _("At most %(limit)d characters, please.") % {"limit": limit}}
+        )
     registration, _created = FairRegistration.objects.update_or_create(
         fair=fair,
         organisation=organisation,

@@ -185,9 +185,16 @@ def contact_answered(match_id: int) -> int:
 
 def strong_matches(match_ids: list[int]) -> int:
     sent = 0
-    for match in Match.objects.filter(pk__in=match_ids, score__gte=STRONG_MATCH).select_related(
+    from matchmaking.selectors import figures_hiding_the_budget
+
+    for match in Match.objects.filter(pk__in=match_ids).select_related(
         "need__organisation", "result__organisation"
     ):
+        # The research side of a need with a private budget is told (and judged by) the
+        # score without the price fit: the real one would let them work the budget out.
+        research_score = (
+            match.score if match.need.budget_public else figures_hiding_the_budget(match)["score"]
+        )
 
         def for_need(match=match):
             return (
@@ -201,22 +208,26 @@ def strong_matches(match_ids: list[int]) -> int:
                 reverse("need-detail", args=[match.need_id]),
             )
 
-        def for_result(match=match):
+        def for_result(match=match, research_score=research_score):
             return (
                 _("A strong match for your result “%(result)s”") % {"result": match.result.title},
                 _("“%(need)s” from %(enterprise)s, score %(score).0f%%.")
                 % {
                     "need": match.need.title,
                     "enterprise": match.need.organisation.name,
-                    "score": 100 * match.score,
+                    "score": 100 * research_score,
                 },
                 reverse("result-detail", args=[match.result_id]),
             )
 
-        sent += deliver(members(match.need.organisation), NotificationKind.STRONG_MATCH, for_need)
-        sent += deliver(
-            members(match.result.organisation), NotificationKind.STRONG_MATCH, for_result
-        )
+        if match.score >= STRONG_MATCH:
+            sent += deliver(
+                members(match.need.organisation), NotificationKind.STRONG_MATCH, for_need
+            )
+        if research_score >= STRONG_MATCH:
+            sent += deliver(
+                members(match.result.organisation), NotificationKind.STRONG_MATCH, for_result
+            )
     return sent
 
 

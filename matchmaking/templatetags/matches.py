@@ -5,7 +5,8 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from matchmaking.selectors import MATCH_FITS, fit_is_good
+from matchmaking.filters import MATCH_FITS
+from matchmaking.selectors import fit_is_good
 
 register = template.Library()
 

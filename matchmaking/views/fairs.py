@@ -15,6 +15,7 @@ from accounts.enums import OrganisationKind
 from accounts.models import Organisation
 from accounts.selectors import search_query
 from matchmaking import ics, selectors
+from matchmaking.filters import ParticipantFilterForm
 from matchmaking.models import (
     Fair,
     FairRegistration,
@@ -132,19 +133,28 @@ def fair_participants(request, pk: int):
     registrations = fair.registrations.select_related("organisation__region").exclude(
         pk__in=[r.pk for r in mine]
     )
-    kind = request.GET.get("kind")
-    if kind in (OrganisationKind.ENTERPRISE, OrganisationKind.INSTITUTION):
+    # A kind or province the list does not know is refused beside the filter, not ignored.
+    filters = ParticipantFilterForm(request.GET)
+    if not filters.is_valid():
+        registrations = registrations.none()
+    elif kind := filters.cleaned_data["kind"]:
         registrations = registrations.filter(organisation__kind=kind)
     if q := search_query(request.GET.get("q", "")):
         registrations = registrations.filter(
             Q(organisation__name__icontains=q) | Q(organisation__description__icontains=q)
         )
-    if province := search_query(request.GET.get("province", "")):
-        registrations = registrations.filter(organisation__region__code__startswith=province[:2])
+    if filters.is_valid() and (province := filters.cleaned_data["province"]):
+        registrations = registrations.filter(organisation__region__code__startswith=province)
     return render(
         request,
         "matchmaking/fair_participants.html",
-        {"fair": fair, "registrations": registrations[:200], "mine": mine},
+        {
+            "fair": fair,
+            "registrations": registrations[:200],
+            "mine": mine,
+            "filter_errors": filters.errors,
+        },
+        status=400 if filters.errors else 200,
     )
 
 
@@ -191,10 +201,14 @@ def fair_request(request, pk: int):
 def fair_requests(request, pk: int):
     fair = get_object_or_404(Fair, pk=pk)
     mine = _my_registrations(request.user, fair)
-    related = ("requester__organisation", "recipient__organisation", "match")
+    related = ("requester__organisation", "recipient__organisation", "match", "match__need")
+    received = list(MeetingRequest.objects.filter(recipient__in=mine).select_related(*related))
+    for meeting_request in received:
+        if meeting_request.match:  # its score as this viewer may see it
+            selectors.as_seen_by(request.user, meeting_request.match)
     context = {
         "fair": fair,
-        "received": MeetingRequest.objects.filter(recipient__in=mine).select_related(*related),
+        "received": received,
         "sent": MeetingRequest.objects.filter(requester__in=mine).select_related(*related),
         "overdue": services.overdue_requests(fair, request.user)
         if services.can_run_fair(request.user)

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -16,6 +16,7 @@ from accounts import permissions
 from config.pagination import CachedCountPaginator
 from matchmaking import exports, selectors
 from matchmaking.enums import DeclineReason
+from matchmaking.filters import parse_flag
 from matchmaking.forms import NeedForm, ResultForm
 from matchmaking.models import ResearchResult, TechnologyNeed
 from matchmaking.services import listings as services
@@ -75,6 +76,10 @@ def listing_list(request, kind: str, mine: bool = False):
     if mine and not request.user.is_authenticated:
         return redirect(f"{reverse('login')}?next={request.path}")
     filterset, queryset = spec.list_selector(request.user, request.GET, mine=mine, request=request)
+    try:
+        parse_flag(request.GET, "mine")
+    except ValidationError as error:
+        filterset.form.add_error(None, [f"mine: {m}" for m in error.messages])
     page = CachedCountPaginator(queryset, 20).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -93,7 +98,8 @@ def listing_list(request, kind: str, mine: bool = False):
         if request.htmx
         else "matchmaking/listing_list.html"
     )
-    return render(request, template, context)
+    # A filter value the list does not know is refused, said beside the filter.
+    return render(request, template, context, status=400 if filterset.form.errors else 200)
 
 
 def _decline_reasons(result) -> list[tuple[str, int]]:
@@ -140,11 +146,16 @@ def listing_detail(request, kind: str, pk: int):
         if can_edit
         else None,
     }
+    status = 200
     if can_edit:
-        if kind == "need":
-            matches = selectors.need_matches(listing, request.GET)
-        else:
-            matches = selectors.result_matches(listing, request.GET)
+        select = selectors.need_matches if kind == "need" else selectors.result_matches
+        try:
+            matches = selectors.as_seen_by(request.user, select(listing, request.GET))
+        except ValidationError as error:
+            # A filter value the list does not know: said beside the filter, nothing listed.
+            matches, context["match_filter_errors"] = [], error.message_dict
+            status = 400
+        if kind == "result":
             context["decline_reasons"] = _decline_reasons(listing)
         context["match_filters_active"] = any(k.startswith(("fit_", "state")) for k in request.GET)
         query = request.GET.copy()
@@ -155,10 +166,10 @@ def listing_detail(request, kind: str, pk: int):
         if request.htmx and "start" in request.GET:
             start = _count(request.GET.get("start"), 0)
             context.update(_match_page(matches, start, start + MATCHES_PER_PAGE))
-            return render(request, "matchmaking/partials/match_cards.html", context)
+            return render(request, "matchmaking/partials/match_cards.html", context, status=status)
         shown = max(_count(request.GET.get("show"), MATCHES_PER_PAGE), MATCHES_PER_PAGE)
         context.update(_match_page(matches, 0, shown))
-    return render(request, f"matchmaking/{kind}_detail.html", context)
+    return render(request, f"matchmaking/{kind}_detail.html", context, status=status)
 
 
 # A listing's page shows its best matches, then ten more at a time.
@@ -290,6 +301,16 @@ def listing_export(request, kind: str, fmt: str):
     if fmt not in ("csv", "xlsx"):
         raise Http404
     spec = KINDS[kind]
-    mine = request.GET.get("mine") == "1"
-    _filterset, queryset = spec.list_selector(request.user, request.GET, mine=mine, request=request)
+    try:
+        mine = parse_flag(request.GET, "mine")
+    except ValidationError as error:
+        return _bad_filter(error.message_dict)
+    filterset, queryset = spec.list_selector(request.user, request.GET, mine=mine, request=request)
+    if filterset.errors:
+        return _bad_filter(filterset.errors)
     return exports.listing_export_response(kind, queryset[:50_000], fmt, request.user)
+
+
+def _bad_filter(errors) -> HttpResponseBadRequest:
+    lines = [f"{name}: {' '.join(str(m) for m in messages)}" for name, messages in errors.items()]
+    return HttpResponseBadRequest("\n".join(lines), content_type="text/plain; charset=utf-8")

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import permissions
+from matchmaking import selectors
 from matchmaking.enums import NotificationKind
 from matchmaking.forms import ContactRequestForm, DeclineForm, MatchMoveForm, SavedSearchForm
 from matchmaking.models import (
@@ -51,7 +52,7 @@ def match_detail(request, pk: int):
     match = _visible_match(request, pk)
     sides = services.sides_of(request.user, match)
     context = {
-        "match": match,
+        "match": selectors.as_seen_by(request.user, match),
         "sides": sides,
         "is_enterprise_side": ENTERPRISE in sides,
         "is_research_side": RESEARCH in sides,

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
@@ -30,15 +30,33 @@ def _my_station(request) -> Organisation:
     if not stations:
         raise PermissionDenied
     wanted = request.GET.get("station")
+    if wanted and not any(str(s.pk) == wanted for s in stations):
+        raise ValidationError({"station": [_("You are not on the staff of this station.")]})
     return next((s for s in stations if str(s.pk) == wanted), stations[0])
+
+
+def _my_station_or_400(request) -> Organisation:
+    """_my_station for pages that show no filter form: an unknown station is a plain 400."""
+    try:
+        return _my_station(request)
+    except ValidationError as error:
+        raise BadRequest(" ".join(error.messages)) from error
 
 
 @login_required
 def board(request):
-    station = _my_station(request)
-    columns = selectors.station_board(station, request.GET)
+    errors = {}
+    try:
+        station = _my_station(request)
+        columns = selectors.station_board(station, request.GET)
+    except ValidationError as error:
+        # A filter value the board does not know: said beside the filters, nothing shown.
+        errors = error.message_dict
+        station = permissions.organisations_of(request.user, OrganisationKind.STATION)[0]
+        columns = {state: selectors.BoardColumn() for state in selectors.BOARD_STATES}
     labels = dict(MatchState.choices)
     context = {
+        "filter_errors": errors,
         "station": station,
         "columns": [(state, labels[state], columns[state]) for state in selectors.BOARD_STATES],
         "counties": station.covered_regions.order_by("code"),
@@ -47,7 +65,7 @@ def board(request):
         ],
         "next_state": {state: _next_step(state) for state in selectors.BOARD_STATES},
     }
-    return render(request, "matchmaking/station_board.html", context)
+    return render(request, "matchmaking/station_board.html", context, status=400 if errors else 200)
 
 
 def _next_step(state: str) -> str | None:
@@ -185,7 +203,9 @@ def adoption_cost_detail(request, pk: int):
 @login_required
 def training_list(request):
     enterprise_id = request.GET.get("enterprise", "")
-    if enterprise_id.isdigit():
+    if enterprise_id and not enterprise_id.isdigit():
+        raise BadRequest(_("enterprise: not an organisation's number."))
+    if enterprise_id:
         enterprise = get_object_or_404(
             Organisation, pk=enterprise_id, kind=OrganisationKind.ENTERPRISE
         )
@@ -194,7 +214,7 @@ def training_list(request):
         sessions = TrainingSession.objects.filter(attendances__enterprise=enterprise)
         title_for = enterprise
     else:
-        station = _my_station(request)
+        station = _my_station_or_400(request)
         sessions = TrainingSession.objects.filter(station=station)
         title_for = station
     sessions = (
@@ -207,7 +227,7 @@ def training_list(request):
 
 @login_required
 def training_create(request):
-    station = _my_station(request)
+    station = _my_station_or_400(request)
     form = TrainingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "attendance"}

@@ -4,8 +4,8 @@ import csv
 import io
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from openpyxl import Workbook
 
@@ -17,9 +17,14 @@ from matchmaking.exports import safe_cell
 from matchmaking.models import Category
 
 
-def _filters_for(request) -> stats.Filters:
-    """Admins and authorities filter freely; station staff always see their own station."""
-    filters = stats.Filters.from_params(request.GET)
+def _filters_for(request, params=None) -> stats.Filters:
+    """Admins and authorities filter freely; station staff always see their own station.
+    A filter value that is not known raises a ValidationError naming the parameter."""
+    if not permissions.can_view_statistics(request.user) and not permissions.organisations_of(
+        request.user, OrganisationKind.STATION
+    ):
+        raise PermissionDenied
+    filters = stats.Filters.from_params(request.GET if params is None else params)
     if permissions.can_view_statistics(request.user):
         return filters
     stations = permissions.organisations_of(request.user, OrganisationKind.STATION)
@@ -37,7 +42,11 @@ def _station_view(request) -> bool:
 
 @login_required
 def statistics(request):
-    filters = _filters_for(request)
+    try:
+        filters, errors = _filters_for(request), {}
+    except ValidationError as error:
+        # Said beside the filters, with the figures for no filter at all.
+        filters, errors = _filters_for(request, {}), error.message_dict
     station_only = _station_view(request)
     names = list(stats.STATION_FIGURES) if station_only else list(stats.FIGURES)
     figures, oldest = {}, None
@@ -61,13 +70,14 @@ def statistics(request):
         if station_only
         else Organisation.objects.filter(kind=OrganisationKind.STATION).order_by("name"),
         "max_funnel": max((r["reached"] for r in figures["funnel"]["data"]), default=1) or 1,
+        "filter_errors": errors,
     }
     if "transfer_rate" in figures:
         years = figures["transfer_rate"]["data"]["by_year"]
         context["trend"] = _trend_points(years)
         matrix = figures["region_matrix"]["data"]
         context["matrix_max"] = max((c for r in matrix for c in r["cells"]), default=0) or 1
-    return render(request, "matchmaking/statistics.html", context)
+    return render(request, "matchmaking/statistics.html", context, status=400 if errors else 200)
 
 
 def _trend_points(years: list[dict]) -> dict:
@@ -96,7 +106,11 @@ def statistics_export(request, fmt: str):
     name = request.GET.get("figure", "")
     if fmt not in ("csv", "xlsx") or name not in stats.FIGURES:
         raise Http404
-    filters = _filters_for(request)
+    try:
+        filters = _filters_for(request)
+    except ValidationError as error:
+        lines = [f"{field}: {' '.join(messages)}" for field, messages in error.message_dict.items()]
+        return HttpResponseBadRequest("\n".join(lines), content_type="text/plain; charset=utf-8")
     if _station_view(request) and name not in stats.STATION_FIGURES:
         raise PermissionDenied
     data, _computed = stats.cached(name, filters)

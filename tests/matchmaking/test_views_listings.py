@@ -177,7 +177,9 @@ def test_needs_cannot_be_sorted_by_budget(client):
     NeedFactory(title="公开预算小", budget_min=None, budget_max=10000)
     NeedFactory(title="保密预算大", budget_min=None, budget_max=900000, budget_public=False)
     response = client.get(reverse("need-list"), {"sort": "-budget"})
-    assert response.status_code == 200
+    assert response.status_code == 400  # refused beside the filter, not sorted
+    assert 'id="id_sort_error"' in response.content.decode()
+    assert "保密预算大" not in response.content.decode()
     assert "-budget" not in dict(response.context["filter"].form.fields["sort"].choices)
 
 

@@ -386,3 +386,49 @@ def test_automatic_compaction_keeps_rankings(docs, monkeypatch: pytest.MonkeyPat
         assert [m.id for m in idx.top_k_for_need(n.id, 10)] == [
             m.id for m in rebuilt.top_k_for_need(n.id, 10)
         ]
+
+
+def test_a_long_query_text_is_read_once_for_all_its_candidates(docs, monkeypatch):
+    """Explaining a need against its candidates reads the need's text once (SpanIndex), not
+    once per candidate, and gives the explanation explaining each pair alone gives."""
+    from matchmaking.matching import index as index_module
+
+    needs, results = docs
+    long_need = NeedDoc(
+        id=999,
+        title="想解决果蔬冷链物流问题",
+        text="我们合作社需要预冷、保鲜和冷库温控，" * 250,  # about 4,500 characters
+        transfer_modes=frozenset({"license"}),
+    )
+    built = MatchIndex.build([*needs, long_need], results)
+    reads = []
+
+    class CountingSpanIndex(index_module.SpanIndex):
+        def __init__(self, text):
+            reads.append(len(text))
+            super().__init__(text)
+
+    from matchmaking.matching import structured
+
+    budget_reads = []
+
+    def counting_extract_budget(text):
+        budget_reads.append(len(text))
+        return extract_budget(text)
+
+    extract_budget = structured.extract_budget
+    monkeypatch.setattr(index_module, "SpanIndex", CountingSpanIndex)
+    monkeypatch.setattr(structured, "extract_budget", counting_extract_budget)
+    built.top_k_for_need(999, k=2, explain=True)
+    reads_for_two, budget_reads_for_two = len(reads), len(budget_reads)
+    reads.clear()
+    budget_reads.clear()
+    hits = built.top_k_for_need(999, k=10, explain=True)
+    assert len(hits) == 10
+    assert len(reads) == reads_for_two == 1 and reads[0] > 4000
+    # Its budget is looked for in its text (it states none in fields) as often for ten
+    # candidates as for two: per query (ranking, explaining), not per candidate.
+    assert len(budget_reads) == budget_reads_for_two
+    for hit in hits[:3]:
+        alone = built.explain(999, hit.id).to_dict()
+        assert hit.explanation.to_dict() == alone

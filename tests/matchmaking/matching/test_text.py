@@ -81,3 +81,20 @@ def test_expansion_hook_adds_canonical_terms_at_lower_weight():
     assert counts["洋芋"] == 1 and counts["马铃"] == 0.5 and counts["铃薯"] == 0.5
     an.set_expansions(None)  # reload without restart
     assert "马铃" not in an.counts("洋芋种植")
+
+
+def test_a_span_index_gives_the_spans_readable_spans_gives():
+    """SpanIndex reads a text once; its spans for any set of matched features are
+    readable_spans' for that set (the explanation relies on it for long queries)."""
+    import random
+
+    from matchmaking.matching.text import SpanIndex
+
+    rng = random.Random(1)
+    chars = "冷链物流猕猴桃的了和茶叶种植预冷保鲜，。 ab cd 电商"
+    plain = Analyzer()
+    for _ in range(2000):
+        text = "".join(rng.choice(chars) for _ in range(rng.randint(0, 40)))
+        features = sorted(set(plain.features(text))) + ["ab", "茶", "冷", "x"]
+        matched = set(rng.sample(features, k=rng.randint(0, len(features))))
+        assert SpanIndex(text).spans(matched) == readable_spans(text, matched), (text, matched)
