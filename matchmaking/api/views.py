@@ -21,7 +21,7 @@ from matchmaking.api.serializers import (
     ResultTransitionSerializer,
 )
 from matchmaking.enums import MatchState
-from matchmaking.filters import FLAG_VALUES, MATCH_FITS, NeedFilter, ResultFilter, parse_flag
+from matchmaking.filters import MATCH_FITS, NeedFilter, ResultFilter, parse_flag
 from matchmaking.models import Category, Match, ResearchResult, TechnologyNeed
 from matchmaking.services import listings as services
 from matchmaking.services import matches as match_services
@@ -53,11 +53,12 @@ class CategoryViewSet(viewsets.ModelViewSet):
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
 
 
+# Declared as booleans (true/false), which generated clients send as such; 1 and 0 are accepted
+# as well, and anything else is a 400 naming the parameter.
 MINE = OpenApiParameter(
     "mine",
-    OpenApiTypes.STR,
-    enum=list(FLAG_VALUES),
-    description="1 or true: only your organisations' listings, drafts included",
+    OpenApiTypes.BOOL,
+    description="true: only your organisations' listings, drafts included",
 )
 # The filters of a listing's match list (filters.MatchFilter); the list is not paginated.
 MATCH_FILTERS = [
@@ -69,9 +70,8 @@ MATCH_FILTERS = [
     *(
         OpenApiParameter(
             f"fit_{fit}",
-            OpenApiTypes.STR,
-            enum=list(FLAG_VALUES),
-            description=f"1 or true: only matches whose {fit} fits",
+            OpenApiTypes.BOOL,
+            description=f"true: only matches whose {fit} fits",
         )
         for fit in MATCH_FITS
     ),
