@@ -54,8 +54,7 @@ def test_a_need_typed_offline_survives_a_reload_and_is_saved_once_back_online(pa
     expect(page.locator(".draft-note")).to_contain_text("已恢复草稿")
 
     page.select_option("#id_category", str(category("origin-precooling").pk))
-    page.fill("#id_budget_min", "5万")
-    page.fill("#id_budget_max", "10万")
+    page.fill("#id_budget", "5万到10万")
     page.get_by_label("技术服务").check()
     page.get_by_role("button", name="保存并发布").click()
     expect(page.locator(".draft-note")).to_contain_text("联网后发送")

@@ -3,6 +3,7 @@ site from its root, and the offline shell they keep."""
 
 import json
 
+import pytest
 from django.templatetags.static import static
 
 
@@ -35,6 +36,7 @@ def test_the_service_worker_is_served_from_the_root_and_keeps_the_shell(client):
         assert f'"{url}"' in script
 
 
+@pytest.mark.django_db  # the home page reads the headline figures
 def test_every_page_links_the_manifest_and_the_offline_banner_in_its_language(client):
     html = client.get("/").content.decode()
     assert '<link rel="manifest" href="/manifest.webmanifest">' in html

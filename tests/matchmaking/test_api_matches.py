@@ -1,4 +1,5 @@
 import pytest
+from django.utils.translation import gettext_lazy
 from rest_framework.test import APIClient
 
 from accounts.enums import OrganisationKind
@@ -73,7 +74,8 @@ def test_an_illegal_transition_returns_400_with_a_message(pair):
     assert response.json()["state"][0]
 
 
-CONTACT_WAY = (
+# The site speaks Chinese by default; the message is the translation of this.
+CONTACT_WAY = gettext_lazy(
     "Request contact instead: the match becomes “contacted” through a contact request, with "
     "your message, that the researcher answers."
 )
@@ -88,7 +90,7 @@ def test_contacted_is_not_a_move_the_enterprise_makes_through_the_api(pair, firs
     response = client.post(
         f"/api/v1/matches/{match.pk}/transition/", {"to": "contacted"}, format="json"
     )
-    assert (response.status_code, response.json()) == (400, {"to": [CONTACT_WAY]})
+    assert (response.status_code, response.json()) == (400, {"to": [str(CONTACT_WAY)]})
     match.refresh_from_db()
     assert (match.state, match.contact_status) == (first or "suggested", "")
     assert not match.events.filter(to_state="contacted").exists()

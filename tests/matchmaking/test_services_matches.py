@@ -7,6 +7,7 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.enums import OrganisationKind
 from matchmaking import workflow
@@ -71,8 +72,10 @@ def test_no_one_moves_a_match_to_contacted_without_a_contact_request(pair, who):
         matches.match_transition(match=pair["match"], to="contacted", by=by)
     assert refused.value.message_dict == {
         "to": [
-            "Request contact instead: the match becomes “contacted” through a contact request, "
-            "with your message, that the researcher answers."
+            gettext(
+                "Request contact instead: the match becomes “contacted” through a contact "
+                "request, with your message, that the researcher answers."
+            )
         ]
     }
     pair["match"].refresh_from_db()
@@ -88,8 +91,10 @@ def test_the_match_page_refuses_the_shortcut_to_contacted_with_the_way(client, p
         follow=True,
     )
     assert [str(m) for m in response.context["messages"]] == [
-        "Request contact instead: the match becomes “contacted” through a contact request, "
-        "with your message, that the researcher answers."
+        gettext(
+            "Request contact instead: the match becomes “contacted” through a contact request, "
+            "with your message, that the researcher answers."
+        )
     ]
     pair["match"].refresh_from_db()
     assert pair["match"].state == "suggested"
