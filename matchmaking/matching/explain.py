@@ -41,6 +41,10 @@ class MatchExplanation:
     fits: dict[str, FitResult] = field(default_factory=dict)
     need_id: Any = None
     result_id: Any = None
+    # Issue 17: "hybrid" when words and meaning were fused (score is then the fused score);
+    # dense_score is the cosine of the two dense vectors.
+    method: str = "lexical"
+    dense_score: float | None = None
 
     def to_dict(self) -> dict:
         return {
@@ -54,6 +58,8 @@ class MatchExplanation:
             "terms": [[t, s] for t, s in self.terms],
             "related_terms": [[t, s] for t, s in self.related_terms],
             "fits": {k: v.to_dict() for k, v in self.fits.items()},
+            "method": self.method,
+            "dense_score": None if self.dense_score is None else round(self.dense_score, 6),
         }
 
 
