@@ -809,6 +809,7 @@ class MatchIndex:
             target.keywords,
             analyzer.expansions_in(normalize(q_text)),
             set(analyzer.features(q_text, colloquial=not isinstance(query, ResultDoc))),
+            doc_title=target.title,
         )
         text_score = min(1.0, text_score)
         if isinstance(query, str):
