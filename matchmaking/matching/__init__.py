@@ -101,6 +101,7 @@ from .explain import MatchExplanation
 from .fusion import RRF_K, rrf, weighted_fusion
 from .index import FORMAT_VERSION, IndexFormatError, Match, MatchConfig, MatchIndex
 from .model import Fields, Vectorizer, Weights
+from .sentences import closest_sentences, split_sentences
 from .structured import FitConfig, FitResult, NeedDoc, ResultDoc
 from .text import Analyzer, normalize
 from .thesaurus import Thesaurus, ThesaurusError, default_thesaurus, load_thesaurus
@@ -116,6 +117,8 @@ __all__ = [
     "dense_top_k",
     "encoding_text",
     "rrf",
+    "closest_sentences",
+    "split_sentences",
     "weighted_fusion",
     "Analyzer",
     "Fields",
