@@ -617,6 +617,12 @@ def main() -> None:
     ap.add_argument("--ablations", action="store_true", help="domain set: each rule switched off")
     ap.add_argument("--domain-only", action="store_true", help="skip the CSL benchmark")
     ap.add_argument("--no-domain", action="store_true", help="skip the domain set")
+    ap.add_argument(
+        "--csl-rows",
+        type=int,
+        default=None,
+        help="CSL: only the first N papers (as one collection), e.g. while the vector cache fills",
+    )
     args = ap.parse_args()
     if not args.no_domain:
         dom = load_domain()
@@ -633,6 +639,10 @@ def main() -> None:
 
     jieba.setLogLevel(60)
     data = load(args.data)
+    if args.csl_rows:
+        data = subset(data, range(args.csl_rows))
+        evaluate(data, f"first {args.csl_rows} rows of the dev split")
+        return
     tokeniser_speed(data)
     evaluate(data, "full dev split")
     if not args.no_halves:
