@@ -590,7 +590,20 @@ class MatchIndex:
             d = self.vectorizer.transform([_fields(result_doc)])
         else:
             d = side.store.matrix(slot, slot + 1)
-        return self._explain_pair(need_doc, result_doc, q, cands, side, d)
+        ex = self._explain_pair(need_doc, result_doc, q, cands, side, d)
+        if slot is not None and self.config.hybrid and side.dense is not None:
+            qv = self._query_vectors([need_doc])[0]
+            if qv is not None and side.dense.has.any():
+                # the pair's fused score, as top_k_for_need computes it (0 outside both pools)
+                rows, scores = self._dense_search([qv], side, self._pool(1))
+                fused = self._fuse(cands, rows[0], scores[0], qv, side)
+                at = np.flatnonzero(fused.slots == slot)
+                base = float(fused.base[at[0]]) if len(at) else 0.0
+                ex.method = "hybrid"
+                ex.score = min(1.0, combine(base, ex.structured_score, self.config.fits))
+                if side.dense.has[slot]:
+                    ex.dense_score = float(side.dense.vecs[slot] @ qv)
+        return ex
 
     # -- internals -------------------------------------------------------------------------------
     def _pool(self, k: int) -> int:

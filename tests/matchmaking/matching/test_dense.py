@@ -104,6 +104,10 @@ def test_hybrid_index_ranks_by_fusion_and_says_so(docs):
     assert all(0 < m.score <= 1 for m in hits)
     ex = hits[0].explanation.to_dict()
     assert ex["method"] == "hybrid" and ex["score"] == round(hits[0].score, 6)
+    for m in hits:  # explaining one pair gives the score the ranking gave it
+        alone = index.explain(needs[0].id, m.id)
+        assert alone.method == "hybrid" and alone.score == pytest.approx(m.score, abs=1e-12)
+        assert alone.dense_score == pytest.approx(m.dense_score, abs=1e-6)
     lexical = MatchIndex.build(needs, results)
     assert all(m.method == "lexical" for m in lexical.top_k_for_need(needs[0].id, k=5))
 
