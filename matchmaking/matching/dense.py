@@ -48,6 +48,8 @@ MAX_ENCODE_CHARS = 320
 BLOCK = 32_768
 #: Queries scored at once by :func:`dense_top_k` (with BLOCK: a 32 MB score block).
 QUERY_CHUNK = 256
+#: Scores held at once when few queries are scored (the block grows to fill it).
+SCORE_BUDGET = 1 << 23
 
 
 @runtime_checkable
@@ -250,10 +252,12 @@ def dense_top_k(
     best_r = np.zeros((m, 0), np.int64)
     best_s = np.zeros((m, 0), np.float32)
     qt = np.ascontiguousarray(queries.T)
+    block = max(block, SCORE_BUDGET // m)  # one query: the whole matrix in one product
     for lo in range(0, n, block):
         hi = min(n, lo + block)
-        s = docs[lo:hi].astype(np.float32, copy=False) @ qt  # (block x m)
-        s = np.ascontiguousarray(s.T)  # (m x block)
+        d = docs[lo:hi].astype(np.float32, copy=False)
+        # one query: a matrix-vector product, about twice as fast as a one-column matmul
+        s = (d @ queries[0])[None, :] if m == 1 else np.ascontiguousarray((d @ qt).T)
         if alive is not None:
             s[:, ~alive[lo:hi]] = -np.inf
         if exclude is not None:

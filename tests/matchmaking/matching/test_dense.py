@@ -89,15 +89,15 @@ def test_dense_top_k_equals_a_full_sort_and_respects_masks():
     # queries scored in chunks give the same answer
     from matchmaking.matching import dense as dense_mod
 
-    old = dense_mod.QUERY_CHUNK
-    dense_mod.QUERY_CHUNK = 2
+    old = dense_mod.QUERY_CHUNK, dense_mod.SCORE_BUDGET
+    dense_mod.QUERY_CHUNK, dense_mod.SCORE_BUDGET = 2, 1  # and blocks of 128 rows
     try:
         chunked = dense_top_k(
             q, docs, 10, alive=alive, exclude=[1, None, None, None, None], block=128
         )
     finally:
-        dense_mod.QUERY_CHUNK = old
-    assert np.array_equal(chunked[0], rows) and np.array_equal(chunked[1], scores)
+        dense_mod.QUERY_CHUNK, dense_mod.SCORE_BUDGET = old
+    assert np.array_equal(chunked[0], rows) and np.allclose(chunked[1], scores, atol=1e-6)
     # fewer candidates than k: padded
     rows, scores = dense_top_k(q[:1], docs[:3], 5)
     assert rows.shape == (1, 3)
