@@ -347,7 +347,8 @@ class DenseRows:
         norm = float(np.linalg.norm(v))
         if not np.isfinite(norm) or norm == 0.0:
             raise ValueError("a dense vector must be finite and non-zero")
-        self._vecs[slot] = v / norm
+        # already unit (an encoder's output, a saved row): kept bit for bit
+        self._vecs[slot] = v if abs(norm - 1.0) < 1e-6 else v / norm
         self._has[slot] = True
 
     def set(self, slot: int, v: np.ndarray | None) -> None:

@@ -460,8 +460,10 @@ class MatchIndex:
                 if d is not None and probe.mentions_any(normalize(_display_text(d)))
             ]
             if stale:
-                held = self.vectors()[kind] if side.dense is not None else {}
-                vecs = [held.get(d.id) for d in stale] if side.dense is not None else None
+                vecs = None
+                if side.dense is not None:  # same text: the vectors stay
+                    slots = [side.slot_of[d.id] for d in stale]
+                    vecs = [side.dense.vecs[i].copy() if side.dense.has[i] else None for i in slots]
                 side.add(stale, self.vectorizer.transform([_fields(d) for d in stale]), vecs)
                 out[kind] = [d.id for d in stale]
         return out

@@ -246,3 +246,16 @@ def test_the_library_never_imports_django_nor_loads_the_model_on_import():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]
+
+
+def test_a_thesaurus_edit_keeps_the_vectors(docs):
+    needs, results = docs
+    index = MatchIndex.build(needs, results, encoder=ENC)
+    before = index.vectors()
+    changed = index.set_expansions({"冷链": ["冷藏运输"]})
+    assert changed["results"]  # some results mention 冷链 and were re-vectorised
+    after = index.vectors()
+    assert after.keys() == before.keys()
+    for kind in before:
+        assert before[kind].keys() == after[kind].keys()
+        assert all(np.array_equal(before[kind][i], after[kind][i]) for i in before[kind])
