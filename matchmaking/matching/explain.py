@@ -17,16 +17,52 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
 
+from .stopwords import CURATED_EXPLANATION_STOPS
 from .structured import FitResult
 from .text import Analyzer, SpanIndex, is_cjk, is_stop_feature, normalize, readable_spans
 
 MAX_TERMS = 8
 ANALYZER = Analyzer()  # plain, for splitting keywords into features
+
+_STOP_FILE = Path(__file__).resolve().parent / "data" / "need_stop_terms.tsv"
+
+
+def _load_stop_terms() -> frozenset[str]:
+    learnt = set()
+    if _STOP_FILE.exists():
+        for line in _STOP_FILE.read_text(encoding="utf-8").splitlines():
+            if line and not line.startswith("#") and not line.startswith("term\t"):
+                learnt.add(normalize(line.split("\t")[0]))
+    return frozenset(learnt | {normalize(w) for w in CURATED_EXPLANATION_STOPS})
+
+
+#: Terms never shown as shared keywords or highlights (issue 17): the curated list of
+#: stopwords.py and the list learnt from needs (data/need_stop_terms.tsv).
+EXPLANATION_STOP_TERMS: frozenset[str] = _load_stop_terms()
+_MAX_STOP_LEN = max(map(len, EXPLANATION_STOP_TERMS))
+
+
+def is_stop_phrase(phrase: str, title: str = "") -> bool:
+    """True when ``phrase`` is made only of explanation stop terms (合作社, 村里 + 我们 ...)
+    and does not occur in ``title``: a word of the result's own title is always kept."""
+    p = normalize(phrase).strip()
+    if not p or (title and p in normalize(title)):
+        return False
+    if " ≈ " in p:  # a thesaurus expansion: always meaningful
+        return False
+    ok = [True] + [False] * len(p)  # ok[i]: p[:i] splits into stop terms
+    for i in range(1, len(p) + 1):
+        for j in range(max(0, i - _MAX_STOP_LEN), i):
+            if ok[j] and p[j:i] in EXPLANATION_STOP_TERMS:
+                ok[i] = True
+                break
+    return ok[-1]
 
 
 @dataclass
@@ -41,6 +77,10 @@ class MatchExplanation:
     fits: dict[str, FitResult] = field(default_factory=dict)
     need_id: Any = None
     result_id: Any = None
+    # Issue 17: "hybrid" when words and meaning were fused (score is then the fused score);
+    # dense_score is the cosine of the two dense vectors.
+    method: str = "lexical"
+    dense_score: float | None = None
 
     def to_dict(self) -> dict:
         return {
@@ -54,6 +94,8 @@ class MatchExplanation:
             "terms": [[t, s] for t, s in self.terms],
             "related_terms": [[t, s] for t, s in self.related_terms],
             "fits": {k: v.to_dict() for k, v in self.fits.items()},
+            "method": self.method,
+            "dense_score": None if self.dense_score is None else round(self.dense_score, 6),
         }
 
 
@@ -108,6 +150,7 @@ def text_terms(
     expansions: Sequence[tuple[str, str]] = (),
     own_features: set[str] | None = None,
     query_spans: SpanIndex | None = None,
+    doc_title: str = "",
 ) -> tuple[float, list[tuple[str, float]], list[tuple[str, float]]]:
     """(text score, direct terms, related terms) for one pair.
 
@@ -119,6 +162,10 @@ def text_terms(
     (``own_features``), as the analyzer adds only those. ``query_spans`` is the query text
     read once (``SpanIndex(query_text)``): explaining one query against many documents passes
     the same one, so the query text is not walked again for each document.
+
+    Phrases made only of explanation stop terms (:func:`is_stop_phrase`: 合作社, 到, 天 ...)
+    are left out of both lists unless they occur in ``doc_title``; their share of the score
+    stays unexplained.
     """
     d = d.tocsr()
     cols, vals = d.indices, d.data.astype(np.float64)
@@ -145,6 +192,7 @@ def text_terms(
             fs |= feats
     for src, (dsts, fs) in by_src.items():
         spans.append((f"{src} ≈ {' / '.join(dsts)}", sorted(fs)))
+    spans = [sp_ for sp_ in spans if not is_stop_phrase(sp_[0], doc_title)]
     direct_terms = _phrase_shares(spans, direct, total)
     # Feedback terms: every term of the feedback documents gets a little weight and the document
     # is usually one of them, so grouping all of them would echo its whole text. Use its curated
@@ -158,4 +206,5 @@ def text_terms(
         keep = {t for t, _ in top}
         keep |= {ch for t in keep if is_cjk(t) for ch in t if ch in related}
         spans = readable_spans(doc_text, keep)
+    spans = [sp_ for sp_ in spans if not is_stop_phrase(sp_[0], doc_title)]
     return total, direct_terms, _phrase_shares(spans, related, total)

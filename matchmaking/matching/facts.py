@@ -42,6 +42,7 @@ class FactTable:
         self.codes = codes
         self.kind = kind  # "needs" or "results"
         self.cat = np.zeros(0, np.int64)
+        self.parent = np.zeros(0, np.int64)  # parent category id, -1 none
         self.money = np.zeros(0, np.float64)  # budget_max (needs) / lowest price (results)
         self.trl = np.zeros(0, np.int64)  # min_trl (needs) / trl (results); -1 unknown
         self.modes = np.zeros(0, np.int64)
@@ -62,6 +63,7 @@ class FactTable:
                 f.province == NATIONWIDE,
                 f.province is not None,
                 frozenset(),
+                c.id("c", f.parent),
             )
         return (
             c.id("c", f.category),
@@ -72,6 +74,7 @@ class FactTable:
             NATIONWIDE in f.regions,
             bool(f.regions),
             c.known_regions(f.regions),
+            c.id("c", f.parent),
         )
 
     def extend(self, facts: list[NeedFacts | ResultFacts]) -> None:
@@ -87,10 +90,20 @@ class FactTable:
         self.nationwide = np.concatenate((self.nationwide, np.asarray(cols[5], bool)))
         self.region_known = np.concatenate((self.region_known, np.asarray(cols[6], bool)))
         self.regions.extend(cols[7])
+        self.parent = np.concatenate((self.parent, np.asarray(cols[8], np.int64)))
 
     def take(self, keep: np.ndarray) -> None:
         """Keep only rows ``keep`` (after a compaction)."""
-        for name in ("cat", "money", "trl", "modes", "prov", "nationwide", "region_known"):
+        for name in (
+            "cat",
+            "parent",
+            "money",
+            "trl",
+            "modes",
+            "prov",
+            "nationwide",
+            "region_known",
+        ):
             setattr(self, name, getattr(self, name)[keep])
         self.regions = [self.regions[i] for i in keep.tolist()]
 
@@ -110,15 +123,22 @@ def score_pairs(
     Same rules, same float operations as ``structured.quick_score``.
     """
     q = table.row(query)
-    q_cat, q_money, q_trl, q_modes, q_prov, q_nation, q_rknown, q_regions = q
+    q_cat, q_money, q_trl, q_modes, q_prov, q_nation, q_rknown, q_regions, q_parent = q
     cat = table.cat[slots]
+    parent = table.parent[slots]
     money = table.money[slots]
     trl = table.trl[slots]
     modes = table.modes[slots]
     with np.errstate(divide="ignore", invalid="ignore"):
         # category
         k = (cat >= 0) & (q_cat >= 0)
-        fc = _fit(k, (cat == q_cat).astype(np.float64))
+        # same category, or the same parent category (or one the other's parent)
+        related = (
+            (cat == q_cat)
+            | ((parent >= 0) & ((parent == q_parent) | (parent == q_cat)))
+            | ((q_parent >= 0) & (q_parent == cat))
+        )
+        fc = _fit(k, related.astype(np.float64))
         # region, from the need's province and the result's served set
         if isinstance(query, NeedFacts):
             r_known = table.region_known[slots]
@@ -149,20 +169,26 @@ def score_pairs(
         if isinstance(query, NeedFacts):
             budget, price = np.full(len(slots), q_money), money
             need_trl, res_trl = np.full(len(slots), q_trl), trl
+            need_modes, res_modes = np.full(len(slots), q_modes), modes
         else:
             budget, price = money, np.full(len(slots), q_money)
             need_trl, res_trl = trl, np.full(len(slots), q_trl)
+            need_modes, res_modes = modes, np.full(len(slots), q_modes)
+        # A requirement the need does not state holds (score 1, known): structured.py.
         # price vs budget
-        k = ~np.isnan(budget) & ~np.isnan(price)
+        no_budget = np.isnan(budget)
+        k = no_budget | ~np.isnan(price)
         over = np.maximum(0.0, budget / price)
-        fp = _fit(k, np.where(price <= budget, 1.0, over))
+        fp = _fit(k, np.where(no_budget | (price <= budget), 1.0, over))
         # maturity
-        k = (need_trl >= 0) & (res_trl >= 0)
+        no_min = need_trl < 0
+        k = no_min | (res_trl >= 0)
         gap = need_trl - res_trl
-        fm = _fit(k, np.where(gap <= 0, 1.0, np.maximum(0.0, 1.0 - gap / 4.0)))
+        fm = _fit(k, np.where(no_min | (gap <= 0), 1.0, np.maximum(0.0, 1.0 - gap / 4.0)))
         # transfer modes
-        k = (modes != 0) & (q_modes != 0)
-        ft = _fit(k, ((modes & q_modes) != 0).astype(np.float64))
+        any_mode = need_modes == 0
+        k = any_mode | (res_modes != 0)
+        ft = _fit(k, np.where(any_mode, 1.0, ((modes & q_modes) != 0).astype(np.float64)))
 
     w = (config.category, config.region, config.price, config.maturity, config.transfer)
     total = sum(w)

@@ -25,9 +25,11 @@ import numpy as np
 import scipy.sparse as sp
 
 from . import engine
+from .dense import DenseRows, Encoder, dense_top_k, encoding_text
 from .engine import Candidates, Store
 from .explain import MatchExplanation, text_terms
 from .facts import Codes, FactTable, score_pairs
+from .fusion import RRF_K
 from .model import Fields, Vectorizer, Weights
 from .structured import (
     DocId,
@@ -53,7 +55,9 @@ Expansions = Mapping[str, Sequence[str]] | Thesaurus
 #: Bumped whenever the saved layout or the meaning of a stored number changes.
 #: 2: need vectors without budget / quantity / filler phrases, thesaurus matched on word
 #: boundaries, thesaurus fingerprint saved.
-FORMAT_VERSION = 2
+#: 3: dense vectors beside the sparse ones (issue 17), category parents, fits of what the
+#: need did not ask for.
+FORMAT_VERSION = 3
 
 NEEDS = "needs"
 RESULTS = "results"
@@ -71,6 +75,10 @@ class MatchConfig:
     fits: FitConfig = field(default_factory=FitConfig)
     pool: int = 100  # candidates per query that get feedback and structured re-scoring
     expansion_weight: float = 0.5  # weight of thesaurus expansions (issue 10)
+    # Hybrid ranking (issue 17): when the query and the index have dense vectors, the lexical
+    # and dense candidate lists (``pool`` each) are fused by reciprocal rank (fusion.py).
+    hybrid: bool = True
+    rrf_k: int = RRF_K
 
     def to_dict(self) -> dict:
         return {
@@ -78,6 +86,8 @@ class MatchConfig:
             "fits": self.fits.to_dict(),
             "pool": self.pool,
             "expansion_weight": self.expansion_weight,
+            "hybrid": self.hybrid,
+            "rrf_k": self.rrf_k,
         }
 
     @classmethod
@@ -87,18 +97,27 @@ class MatchConfig:
             fits=FitConfig(**d["fits"]),
             pool=int(d["pool"]),
             expansion_weight=float(d["expansion_weight"]),
+            hybrid=bool(d.get("hybrid", True)),
+            rrf_k=int(d.get("rrf_k", RRF_K)),
         )
 
 
 @dataclass
 class Match:
-    """One ranked counterpart: its id and scores; ``explanation`` when asked for."""
+    """One ranked counterpart: its id and scores; ``explanation`` when asked for.
+
+    ``score`` is the final score; ``text_score`` the lexical cosine (0.0 for a candidate found
+    by meaning only); ``dense_score`` the cosine of the dense vectors (None when the query or
+    the counterpart has none); ``method`` "hybrid" when the ranking fused both, else "lexical".
+    """
 
     id: DocId
     score: float
     text_score: float
     structured_score: float | None = None
     explanation: MatchExplanation | None = None
+    dense_score: float | None = None
+    method: str = "lexical"
 
     def to_dict(self) -> dict:
         return {
@@ -106,12 +125,27 @@ class Match:
             "score": self.score,
             "text_score": self.text_score,
             "structured_score": self.structured_score,
+            "dense_score": self.dense_score,
+            "method": self.method,
             "explanation": self.explanation.to_dict() if self.explanation else None,
         }
 
 
 Doc = NeedDoc | ResultDoc
 Facts = NeedFacts | ResultFacts
+
+
+@dataclass
+class _Pool:
+    """One query's ranked candidates: slots, the score structure multiplies (``base``: the
+    lexical cosine, or the fused score of a hybrid ranking), the lexical cosine (0.0 for a
+    candidate found by meaning only) and the dense cosine (None: lexical ranking; NaN where
+    the candidate has no vector)."""
+
+    slots: np.ndarray
+    base: np.ndarray
+    text: np.ndarray
+    dense: np.ndarray | None
 
 
 def _facts(doc: Doc) -> Facts:
@@ -147,15 +181,16 @@ def _display_text(doc: Doc | str) -> str:
 class _Side:
     """One side of the index: vectors plus the slot -> id / document bookkeeping."""
 
-    def __init__(self, kind: str, store: Store, codes: Codes) -> None:
+    def __init__(self, kind: str, store: Store, codes: Codes, dim: int | None = None) -> None:
         self.kind = kind
         self.store = store
+        self.dense = DenseRows(dim) if dim else None  # row = slot, when the index is hybrid
         self.ids: list[DocId | None] = []
         self.docs: list[Doc | None] = []
         self.table = FactTable(codes, kind)  # structured fields per slot, as columns
         self.slot_of: dict[DocId, int] = {}
 
-    def add(self, docs: Sequence[Doc], rows: sp.csr_matrix) -> None:
+    def add(self, docs: Sequence[Doc], rows: sp.csr_matrix, vecs: Sequence | None = None) -> None:
         for d in docs:  # changing a document = tombstone the old row, append the new one
             old = self.slot_of.get(d.id)
             if old is not None:
@@ -166,6 +201,8 @@ class _Side:
             self.docs.append(d)
             self.slot_of[d.id] = s
         self.table.extend([_facts(d) for d in docs])
+        if self.dense is not None:
+            self.dense.append(list(vecs) if vecs is not None else [None] * len(docs))
         if self.store.needs_compaction():
             self.compact()
 
@@ -190,6 +227,8 @@ class _Side:
         self.ids = [self.ids[i] for i in keep]
         self.docs = [self.docs[i] for i in keep]
         self.table.take(keep)
+        if self.dense is not None:
+            self.dense.take(keep)
         self.slot_of = {d: i for i, d in enumerate(self.ids)}
 
     def alive_ids(self) -> list[DocId]:
@@ -199,14 +238,30 @@ class _Side:
 class MatchIndex:
     """Needs and results, each searchable from the other. Build with :meth:`build`."""
 
-    def __init__(self, vectorizer: Vectorizer, config: MatchConfig | None = None) -> None:
+    def __init__(
+        self,
+        vectorizer: Vectorizer,
+        config: MatchConfig | None = None,
+        *,
+        encoder: Encoder | None = None,
+        dense: tuple[str, int] | None = None,
+    ) -> None:
+        """``encoder`` makes the index hybrid (vectors computed for documents given without
+        one); ``dense = (encoder name, dim)`` makes it hybrid with vectors supplied by the
+        caller only (e.g. read from the database)."""
         self.vectorizer = vectorizer
         self.config = config or MatchConfig(weights=vectorizer.weights)
+        self.encoder = encoder
+        if encoder is not None:
+            if dense is not None and tuple(dense) != (encoder.name, encoder.dim):
+                raise ValueError(f"vectors of {dense} cannot be used with encoder {encoder.name}")
+            dense = (encoder.name, encoder.dim)
+        self.dense_encoder, self.dense_dim = dense if dense else (None, None)
         n_terms = len(vectorizer.terms)
         self._codes = Codes()
         self._sides = {
-            NEEDS: _Side(NEEDS, Store(n_terms), self._codes),
-            RESULTS: _Side(RESULTS, Store(n_terms), self._codes),
+            NEEDS: _Side(NEEDS, Store(n_terms), self._codes, self.dense_dim),
+            RESULTS: _Side(RESULTS, Store(n_terms), self._codes, self.dense_dim),
         }
 
     # -- construction ---------------------------------------------------------------------------
@@ -217,10 +272,19 @@ class MatchIndex:
         results: Iterable[ResultDoc],
         config: MatchConfig | None = None,
         expansions: Expansions | None = None,
+        *,
+        encoder: Encoder | None = None,
+        vectors: Mapping[str, Mapping[DocId, Any]] | None = None,
+        dense: tuple[str, int] | None = None,
     ) -> MatchIndex:
         """Fit the vocabulary on all documents and index both sides. ``expansions``: a
         :class:`~.thesaurus.Thesaurus` (e.g. ``default_thesaurus()``) or a plain mapping
-        term -> canonical terms; None = no thesaurus."""
+        term -> canonical terms; None = no thesaurus.
+
+        Dense layer (issue 17): ``vectors = {"needs": {id: vector}, "results": {...}}`` gives
+        stored vectors; with an ``encoder`` the documents without one are encoded; with
+        ``dense = (encoder name, dim)`` and no encoder, documents without a vector stay
+        lexical-only until :meth:`set_vectors`. Neither = a lexical index, as before."""
         config = config or MatchConfig()
         needs, results = list(needs), list(results)
         for docs, kind in ((needs, NeedDoc), (results, ResultDoc)):
@@ -229,12 +293,59 @@ class MatchIndex:
         analyzer = Analyzer(expansions, expansion_weight=config.expansion_weight)
         vec = Vectorizer(weights=config.weights, analyzer=analyzer)
         rows = vec.fit_transform([_fields(d) for d in needs + results])
-        index = cls(vec, config)
-        index._bulk_load(NEEDS, needs, rows[: len(needs)])
-        index._bulk_load(RESULTS, results, rows[len(needs) :])
+        if vectors and encoder is None and dense is None:
+            raise ValueError("vectors need an encoder or dense=(encoder name, dim)")
+        index = cls(vec, config, encoder=encoder, dense=dense)
+        vectors = vectors or {}
+        index._bulk_load(NEEDS, needs, rows[: len(needs)], vectors.get(NEEDS))
+        index._bulk_load(RESULTS, results, rows[len(needs) :], vectors.get(RESULTS))
         return index
 
-    def _bulk_load(self, kind: str, docs: list[Doc], rows: sp.csr_matrix) -> None:
+    @property
+    def hybrid(self) -> bool:
+        """True when the index holds a dense layer (some documents may still lack vectors)."""
+        return self.dense_dim is not None
+
+    def encode(self, docs: Sequence[Doc]) -> np.ndarray:
+        """Dense vectors of documents with this index's encoder: needs as queries, results as
+        passages (see dense.encoding_text for what is read)."""
+        if self.encoder is None:
+            raise ValueError("this index has no encoder")
+        out = np.zeros((len(docs), self.encoder.dim), np.float32)
+        for cls_, fn in (
+            (NeedDoc, self.encoder.encode_queries),
+            (ResultDoc, self.encoder.encode_passages),
+        ):
+            pos = [i for i, d in enumerate(docs) if isinstance(d, cls_)]
+            if pos:
+                out[pos] = fn(
+                    [encoding_text(docs[i].title, docs[i].keywords, docs[i].text) for i in pos]
+                )
+        return out
+
+    def _vectors_for(self, docs: Sequence[Doc], given: Mapping[DocId, Any] | None) -> list | None:
+        """Vectors for ``docs`` (None rows = none), encoding those not given if we can."""
+        if not self.hybrid:
+            if given:
+                raise ValueError("this index has no dense layer")
+            return None
+        given = given or {}
+        out: list = [given.get(d.id) for d in docs]
+        todo = [i for i, v in enumerate(out) if v is None]
+        if todo and self.encoder is not None:
+            for i, v in zip(todo, self.encode([docs[i] for i in todo]), strict=True):
+                out[i] = v
+        return out
+
+    def _bulk_load(
+        self,
+        kind: str,
+        docs: list[Doc],
+        rows: sp.csr_matrix,
+        vectors: Mapping[DocId, Any] | None = None,
+        *,
+        dense_rows: DenseRows | None = None,
+    ) -> None:
         ids = [d.id for d in docs]
         if len(set(ids)) != len(ids):
             raise ValueError(f"duplicate ids among {kind}")
@@ -245,6 +356,11 @@ class MatchIndex:
         side.table = FactTable(self._codes, kind)
         side.table.extend([_facts(d) for d in docs])
         side.slot_of = {d: i for i, d in enumerate(ids)}
+        if dense_rows is not None:
+            side.dense = dense_rows
+        elif self.hybrid:
+            side.dense = DenseRows(self.dense_dim)
+            side.dense.append(self._vectors_for(docs, vectors))
 
     def refit(self) -> MatchIndex:
         """A new index with the vocabulary re-learned from the current documents."""
@@ -253,16 +369,57 @@ class MatchIndex:
             [d for d in self._sides[RESULTS].docs if d is not None],
             self.config,
             self.vectorizer.analyzer.expansions or None,
+            encoder=self.encoder,
+            vectors=self.vectors(),
+            dense=(self.dense_encoder, self.dense_dim) if self.hybrid else None,
         )
+
+    def vectors(self) -> dict[str, dict[DocId, np.ndarray]]:
+        """The dense vectors held, ``{"needs": {id: vector}, "results": {...}}``."""
+        out: dict[str, dict[DocId, np.ndarray]] = {NEEDS: {}, RESULTS: {}}
+        for kind, side in self._sides.items():
+            if side.dense is None:
+                continue
+            for d, s in side.slot_of.items():
+                if side.dense.has[s]:
+                    out[kind][d] = side.dense.vecs[s].copy()
+        return out
+
+    def missing_vectors(self, kind: str) -> list[DocId]:
+        """Ids on one side that have no dense vector yet (a backfill's work list)."""
+        side = self._sides[kind]
+        if side.dense is None:
+            return []
+        return [d for d in side.alive_ids() if not side.dense.has[side.slot_of[d]]]
+
+    def set_vectors(self, kind: str, vectors: Mapping[DocId, Any]) -> int:
+        """Attach (or replace) the dense vectors of indexed documents, e.g. from a backfill;
+        ids not in the index are ignored. Returns how many were set."""
+        side = self._sides[kind]
+        if side.dense is None:
+            raise ValueError("this index has no dense layer")
+        n = 0
+        for d, v in vectors.items():
+            slot = side.slot_of.get(d)
+            if slot is not None:
+                side.dense.set(slot, v)
+                n += 1
+        return n
 
     def reindex(self) -> MatchIndex:
         """A new index of the current documents with the *same* fitted vocabulary and IDF
         (a full re-vectorisation without refit; equal to what incremental updates give)."""
-        index = MatchIndex(self.vectorizer, self.config)
+        index = MatchIndex(
+            self.vectorizer,
+            self.config,
+            encoder=self.encoder,
+            dense=(self.dense_encoder, self.dense_dim) if self.hybrid else None,
+        )
+        held = self.vectors()
         for kind, side in self._sides.items():
             docs = [d for d in side.docs if d is not None]
             rows = self.vectorizer.transform([_fields(d) for d in docs])
-            index._bulk_load(kind, docs, rows)
+            index._bulk_load(kind, docs, rows, held[kind])
         return index
 
     @property
@@ -303,7 +460,11 @@ class MatchIndex:
                 if d is not None and probe.mentions_any(normalize(_display_text(d)))
             ]
             if stale:
-                side.add(stale, self.vectorizer.transform([_fields(d) for d in stale]))
+                vecs = None
+                if side.dense is not None:  # same text: the vectors stay
+                    slots = [side.slot_of[d.id] for d in stale]
+                    vecs = [side.dense.vecs[i].copy() if side.dense.has[i] else None for i in slots]
+                side.add(stale, self.vectorizer.transform([_fields(d) for d in stale]), vecs)
                 out[kind] = [d.id for d in stale]
         return out
 
@@ -326,14 +487,18 @@ class MatchIndex:
         return None if slot is None else side.docs[slot]
 
     # -- updates ---------------------------------------------------------------------------------
-    def upsert(self, docs: Doc | Iterable[Doc]) -> None:
-        """Add new or replace changed needs/results (dispatch on type), vocabulary unchanged."""
+    def upsert(self, docs: Doc | Iterable[Doc], vectors: Mapping[DocId, Any] | None = None) -> None:
+        """Add new or replace changed needs/results (dispatch on type), vocabulary unchanged.
+
+        On a hybrid index ``vectors`` (id -> dense vector) gives their new vectors; the others
+        are encoded when the index has an encoder, else left without one (lexical only). A
+        changed document's old vector is never kept: its text may have changed."""
         batch = [docs] if isinstance(docs, NeedDoc | ResultDoc) else list(docs)
         for kind, cls in ((NEEDS, NeedDoc), (RESULTS, ResultDoc)):
             part = [d for d in batch if isinstance(d, cls)]
             if part:
                 rows = self.vectorizer.transform([_fields(d) for d in part])
-                self._sides[kind].add(part, rows)
+                self._sides[kind].add(part, rows, self._vectors_for(part, vectors))
 
     add = upsert
 
@@ -357,6 +522,8 @@ class MatchIndex:
         other = MatchIndex.__new__(MatchIndex)
         other.vectorizer = self.vectorizer
         other.config = replace(self.config, fits=replace(self.config.fits, **changes))
+        other.encoder = self.encoder
+        other.dense_encoder, other.dense_dim = self.dense_encoder, self.dense_dim
         other._sides = self._sides
         other._codes = self._codes
         return other
@@ -425,7 +592,20 @@ class MatchIndex:
             d = self.vectorizer.transform([_fields(result_doc)])
         else:
             d = side.store.matrix(slot, slot + 1)
-        return self._explain_pair(need_doc, result_doc, q, cands, side, d)
+        ex = self._explain_pair(need_doc, result_doc, q, cands, side, d)
+        if slot is not None and self.config.hybrid and side.dense is not None:
+            qv = self._query_vectors([need_doc])[0]
+            if qv is not None and side.dense.has.any():
+                # the pair's fused score, as top_k_for_need computes it (0 outside both pools)
+                rows, scores = self._dense_search([qv], side, self._pool(1))
+                fused = self._fuse(cands, rows[0], scores[0], qv, side)
+                at = np.flatnonzero(fused.slots == slot)
+                base = float(fused.base[at[0]]) if len(at) else 0.0
+                ex.method = "hybrid"
+                ex.score = min(1.0, combine(base, ex.structured_score, self.config.fits))
+                if side.dense.has[slot]:
+                    ex.dense_score = float(side.dense.vecs[slot] @ qv)
+        return ex
 
     # -- internals -------------------------------------------------------------------------------
     def _pool(self, k: int) -> int:
@@ -444,6 +624,72 @@ class MatchIndex:
             side.store, q, pool, prf_docs=w.prf_docs, prf_weight=w.prf_weight, **kw
         )
 
+    def _query_vectors(self, queries: Sequence[Doc | str]) -> list[np.ndarray | None]:
+        """Dense vector of each query: the stored one of an indexed, unchanged document, else
+        encoded when the index has an encoder, else None (the query is ranked by words)."""
+        out: list[np.ndarray | None] = [None] * len(queries)
+        todo_docs, todo_text = [], []
+        for i, q in enumerate(queries):
+            if isinstance(q, str):
+                if self.encoder is not None and q.strip():
+                    todo_text.append(i)
+                continue
+            side = self._sides[NEEDS if isinstance(q, NeedDoc) else RESULTS]
+            slot = side.slot_of.get(q.id)
+            if slot is not None and side.docs[slot] == q and side.dense.has[slot]:
+                out[i] = side.dense.vecs[slot]
+            elif self.encoder is not None:
+                todo_docs.append(i)
+        if todo_docs:
+            vecs = self.encode([queries[i] for i in todo_docs])
+            for i, v in zip(todo_docs, vecs, strict=True):
+                out[i] = v
+        if todo_text:
+            vecs = self.encoder.encode_queries([queries[i] for i in todo_text])
+            for i, v in zip(todo_text, vecs, strict=True):
+                out[i] = v
+        return out
+
+    def _dense_search(
+        self, vecs: list[np.ndarray], side: _Side, pool: int, eligible: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        alive = side.store.alive & side.dense.has
+        if eligible is not None:
+            alive = alive & eligible
+        return dense_top_k(
+            np.vstack(vecs), side.dense.vecs, pool, alive=alive, tiekey=side.store.tiekey
+        )
+
+    def _fuse(
+        self,
+        cands: Candidates,
+        d_slots: np.ndarray,
+        d_scores: np.ndarray,
+        qv: np.ndarray,
+        side: _Side,
+    ) -> _Pool:
+        """Reciprocal-rank fusion of one query's lexical and dense candidates (fusion.rrf,
+        vectorised): score = sum of 1 / (rrf_k + rank) over the lists, a candidate without a
+        vector counting its lexical term twice, divided by the best possible 2 / (rrf_k + 1)."""
+        kk = self.config.rrf_k
+        d_slots = d_slots[d_slots >= 0]
+        lex = cands.slots
+        slots = np.unique(np.concatenate((lex, d_slots)))
+        pos = {s: i for i, s in enumerate(slots.tolist())}
+        fused = np.zeros(len(slots))
+        text = np.zeros(len(slots))
+        li = np.fromiter((pos[s] for s in lex.tolist()), np.int64, len(lex))
+        has_vec = side.dense.has[lex]
+        fused[li] += np.where(has_vec, 1.0, 2.0) / (kk + np.arange(1, len(lex) + 1))
+        text[li] = cands.scores
+        di = np.fromiter((pos[s] for s in d_slots.tolist()), np.int64, len(d_slots))
+        fused[di] += 1.0 / (kk + np.arange(1, len(d_slots) + 1))
+        fused /= 2.0 / (kk + 1)
+        has = side.dense.has[slots]
+        dense = np.where(has, side.dense.vecs[slots] @ np.asarray(qv, np.float32), np.nan)
+        order = np.lexsort((side.store.tiekey[slots], -fused))
+        return _Pool(slots[order], fused[order], text[order], dense[order])
+
     def _batch(
         self, queries: Sequence[Doc | str], target: str, k: int, explain: bool
     ) -> list[list[Match]]:
@@ -453,15 +699,31 @@ class MatchIndex:
         pool = self._pool(k)
         q = self._query_rows(queries)
         all_cands = self._search(q, side, pool)
+        qvecs: list[np.ndarray | None] = [None] * len(queries)
+        dense_hits: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        if self.config.hybrid and side.dense is not None and side.dense.has.any():
+            qvecs = self._query_vectors(queries)
+            with_vec = [i for i, v in enumerate(qvecs) if v is not None]
+            if with_vec:
+                rows, scores = self._dense_search([qvecs[i] for i in with_vec], side, pool)
+                dense_hits = {i: (rows[j], scores[j]) for j, i in enumerate(with_vec)}
         out = []
         for i, (query, cands) in enumerate(zip(queries, all_cands, strict=True)):
-            matches = self._finish(query, cands, side, k, pool)
+            if i in dense_hits:
+                lex_pool = self._fuse(cands, *dense_hits[i], qvecs[i], side)
+            else:
+                lex_pool = _Pool(cands.slots, cands.scores, cands.scores, None)
+            matches = self._finish(query, lex_pool, side, k, pool)
             if matches is None:  # hard filters emptied a full pool: score everything eligible
-                cand = self._search(
-                    q[i], side, pool, exhaustive=True, eligible=self._eligible(query, side)
-                )[0]
-                matches = self._finish(query, cand, side, k, None) or []
-                cands = cand
+                eligible = self._eligible(query, side)
+                cands = self._search(q[i], side, pool, exhaustive=True, eligible=eligible)[0]
+                if i in dense_hits:
+                    mask = eligible(np.arange(side.store.n))
+                    rows, scores = self._dense_search([qvecs[i]], side, pool, mask)
+                    lex_pool = self._fuse(cands, rows[0], scores[0], qvecs[i], side)
+                else:
+                    lex_pool = _Pool(cands.slots, cands.scores, cands.scores, None)
+                matches = self._finish(query, lex_pool, side, k, None) or []
             if explain and matches:
                 # What depends on the query alone is worked out once, not once per match:
                 # a 5,000-character need was otherwise re-read for each of its candidates.
@@ -477,6 +739,10 @@ class MatchIndex:
                         side.store.matrix(slot, slot + 1),
                         context,
                     )
+                    if m.method == "hybrid":
+                        m.explanation.score = m.score
+                        m.explanation.method = "hybrid"
+                        m.explanation.dense_score = m.dense_score
             out.append(matches)
         return out
 
@@ -498,34 +764,47 @@ class MatchIndex:
         return mask
 
     def _finish(
-        self, query: Doc | str, cands: Candidates, side: _Side, k: int, pool: int | None
+        self, query: Doc | str, cands: _Pool, side: _Side, k: int, pool: int | None
     ) -> list[Match] | None:
-        """Structured re-scoring and hard filters over the text-ranked pool (vectorised).
+        """Structured re-scoring and hard filters over the ranked pool (vectorised).
 
         Returns None when filters left fewer than k from a full pool, so the caller can search
         exhaustively.
         """
-        slots, text = cands.slots, cands.scores
+        slots, base, text = cands.slots, cands.base, cands.text
+        method = "lexical" if cands.dense is None else "hybrid"
+        dense = cands.dense if cands.dense is not None else np.full(len(slots), np.nan)
+
+        def dn(x: float) -> float | None:
+            return None if x != x else x  # NaN -> None
+
         if isinstance(query, str):
             return [
-                Match(side.ids[s], t, t, None)
-                for s, t in zip(slots[:k].tolist(), text[:k].tolist(), strict=True)
+                Match(side.ids[s], b, t, None, dense_score=dn(d), method=method)
+                for s, b, t, d in zip(
+                    slots[:k].tolist(),
+                    base[:k].tolist(),
+                    text[:k].tolist(),
+                    dense[:k].tolist(),
+                    strict=True,
+                )
             ]
         cfg = self.config.fits
         sw = cfg.structured_weight
         struct, ok = score_pairs(_facts(query), side.table, slots, cfg)
-        final = np.minimum(1.0, text * (1.0 - sw + sw * struct))
+        final = np.minimum(1.0, base * (1.0 - sw + sw * struct))
         sel = np.flatnonzero(ok)
         if has_filters(cfg) and pool is not None and len(sel) < k and len(slots) >= pool:
             return None
         order = sel[np.lexsort((side.store.tiekey[slots[sel]], -final[sel]))][:k]
         return [
-            Match(side.ids[s], f, t, st)
-            for s, f, t, st in zip(
+            Match(side.ids[s], f, t, st, dense_score=dn(d), method=method)
+            for s, f, t, st, d in zip(
                 slots[order].tolist(),
                 final[order].tolist(),
                 text[order].tolist(),
                 struct[order].tolist(),
+                dense[order].tolist(),
                 strict=True,
             )
         ]
@@ -571,6 +850,7 @@ class MatchIndex:
             context["expansions"],
             context["own"],
             context["spans"],
+            doc_title=target.title,
         )
         text_score = min(1.0, text_score)
         if isinstance(query, str):
@@ -610,6 +890,9 @@ class MatchIndex:
             "avg_len": self.vectorizer.avg_len,
             "expansions": {k: list(v) for k, v in self.vectorizer.analyzer.expansions.items()},
             "thesaurus_fingerprint": self.thesaurus_fingerprint,
+            "dense": {"encoder": self.dense_encoder, "dim": self.dense_dim}
+            if self.hybrid
+            else None,
         }
         arrays["meta"] = _json_bytes(meta)
         arrays["terms"] = _json_bytes(self.vectorizer.terms)
@@ -620,6 +903,9 @@ class MatchIndex:
             arrays[f"{kind}_indices"] = m.indices
             arrays[f"{kind}_indptr"] = m.indptr
             arrays[f"{kind}_docs"] = _json_bytes([d.to_dict() for d in side.docs])
+            if side.dense is not None:
+                arrays[f"{kind}_vecs"] = side.dense.vecs
+                arrays[f"{kind}_has_vec"] = side.dense.has
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         try:
             with os.fdopen(fd, "wb") as f:
@@ -633,8 +919,12 @@ class MatchIndex:
             raise
 
     @classmethod
-    def load(cls, path: str | os.PathLike) -> MatchIndex:
-        """Read a saved index; raises :class:`IndexFormatError` on a version mismatch."""
+    def load(cls, path: str | os.PathLike, *, encoder: Encoder | None = None) -> MatchIndex:
+        """Read a saved index; raises :class:`IndexFormatError` on a version mismatch.
+
+        A saved dense layer is kept; ``encoder`` (which must be the one its vectors came from)
+        lets the loaded index encode new documents and queries. Given an encoder, a lexical
+        index becomes hybrid: the documents it holds are encoded."""
         try:
             with np.load(path, allow_pickle=False) as z:
                 arrays = {k: z[k] for k in z.files}
@@ -664,14 +954,26 @@ class MatchIndex:
             },
             analyzer,
         )
-        index = cls(vec, config)
+        saved = meta.get("dense")
+        dense = (saved["encoder"], int(saved["dim"])) if saved else None
+        if encoder is not None and dense is not None and dense != (encoder.name, encoder.dim):
+            raise ValueError(
+                f"{path} holds vectors of {dense[0]}, not of the encoder {encoder.name}"
+            )
+        index = cls(vec, config, encoder=encoder, dense=dense)
         for kind, from_dict in ((NEEDS, need_from_dict), (RESULTS, result_from_dict)):
             docs = [from_dict(d) for d in json.loads(arrays[f"{kind}_docs"].tobytes())]
             rows = sp.csr_matrix(
                 (arrays[f"{kind}_data"], arrays[f"{kind}_indices"], arrays[f"{kind}_indptr"]),
                 shape=(len(docs), len(terms)),
             )
-            index._bulk_load(kind, docs, rows)
+            dense_rows = None
+            if dense is not None:
+                dense_rows = DenseRows(dense[1])
+                has = arrays[f"{kind}_has_vec"]
+                vecs = arrays[f"{kind}_vecs"]
+                dense_rows.append([vecs[i] if has[i] else None for i in range(len(docs))])
+            index._bulk_load(kind, docs, rows, dense_rows=dense_rows)
         return index
 
 

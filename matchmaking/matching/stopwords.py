@@ -100,3 +100,69 @@ _NOT_STOP = frozenset(
 ENGLISH_STOPS: frozenset[str] = (frozenset(ENGLISH_STOP_WORDS) - _NOT_STOP) | frozenset(
     {"et", "al", "ie", "eg", "vs", "via", "based", "using", "used", "use", "study", "paper"}
 )
+
+
+# -- explanation stop terms (issue 17) ---------------------------------------------------------
+# Words a need shares with a result without meaning anything about the technology: who writes
+# (我们, 合作社, 村里), time and quantity words (天, 到, 不到), generic business words (成本,
+# 便宜 standing alone). They still count in the text score (IDF already weighs them little);
+# they are never shown as a shared keyword or highlighted. Curated here; the learnt part is
+# data/need_stop_terms.tsv (learn_need_stop_terms, written by bench/learn_stop_terms.py).
+_EXPLANATION_STOP_LINES = (
+    "合作社 专业合作社 村里 村头 村上 村子 我们 我们村 我们家 俺们 咱们 我家 俺家 自家 家里",
+    "到 不到 得到 天 每天 一天 两天 几天 天天 今年 每年 一年 去年 现在 以前 时候",
+    "成本 便宜 价格 太贵 贵 钱 花钱 费用 多少钱 预算 万元 块钱",
+    "老百姓 农户 社员 乡亲 大家 老板 客户 好多 很多 不少 多少 一些 一点 有点",
+    "问题 情况 东西 事情 办法 方法 效果 能够 可以 需要 希望 想要 解决 提高 发现 知道",
+    "做 搞 弄 用 卖 买 发 拉 放 要 能 会 好 大 小 多 少 高 低 快 慢",
+)
+CURATED_EXPLANATION_STOPS: frozenset[str] = frozenset(
+    w for line in _EXPLANATION_STOP_LINES for w in line.split()
+)
+
+
+def learn_need_stop_terms(
+    need_texts: list[str],
+    result_texts: list[str] | None = None,
+    *,
+    min_df: float = 0.05,
+    min_ratio: float = 4.0,
+    max_terms: int = 200,
+) -> list[tuple[str, float]]:
+    """Terms (CJK bigrams and Latin words) that many needs contain (document frequency >=
+    ``min_df``) and that are at least ``min_ratio`` times rarer among results (when given):
+    the words of how people write a need, not of what they need. Returns (term, need DF)
+    pairs, most frequent first. Deterministic."""
+    from .colloquial import clean_need_text
+    from .text import normalize
+
+    def terms(text: str) -> set[str]:
+        out: set[str] = set()
+        norm = normalize(text)
+        run = []
+        for ch in norm + " ":
+            if "\u4e00" <= ch <= "\u9fff":
+                run.append(ch)
+                continue
+            out.update(a + b for a, b in zip(run, run[1:], strict=False))
+            run = []
+        return out
+
+    def df(texts: list[str]) -> dict[str, float]:
+        counts: dict[str, int] = {}
+        for t in texts:
+            for term in terms(t):
+                counts[term] = counts.get(term, 0) + 1
+        n = max(1, len(texts))
+        return {t: c / n for t, c in counts.items()}
+
+    needs = df([clean_need_text(t) for t in need_texts])
+    results = df(result_texts) if result_texts else {}
+    floor = 1.0 / max(1, len(result_texts or []))
+    picked = [
+        (t, d)
+        for t, d in needs.items()
+        if d >= min_df and (not result_texts or d >= min_ratio * max(results.get(t, 0.0), floor))
+    ]
+    picked.sort(key=lambda x: (-x[1], x[0]))
+    return [(t, round(d, 4)) for t, d in picked[:max_terms]]

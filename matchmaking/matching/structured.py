@@ -4,6 +4,14 @@ Each fit returns a score in [0, 1] and a machine-readable reason code (the app t
 words). A fit whose inputs are missing on either side is *unknown* and scores a neutral 0.5:
 a result is neither punished nor rewarded for not stating, say, its price.
 
+A requirement the need does not state is no requirement (issue 17): a need without a minimum
+maturity is served by any maturity (``trl_not_required``), one without a budget by any price
+(``price_no_budget``), one accepting no particular transfer mode by any (``transfer_mode_any``):
+these fits hold (score 1.0) and say ``asked = False``, so the app shows them neither as a
+negative nor as an unknown. Categories form a two-level tree (the app passes each listing's
+parent category as ``parent_category``): the same category is ``category_match``, a sibling or
+parent/child in the same parent category ``category_same_parent``, both a match (1.0).
+
 Structured score = weighted mean of the five fits (weights in :class:`FitConfig`, default
 category 0.30, region 0.25, price 0.20, maturity 0.15, transfer modes 0.10).
 Final score = text_score * (1 - structured_weight + structured_weight * structured_score)
@@ -68,6 +76,7 @@ class NeedDoc:
     keywords: Sequence[str] = ()
     category: str | None = None
     province: str | None = None
+    parent_category: str | None = None  # parent of ``category`` in the app's taxonomy
     budget_min: float | None = None
     budget_max: float | None = None
     min_trl: int | None = None
@@ -102,6 +111,7 @@ class ResultDoc:
     keywords: Sequence[str] = ()
     category: str | None = None
     regions: frozenset[str] = field(default_factory=frozenset)
+    parent_category: str | None = None
     price_min: float | None = None
     price_max: float | None = None
     trl: int | None = None
@@ -140,14 +150,21 @@ def result_from_dict(d: dict) -> ResultDoc:
 @dataclass(frozen=True)
 class FitResult:
     """One structured fit: ``score`` in [0, 1], ``reason`` a stable code, ``known`` False when
-    either side did not state the field (score is then the neutral 0.5)."""
+    either side did not state the field (score is then the neutral 0.5), ``asked`` False when
+    the need states no requirement here (the fit then holds: it is never a negative)."""
 
     score: float
     reason: str
     known: bool = True
+    asked: bool = True
 
     def to_dict(self) -> dict:
-        return {"score": round(self.score, 4), "reason": self.reason, "known": self.known}
+        return {
+            "score": round(self.score, 4),
+            "reason": self.reason,
+            "known": self.known,
+            "asked": self.asked,
+        }
 
 
 UNKNOWN = 0.5
@@ -185,6 +202,7 @@ class NeedFacts:
     budget_max: float | None
     min_trl: int | None
     modes: frozenset[str]
+    parent: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,6 +212,7 @@ class ResultFacts:
     price: float | None  # the lowest price asked
     trl: int | None
     modes: frozenset[str]
+    parent: str | None = None
 
 
 def _norm_cat(c: str | None) -> str | None:
@@ -222,6 +241,7 @@ def need_facts(need: NeedDoc) -> NeedFacts:
         budget_max=need_budget_max(need),
         min_trl=None if need.min_trl is None else int(need.min_trl),
         modes=_norm_set(need.transfer_modes),
+        parent=_norm_cat(need.parent_category),
     )
 
 
@@ -233,11 +253,22 @@ def result_facts(result: ResultDoc) -> ResultFacts:
         price=None if price is None else float(price),
         trl=None if result.trl is None else int(result.trl),
         modes=_norm_set(result.transfer_modes),
+        parent=_norm_cat(result.parent_category),
     )
 
 
 # Each fit: (score, reason code, known). Plain tuples: this runs for every candidate pair.
 Fit = tuple[float, str, bool]
+
+#: Reason codes of fits the need did not ask for (``FitResult.asked`` is False).
+NOT_ASKED = frozenset({"trl_not_required", "price_no_budget", "transfer_mode_any"})
+
+
+def same_parent(n: NeedFacts, r: ResultFacts) -> bool:
+    """The two categories share a parent, or one is the other's parent."""
+    return (n.parent is not None and n.parent in (r.parent, r.category)) or (
+        r.parent is not None and r.parent == n.category
+    )
 
 
 def fit_category(n: NeedFacts, r: ResultFacts) -> Fit:
@@ -245,6 +276,8 @@ def fit_category(n: NeedFacts, r: ResultFacts) -> Fit:
         return UNKNOWN, "category_unknown", False
     if n.category == r.category:
         return 1.0, "category_match", True
+    if same_parent(n, r):
+        return 1.0, "category_same_parent", True
     return 0.0, "category_mismatch", True
 
 
@@ -261,7 +294,9 @@ def fit_region(n: NeedFacts, r: ResultFacts) -> Fit:
 
 
 def fit_price(n: NeedFacts, r: ResultFacts) -> Fit:
-    if n.budget_max is None or r.price is None:
+    if n.budget_max is None:
+        return 1.0, "price_no_budget", True
+    if r.price is None:
         return UNKNOWN, "price_unknown", False
     if r.price <= n.budget_max:
         return 1.0, "price_within_budget", True
@@ -272,7 +307,9 @@ def fit_price(n: NeedFacts, r: ResultFacts) -> Fit:
 
 
 def fit_maturity(n: NeedFacts, r: ResultFacts) -> Fit:
-    if n.min_trl is None or r.trl is None:
+    if n.min_trl is None:
+        return 1.0, "trl_not_required", True
+    if r.trl is None:
         return UNKNOWN, "trl_unknown", False
     gap = n.min_trl - r.trl
     if gap <= 0:
@@ -282,7 +319,9 @@ def fit_maturity(n: NeedFacts, r: ResultFacts) -> Fit:
 
 
 def fit_transfer(n: NeedFacts, r: ResultFacts) -> Fit:
-    if not n.modes or not r.modes:
+    if not n.modes:
+        return 1.0, "transfer_mode_any", True
+    if not r.modes:
         return UNKNOWN, "transfer_mode_unknown", False
     if n.modes & r.modes:
         return 1.0, "transfer_mode_match", True
@@ -306,7 +345,11 @@ def structured_fits(need: NeedDoc, result: ResultDoc) -> dict[str, FitResult]:
 def fits_of_facts(nf: NeedFacts, rf: ResultFacts) -> dict[str, FitResult]:
     """``structured_fits`` from facts already worked out (a need's facts read its whole text
     for a budget stated in words: once per need, not once per pair)."""
-    return {name: FitResult(*fn(nf, rf)) for name, fn in FIT_FUNCTIONS.items()}
+    out = {}
+    for name, fn in FIT_FUNCTIONS.items():
+        score, reason, known = fn(nf, rf)
+        out[name] = FitResult(score, reason, known, reason not in NOT_ASKED)
+    return out
 
 
 def structured_score(fits: dict[str, FitResult], config: FitConfig) -> float:
@@ -354,7 +397,7 @@ def quick_score(n: NeedFacts, r: ResultFacts, config: FitConfig) -> float | None
         if not fp[2]:
             if config.filter_unknown:
                 return None
-        elif r.price > n.budget_max * config.max_price_over_budget:
+        elif n.budget_max is not None and r.price > n.budget_max * config.max_price_over_budget:
             return None
     weights = _fit_weights(config)
     total = sum(weights)

@@ -103,7 +103,12 @@ def test_no_figure_the_api_gives_the_institution_reveals_the_private_budget(worl
     (listed,) = client.get(f"/api/v1/results/{match.result_id}/matches/").json()
     for body in (one, listed, {**one["explanation"], "text_score": one["text_score"]}):
         fits = one["explanation"]["fits"]
-        assert fits["price"] == {"score": None, "reason": "price_over_budget", "known": True}
+        assert fits["price"] == {
+            "score": None,
+            "reason": "price_over_budget",
+            "known": True,
+            "asked": True,
+        }
         assert not any(reveals(b) for b in budgets_computable_from(body, fits))
     assert one["rank_for_need"] is None and one["rank_for_result"] is None
     # The figures are those of the other four fits alone, the same wherever they are read.

@@ -1,4 +1,5 @@
-"""The ``rank()`` contract."""
+"""The ``rank()`` contract of the lexical ranking (``lexical=True``); the hybrid default is
+specified in test_fusion.py."""
 
 from __future__ import annotations
 
@@ -33,7 +34,7 @@ def _shares_a_term(q: str, d: str) -> bool:
 
 
 def test_contract_scores_order_and_overlap():
-    out = rank(QUERIES, DOCS, k=3)
+    out = rank(QUERIES, DOCS, k=3, lexical=True)
     assert len(out) == len(QUERIES)
     for q, hits in zip(QUERIES, out, strict=True):
         assert len(hits) <= 3
@@ -46,42 +47,42 @@ def test_contract_scores_order_and_overlap():
 
 
 def test_obvious_matches_come_first():
-    out = rank(QUERIES[:5], DOCS, k=5)
+    out = rank(QUERIES[:5], DOCS, k=5, lexical=True)
     assert [hits[0][0] for hits in out] == [0, 2, 1, 3, 4]
 
 
 def test_query_sharing_nothing_gets_nothing():
-    assert rank(["量子计算"], ["果蔬冷链", "茶叶加工"]) == [[]]
-    assert rank([""], DOCS) == [[]]
+    assert rank(["量子计算"], ["果蔬冷链", "茶叶加工"], lexical=True) == [[]]
+    assert rank([""], DOCS, lexical=True) == [[]]
 
 
 def test_edge_sizes():
-    assert rank([], DOCS) == []
-    assert rank(["冷链"], []) == [[]]
-    assert rank(["冷链"], DOCS, k=0) == [[]]
-    big_k = rank(["保鲜"], DOCS, k=100)[0]
+    assert rank([], DOCS, lexical=True) == []
+    assert rank(["冷链"], [], lexical=True) == [[]]
+    assert rank(["冷链"], DOCS, k=0, lexical=True) == [[]]
+    big_k = rank(["保鲜"], DOCS, k=100, lexical=True)[0]
     assert len(big_k) == len({i for i, _ in big_k}) <= len(DOCS)
 
 
 def test_deterministic():
-    assert rank(QUERIES, DOCS, k=5) == rank(QUERIES, DOCS, k=5)
+    assert rank(QUERIES, DOCS, k=5, lexical=True) == rank(QUERIES, DOCS, k=5, lexical=True)
 
 
 def test_exact_duplicates_tie_break_by_lower_index():
-    out = rank(["冷链保鲜"], ["冷链保鲜技术", "冷链保鲜技术", "冷链"], k=3)[0]
+    out = rank(["冷链保鲜"], ["冷链保鲜技术", "冷链保鲜技术", "冷链"], k=3, lexical=True)[0]
     assert [i for i, _ in out][:2] == [0, 1]
     assert out[0][1] == out[1][1]
 
 
 def test_exclude_leaves_a_document_out():
-    out = rank(["冷链保鲜"], DOCS, k=10, exclude=[0])[0]
+    out = rank(["冷链保鲜"], DOCS, k=10, exclude=[0], lexical=True)[0]
     assert 0 not in [i for i, _ in out]
 
 
 def test_scipy_fallback_gives_the_same_ranking(monkeypatch: pytest.MonkeyPatch):
-    with_library = rank(QUERIES, DOCS, k=5)
+    with_library = rank(QUERIES, DOCS, k=5, lexical=True)
     monkeypatch.setattr(topk, "_sdt_topn", None)
-    without = rank(QUERIES, DOCS, k=5)
+    without = rank(QUERIES, DOCS, k=5, lexical=True)
     assert [[i for i, _ in h] for h in with_library] == [[i for i, _ in h] for h in without]
     for a, b in zip(with_library, without, strict=True):
         assert [s for _, s in a] == pytest.approx([s for _, s in b], abs=1e-6)

@@ -208,11 +208,11 @@ def test_thesaurus_edit_changes_ranking_on_an_existing_index(tmp_path):
     assert loaded.thesaurus_fingerprint == edited.fingerprint
     assert loaded.top_k_for_need("n2", k=1)[0].id == "r4"
     assert idx.set_expansions(edited) == {"needs": [], "results": []}  # unchanged
-    assert FORMAT_VERSION == 2
+    assert FORMAT_VERSION == 3
 
 
 def test_rank_accepts_a_thesaurus():
     docs = [r.title + r.text for r in RESULTS]
-    assert rank(["苞谷"], docs, k=1) == [[]]
+    assert rank(["苞谷"], docs, k=1, lexical=True) == [[]]
     th = Thesaurus.from_rows([("苞谷", "玉米", "produce")])
-    assert rank(["苞谷"], docs, k=1, expansions=th)[0][0][0] == 3
+    assert rank(["苞谷"], docs, k=1, expansions=th, lexical=True)[0][0][0] == 3
