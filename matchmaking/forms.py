@@ -146,7 +146,7 @@ class MoneyField(forms.DecimalField):
         kwargs.setdefault("required", False)
         super().__init__(**kwargs)
         self.widget = forms.TextInput(
-            attrs={"inputmode": "decimal", "placeholder": _("e.g. 50000 or 5万")}
+            attrs={"inputmode": "decimal", "placeholder": _("e.g. 50000")}
         )
 
     def to_python(self, value):

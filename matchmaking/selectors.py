@@ -256,8 +256,15 @@ def station_board(station, params) -> dict[str, BoardColumn]:
         )
         matches = matches.filter(need__organisation__region__code__startswith=prefix)
     if category := search_query(str(params.get("category", ""))):
+        # The board's menu sends the category's name as people know it (冷链与物流); an old
+        # bookmark may still carry a slug.
+        named = Q(need__category__name=category) | Q(need__category__parent__name=category)
         matches = matches.filter(
-            Q(need__category__slug=category) | Q(need__category__parent__slug=category)
+            named
+            | Q(need__category__name_en__iexact=category)
+            | Q(need__category__parent__name_en__iexact=category)
+            | Q(need__category__slug=category)
+            | Q(need__category__parent__slug=category)
         )
     if str(params.get("staff", "")).isdigit():
         acted = MatchEvent.objects.filter(match=OuterRef("pk"), actor_id=params["staff"])

@@ -1,7 +1,7 @@
 import re
 
 from django import template
-from django.utils.html import escape
+from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
@@ -64,14 +64,21 @@ def highlight(text: str, terms) -> str:
     text = text or ""
     words = sorted({t for t in terms or [] if t and t.strip()}, key=len, reverse=True)
     if not words:
-        return escape(text)
+        return uc(text)
     pattern = re.compile("|".join(re.escape(w) for w in words), re.IGNORECASE)
     pieces, last = [], 0
     for found in pattern.finditer(text):
         pieces += [escape(text[last : found.start()]), "<mark>", escape(found.group(0)), "</mark>"]
         last = found.end()
     pieces.append(escape(text[last:]))
-    return mark_safe("".join(pieces))
+    return mark_safe("<span data-uc>" + "".join(pieces) + "</span>")
+
+
+@register.filter
+def uc(value) -> str:
+    """Marks what people wrote (titles, names, notes): shown as written, in whatever language,
+    and left out of the check that the interface is all in one language."""
+    return format_html("<span data-uc>{}</span>", value)
 
 
 @register.filter
@@ -95,7 +102,7 @@ def tel(phone) -> str:
 @register.simple_tag
 def event_sentence(event) -> str:
     """One step of a match's history as a sentence: who did what ("张三 请求联系")."""
-    who = str(event.actor) if event.actor else _("The system")
+    who = uc(event.actor) if event.actor else _("The system")
     if event.from_state == event.to_state:
         what = _("accepted the contact request")
     else:
@@ -112,5 +119,5 @@ def event_sentence(event) -> str:
         }.get(event.to_state, event.to_state)
     note = event.note.strip()
     if note and note not in ("Contact request accepted.", _("Contact request accepted.")):
-        return f"{who} {what}: “{note}”"
-    return f"{who} {what}"
+        return format_html("{} {}: “{}”", who, what, uc(note))
+    return format_html("{} {}", who, what)
