@@ -114,7 +114,7 @@ class Organisation(models.Model):
         max_length=18,
         unique=True,
         validators=[validate_credit_code],
-        help_text=_("统一社会信用代码: 18 characters, on the business licence."),
+        help_text=_("Unified social credit code: 18 characters, on the business licence."),
     )
     region = models.ForeignKey(
         Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="organisations"

@@ -30,11 +30,14 @@ _NUMBER = r"(\d+(?:\.\d+)?)\s*(万|w|千|k)?"
 _AMOUNT = re.compile(rf"^{_NUMBER}$")
 _RANGE = re.compile(rf"^{_NUMBER}\s*(?:-|~|到|至|—|–)\s*{_NUMBER}$")
 _NEGOTIABLE = ("可商议", "可面议", "面议", "商议", "可议", "可谈", "negotiable")
-_UPPER_BEFORE = ("不超过", "不高于", "不到", "最多", "至多", "最高", "顶多", "<=", "≤", "<")
+# English words too, for the English page: "about 50k", "up to 80k", "at least 30k".
+_UPPER_BEFORE = (
+    "不超过", "不高于", "不到", "最多", "至多", "最高", "顶多", "<=", "≤", "<", "upto", "under",
+)  # fmt: skip
 _UPPER_AFTER = ("以内", "以下", "之内", "内", "封顶", "为限")
-_LOWER_BEFORE = ("至少", "不低于", "最低", ">=", "≥", ">")
+_LOWER_BEFORE = ("至少", "不低于", "最低", ">=", "≥", ">", "atleast", "over")
 _LOWER_AFTER = ("以上", "起")
-_ABOUT_BEFORE = ("大概", "大约", "约")
+_ABOUT_BEFORE = ("大概", "大约", "约", "about", "around")
 _ABOUT_AFTER = ("左右", "上下")
 # "5万左右" is taken as 20 % either side, as the matcher reads it in a need's text.
 _ABOUT = Decimal("0.2")
@@ -166,13 +169,15 @@ class BudgetField(forms.CharField):
         kwargs.setdefault("required", False)
         kwargs.setdefault("max_length", 60)
         super().__init__(**kwargs)
-        self.widget.attrs.update({"placeholder": _("e.g. 5万左右, 3到5万, 不超过8万, 面议")})
+        self.widget.attrs.update(
+            {"placeholder": _("e.g. about 50k, 30k-50k, up to 80k, negotiable")}
+        )
 
     def clean(self, value):
         text = super().clean(value)
         if not text.strip():
             raise ValidationError(
-                _("Write a budget, e.g. 5万左右; if you do not know yet, write 面议."),
+                _("Write a budget, e.g. about 50k; if you do not know yet, write negotiable."),
                 code="required",
             )
         try:
@@ -271,7 +276,7 @@ class NeedForm(ListingForm):
     organisation_kind = OrganisationKind.ENTERPRISE
     budget = BudgetField(
         label=_("Budget"),
-        help_text=_("In your own words: 5万, 5万左右, 3到5万, 不超过8万, or 面议."),
+        help_text=_("In your own words: 50k, about 50k, 30k-50k, up to 80k, or negotiable."),
     )
     detail_fields = ("keywords", "min_trl", "region", "visibility", "budget_public")
     # The budget fields of the model, filled from the one box.
@@ -634,7 +639,9 @@ class AdoptionCostForm(forms.ModelForm):
         ):
             label = self.fields[name].label
             self.fields[name] = MoneyField(label=label, required=name == "reference_cost")
-        self.fields["loan_months"].help_text = _("The paper proposes 12 months of 贷款贴息.")
+        self.fields["loan_months"].help_text = _(
+            "The paper proposes 12 months of loan interest subsidy."
+        )
 
     def clean(self):
         cleaned = super().clean()

@@ -42,7 +42,7 @@
     const text = node.nodeValue.trim();
     if (!text) continue;
     const parent = node.parentElement;
-    if (!parent || parent.closest('script, style, noscript, template, [data-uc], code, pre, .visually-hidden, [hidden]')) continue;
+    if (!parent || parent.closest('script, style, noscript, template, textarea, select, [data-uc], code, pre, .visually-hidden, [hidden]')) continue;
     if (!visible(parent) || otherLang(parent)) continue;
     let bad = [];
     if (lang === 'en') {

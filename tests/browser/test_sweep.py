@@ -42,6 +42,8 @@ WIDTHS = (360, 1280)
 LATIN_ALLOWED = {
     "nongqiao", "trl", "csv", "xlsx", "ics", "api", "gb", "cn", "pdf", "ok", "id", "url",
     "email", "e", "mail", "www", "http", "https", "qq", "wechat", "sms", "ip", "ai",
+    "mb", "kb", "zl", "sr",  # file sizes; patent and software-copyright number prefixes
+    "erp",  # in a category's Chinese name (电商ERP与财务对账)
 }  # fmt: skip
 
 CHECK_PAGE = (Path(__file__).parent / "sweep_check.js").read_text(encoding="utf-8")
