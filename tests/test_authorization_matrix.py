@@ -96,6 +96,7 @@ MATRIX: dict[tuple, tuple] = {
     # Public pages, sign-up and accounts. Django's auth views answer as Django ships them.
     ('home', 'GET'):                                    ( 200,  200,  200,  200,  200,  200,  200),
     ('healthz', 'GET'):                                 ( 200,  200,  200,  200,  200,  200,  200),
+    ('favicon', 'GET'):                                 ( 200,  200,  200,  200,  200,  200,  200),
     # The test client comes from 127.0.0.1, an internal address; from outside (or through the
     # proxy) it is 403 without METRICS_TOKEN: tests/config/test_operations.py.
     ('metrics', 'GET'):                                 ( 200,  200,  200,  200,  200,  200,  200),

@@ -43,6 +43,11 @@
     }
   });
 
+  // A button with data-print prints the page (the print view has its own letterhead).
+  document.addEventListener("click", function (event) {
+    if (event.target.closest && event.target.closest("[data-print]")) window.print();
+  });
+
   // The station board on a phone: one column at a time, the chips above switch between them.
   var board = document.querySelector("[data-board]");
   var tabs = document.querySelector("[data-board-tabs]");
