@@ -144,6 +144,8 @@ MATRIX: dict[tuple, tuple] = {
     ('need-create', 'POST'):                            (   L,  200,  200,  302,  200,  302,  302),
     ('need-detail', 'GET'):                             ( 200,  200,  200,  200,  200,  200,  200),
     ('need-detail', 'GET', 'draft'):                    (   L,  200,  403,  403,  200,  403,  200),
+    # The next ten matches of a need (or a result), for htmx: as the page.
+    ('need-detail', 'GET htmx'):                        ( 200,  200,  200,  200,  200,  200,  200),
     ('need-edit', 'GET'):                               (   L,  200,  403,  403,  200,  403,  200),
     ('need-edit', 'GET', 'draft'):                      (   L,  200,  403,  403,  200,  403,  200),
     ('need-edit', 'POST'):                              (   L,  200,  403,  403,  200,  403,  200),
@@ -160,6 +162,7 @@ MATRIX: dict[tuple, tuple] = {
     ('result-create', 'POST'):                          (   L,  302,  302,  200,  302,  302,  302),
     ('result-detail', 'GET'):                           (   L,  200,  200,  200,  200,  200,  200),
     ('result-detail', 'GET', 'draft'):                  (   L,  403,  403,  200,  403,  403,  200),
+    ('result-detail', 'GET htmx'):                      (   L,  200,  200,  200,  200,  200,  200),
     ('result-edit', 'GET'):                             (   L,  403,  403,  200,  403,  403,  200),
     ('result-edit', 'GET', 'draft'):                    (   L,  403,  403,  200,  403,  403,  200),
     ('result-edit', 'POST'):                            (   L,  403,  403,  200,  403,  403,  200),

@@ -64,14 +64,14 @@ def highlight(text: str, terms) -> str:
     text = text or ""
     words = sorted({t for t in terms or [] if t and t.strip()}, key=len, reverse=True)
     if not words:
-        return uc(text)
+        return escape(text)
     pattern = re.compile("|".join(re.escape(w) for w in words), re.IGNORECASE)
     pieces, last = [], 0
     for found in pattern.finditer(text):
         pieces += [escape(text[last : found.start()]), "<mark>", escape(found.group(0)), "</mark>"]
         last = found.end()
     pieces.append(escape(text[last:]))
-    return mark_safe("<span data-uc>" + "".join(pieces) + "</span>")
+    return mark_safe("".join(pieces))
 
 
 @register.filter
