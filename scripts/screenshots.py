@@ -45,8 +45,10 @@ def shoot(base: str) -> list[Path]:
                 if role == "enterprise":
                     page.goto("/")
                     need = page.locator("a[href^='/needs/']").first.get_attribute("href")
-                    contact = page.locator("a[href$='#contact']").first
                     pages["need-matches"] = need if need else "/my/needs/"
+                    # The demo enterprise's accepted contact: its notification links the match.
+                    page.goto("/notifications/")
+                    contact = page.locator("a[href^='/matches/']").first
                     if contact.count():
                         pages["match-contact"] = contact.get_attribute("href")
                 if role == "station":
@@ -62,7 +64,8 @@ def shoot(base: str) -> list[Path]:
                     page.goto(re.sub(r"#.*$", "", url) if name != "match-contact" else url)
                     page.wait_for_load_state("networkidle")
                     path = OUT / f"{name}-{width}.png"
-                    page.screenshot(path=path, full_page=width == 1280 or name.startswith("home"))
+                    # Homes whole; other pages as the screen shows them first.
+                    page.screenshot(path=path, full_page=name.startswith("home"))
                     written.append(path)
                     if name == "home-public" and width == 1280:
                         page.screenshot(path=OUT.parent / "home.png")
