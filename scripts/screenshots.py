@@ -44,7 +44,10 @@ def shoot(base: str) -> list[Path]:
                 pages = {f"home-{role}": "/"}
                 if role == "enterprise":
                     page.goto("/")
-                    need = page.locator("a[href^='/needs/']").first.get_attribute("href")
+                    need = page.evaluate(
+                        "[...document.querySelectorAll('main a[href^=\"/needs/\"]')]"
+                        ".map(a => a.getAttribute('href')).find(h => /^\\/needs\\/\\d+\\//.test(h))"
+                    )
                     pages["need-matches"] = need if need else "/my/needs/"
                     # The demo enterprise's accepted contact: its notification links the match.
                     page.goto("/notifications/")
