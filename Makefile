@@ -53,7 +53,7 @@ setup: $(STAMP) messages
 
 run: setup
 	$(PY) manage.py demo_data
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	SITE_URL="$${SITE_URL:-http://$(HOST):$(PORT)}" $(PY) manage.py runserver $(HOST):$(PORT)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

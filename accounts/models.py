@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models.functions import Upper
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accounts.enums import (
@@ -57,6 +58,19 @@ class User(AbstractUser):
         return self.full_name or self.username
 
 
+_ENGLISH_REGION_NAMES: dict[str, tuple[str, str | None]] = {}
+
+
+def _english_region_names() -> dict[str, tuple[str, str | None]]:
+    """code -> (English name, parent code) of every division: a fixed table, read once."""
+    if not _ENGLISH_REGION_NAMES:
+        _ENGLISH_REGION_NAMES.update(
+            (code, (name_en, parent))
+            for code, name_en, parent in Region.objects.values_list("code", "name_en", "parent_id")
+        )
+    return _ENGLISH_REGION_NAMES
+
+
 class Region(models.Model):
     """行政区划: an administrative division with its GB/T 2260 code."""
 
@@ -82,7 +96,28 @@ class Region(models.Model):
         indexes = [models.Index(fields=["level", "group"])]
 
     def __str__(self) -> str:
-        return self.full_name
+        return self.display_full_name
+
+    @property
+    def display_name(self) -> str:
+        """The name in the reader's language: English names come with the division table."""
+        if (get_language() or "").startswith("en") and self.name_en:
+            return self.name_en
+        return self.name
+
+    @property
+    def display_full_name(self) -> str:
+        """Province, prefecture and county in the reader's language (贵州省 黔东南… 雷山县 or
+        Leishan County, Qiandongnan, Guizhou)."""
+        if not (get_language() or "").startswith("en") or not self.name_en:
+            return self.full_name
+        names, code = [], self.code
+        english = _english_region_names()
+        while code:
+            name, code = english.get(code, ("", None))
+            if name and name not in names:
+                names.append(name)
+        return ", ".join(names) or self.full_name
 
     @property
     def province_code(self) -> str:
@@ -99,7 +134,7 @@ class Organisation(models.Model):
         max_length=18,
         unique=True,
         validators=[validate_credit_code],
-        help_text=_("统一社会信用代码: 18 characters, on the business licence."),
+        help_text=_("Unified social credit code: 18 characters, on the business licence."),
     )
     region = models.ForeignKey(
         Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="organisations"

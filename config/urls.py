@@ -8,6 +8,7 @@ from config import metrics, views
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("metrics", metrics.metrics_view, name="metrics"),
     path("operations/", views.operations_page, name="operations"),
     path("sw.js", views.service_worker, name="service-worker"),

@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import BadRequest, PermissionDenied
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import reverse
@@ -186,3 +186,13 @@ def operations_page(request):
             "logins": sorted(counted.get("nongqiao_logins", {}).items()),
         },
     )
+
+
+@cache_control(max_age=86400, public=True)
+def favicon(request):
+    """/favicon.ico, asked for by browsers and bots whatever the page says: the site's icon."""
+    from django.contrib.staticfiles import finders
+
+    path = finders.find("img/favicon.svg")
+    with open(path, "rb") as icon:
+        return HttpResponse(icon.read(), content_type="image/svg+xml")

@@ -34,3 +34,15 @@ def load_categories(category_model, path: Path = CATEGORIES_FILE) -> int:
             )
             created += was_created
     return created
+
+
+def category_groups() -> list[tuple]:
+    """[(parent, [children…]), …] in the admins' order: for grouped menus (parent › child)."""
+    from matchmaking.models import Category
+
+    everything = list(Category.objects.order_by("position", "pk"))
+    children: dict[int, list] = {}
+    for category in everything:
+        if category.parent_id:
+            children.setdefault(category.parent_id, []).append(category)
+    return [(c, children.get(c.pk, [])) for c in everything if c.parent_id is None]

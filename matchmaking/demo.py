@@ -295,3 +295,156 @@ def create_station_activity(seed: int = 7) -> dict[str, int]:
             )
             counts["trainings"] += 1
     return counts
+
+
+def create_demo_journeys(admin: User) -> dict[str, int]:
+    """What the four demo accounts find when they log in: an accepted contact on each side, the
+    enterprise's own evaluation, plan and adoption cost, a contact request waiting for the
+    researcher, and a fair whose agenda is published. Runs once (while there is no fair)."""
+    from datetime import time
+
+    from matchmaking.models import Match
+    from matchmaking.models.fairs import (
+        Fair,
+        FairStatus,
+        MeetingRequest,
+        RequestStatus,
+        ScheduleRun,
+    )
+    from matchmaking.services import fairs as fair_services
+    from matchmaking.services import matches as match_services
+    from matchmaking.services import stations as station_services
+
+    if Fair.objects.exists():
+        return {}
+    enterprise = User.objects.get(username="enterprise")
+    researcher = User.objects.get(username="researcher")
+    station = User.objects.get(username="station")
+    ours = enterprise.memberships.get().organisation
+    lab = researcher.memberships.get().organisation
+
+    def owner_of(organisation: Organisation) -> User:
+        return organisation.memberships.select_related("user").first().user
+
+    open_matches = Match.objects.filter(state="suggested").select_related(
+        "need__organisation", "result__organisation"
+    )
+    # The enterprise's best match: contact accepted, then the station's whole follow-up.
+    first = open_matches.filter(need__organisation=ours).order_by("rank_for_need", "-score")[0]
+    match_services.match_request_contact(
+        match=first, by=enterprise, message="想了解设备价格和安装周期，电话联系最方便。"
+    )
+    match_services.match_answer_contact(
+        match=first, by=owner_of(first.result.organisation), accept=True
+    )
+    station_services.evaluation_create(
+        match=first,
+        by=station,
+        data={
+            "technical_feasibility": 4,
+            "economic_feasibility": 4,
+            "capability_fit": 3,
+            "risks": "需要稳定的三相电；合作社需安排一名专人维护。",
+            "recommendation": "recommend",
+            "report": f"服务站到{ours.name}现场查看了仓储条件，认为“{first.result.title}”适用。",
+            "staff_hours": Decimal("6"),
+        },
+    )
+    station_services.plan_create(
+        match=first,
+        by=station,
+        data={
+            "summary": "先在合作社冷库试用一季，再决定是否购买。",
+            "steps": [
+                {"title": "现场勘查", "owner": station.full_name, "due": "2027-01-10"},
+                {
+                    "title": "设备试用",
+                    "owner": "成果方团队",
+                    "due": "2027-03-01",
+                    "milestone": True,
+                },
+            ],
+            "cost_lines": [{"item": "设备租用与安装", "amount": "48000"}],
+            "staff_hours": Decimal("4"),
+        },
+    )
+    station_services.adoption_cost_record(
+        match=first,
+        by=station,
+        data={
+            "licence_fee": Decimal(10000),
+            "equipment": Decimal(48000),
+            "integration": Decimal(3000),
+            "training": Decimal(1500),
+            "maintenance": Decimal(2000),
+            "reference_cost": Decimal(90000),
+            "reference_source": "两家市场供应商报价（2026年）",
+            "special_fund": Decimal(5000),
+            "loan_principal": Decimal(50000),
+            "loan_rate": Decimal("3.65"),
+            "loan_months": 12,
+        },
+    )
+    # The researcher's side: one contact accepted, one waiting for an answer.
+    theirs = list(
+        open_matches.filter(result__organisation=lab)
+        .exclude(need__organisation=ours)
+        .order_by("rank_for_need", "-score")[:2]
+    )
+    for n, match in enumerate(theirs):
+        match_services.match_request_contact(
+            match=match,
+            by=owner_of(match.need.organisation),
+            message="我们合作社想试用这项技术，请联系。",
+        )
+        if n == 0:
+            match_services.match_answer_contact(match=match, by=researcher, accept=True)
+
+    # The fair, with the agenda published.
+    year = timezone.localdate().year
+    first_day = timezone.localdate() + timedelta(days=20)
+    fair = Fair.objects.create(
+        name=f"{year} 成都农村电商技术对接会",
+        year=year,
+        city="成都",
+        venue="世纪城会展中心",
+        first_day=first_day,
+        days=1,
+        registration_opens=first_day - timedelta(days=40),
+        registration_closes=first_day - timedelta(days=5),
+        day_start=time(9, 0),
+        day_end=time(12, 0),
+        slot_minutes=30,
+        breaks=[["10:30", "11:00"]],
+        tables=4,
+        max_meetings=4,
+        status=FairStatus.REGISTRATION_OPEN,
+    )
+    fair.organisers.set([station.memberships.get().organisation])
+    registrations = {}
+    for match in [first, *theirs]:
+        for organisation in (match.need.organisation, match.result.organisation):
+            if organisation.pk not in registrations:
+                registrations[organisation.pk] = fair_services.registration_save(
+                    fair=fair,
+                    organisation=organisation,
+                    by=admin,
+                    attendees=f"{organisation.contact_name} {organisation.phone}",
+                    available_slots=[],
+                )
+    requests = 0
+    for match in [first, *theirs]:
+        request = fair_services.meeting_request_create(
+            fair=fair,
+            requester=registrations[match.need.organisation_id],
+            recipient=registrations[match.result.organisation_id],
+            by=admin,
+            match=match,
+            message="对接会上当面谈一谈。",
+        )
+        MeetingRequest.objects.filter(pk=request.pk).update(status=RequestStatus.ACCEPTED)
+        requests += 1
+    run = ScheduleRun.objects.create(fair=fair, created_by=admin)
+    run = fair_services.schedule_compute(run)
+    fair_services.schedule_publish(run=run, by=admin)
+    return {"contacts": 1 + len(theirs), "meeting_requests": requests}

@@ -56,10 +56,10 @@ class Maturity(models.IntegerChoices):
 class MaturityStage(models.TextChoices):
     """The four stages Chinese users speak of, each covering a range of TRLs."""
 
-    LAB = "lab", _("Laboratory (实验室)")
-    SMALL_PILOT = "small_pilot", _("Small pilot (小试)")
-    PILOT = "pilot", _("Pilot (中试)")
-    INDUSTRIAL = "industrial", _("Industrialisation (产业化)")
+    LAB = "lab", _("Laboratory")
+    SMALL_PILOT = "small_pilot", _("Small pilot")
+    PILOT = "pilot", _("Pilot")
+    INDUSTRIAL = "industrial", _("Industrialisation")
 
 
 STAGE_TRLS: dict[str, range] = {

@@ -123,6 +123,9 @@ class ListingFilter(django_filters.FilterSet):
         sort.extra["empty_label"] = _("Most relevant") if searching else None
         once = {}
         for filter_ in self.filters.values():
+            # A filter builds its form field once and keeps it; one built from the class's
+            # filters (the API schema reads them) would ignore what is set here.
+            filter_.__dict__.pop("_field", None)
             # Sort is a CSV field with a widget of its own.
             if type(filter_) is django_filters.ChoiceFilter:
                 filter_.extra.setdefault("widget", PlainSelect)
@@ -381,7 +384,10 @@ class BoardFilterForm(forms.Form):
         super().__init__({k: data.get(k) for k in self.base_fields if data.get(k)}, **kwargs)
         self.station = station
         if self.data.get("category"):
-            self.fields["category"].choices = [("", "")] + _statistics_category_choices()
+            # The menu sends names (Chinese or English); old bookmarks carry slugs.
+            known = Category.objects.values_list("slug", "name", "name_en")
+            values = {value for row in known for value in row if value}
+            self.fields["category"].choices = [("", "")] + [(v, v) for v in sorted(values)]
         if self.data.get("staff"):
             members = station.memberships.values_list("user_id", flat=True)
             self.fields["staff"].choices = [("", "")] + [(str(pk), str(pk)) for pk in members]

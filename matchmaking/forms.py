@@ -1,3 +1,4 @@
+import json
 import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -7,6 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.template.defaultfilters import filesizeformat
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts import permissions
@@ -24,17 +26,21 @@ from matchmaking.models import (
     TechnologyNeed,
     TrainingSession,
 )
+from matchmaking.models.stations import Recommendation
 
 _UNITS = {"万": Decimal(10000), "w": Decimal(10000), "千": Decimal(1000), "k": Decimal(1000)}
 _NUMBER = r"(\d+(?:\.\d+)?)\s*(万|w|千|k)?"
 _AMOUNT = re.compile(rf"^{_NUMBER}$")
 _RANGE = re.compile(rf"^{_NUMBER}\s*(?:-|~|到|至|—|–)\s*{_NUMBER}$")
 _NEGOTIABLE = ("可商议", "可面议", "面议", "商议", "可议", "可谈", "negotiable")
-_UPPER_BEFORE = ("不超过", "不高于", "不到", "最多", "至多", "最高", "顶多", "<=", "≤", "<")
+# English words too, for the English page: "about 50k", "up to 80k", "at least 30k".
+_UPPER_BEFORE = (
+    "不超过", "不高于", "不到", "最多", "至多", "最高", "顶多", "<=", "≤", "<", "upto", "under",
+)  # fmt: skip
 _UPPER_AFTER = ("以内", "以下", "之内", "内", "封顶", "为限")
-_LOWER_BEFORE = ("至少", "不低于", "最低", ">=", "≥", ">")
+_LOWER_BEFORE = ("至少", "不低于", "最低", ">=", "≥", ">", "atleast", "over")
 _LOWER_AFTER = ("以上", "起")
-_ABOUT_BEFORE = ("大概", "大约", "约")
+_ABOUT_BEFORE = ("大概", "大约", "约", "about", "around")
 _ABOUT_AFTER = ("左右", "上下")
 # "5万左右" is taken as 20 % either side, as the matcher reads it in a need's text.
 _ABOUT = Decimal("0.2")
@@ -146,7 +152,7 @@ class MoneyField(forms.DecimalField):
         kwargs.setdefault("required", False)
         super().__init__(**kwargs)
         self.widget = forms.TextInput(
-            attrs={"inputmode": "decimal", "placeholder": _("e.g. 50000 or 5万")}
+            attrs={"inputmode": "decimal", "placeholder": _("e.g. 50000")}
         )
 
     def to_python(self, value):
@@ -166,13 +172,15 @@ class BudgetField(forms.CharField):
         kwargs.setdefault("required", False)
         kwargs.setdefault("max_length", 60)
         super().__init__(**kwargs)
-        self.widget.attrs.update({"placeholder": _("e.g. 5万左右, 3到5万, 不超过8万, 面议")})
+        self.widget.attrs.update(
+            {"placeholder": _("e.g. about 50k, 30k-50k, up to 80k, negotiable")}
+        )
 
     def clean(self, value):
         text = super().clean(value)
         if not text.strip():
             raise ValidationError(
-                _("Write a budget, e.g. 5万左右; if you do not know yet, write 面议."),
+                _("Write a budget, e.g. about 50k; if you do not know yet, write negotiable."),
                 code="required",
             )
         try:
@@ -189,11 +197,40 @@ class BudgetField(forms.CharField):
 
 
 def category_field():
-    return forms.ModelChoiceField(
+    field = forms.ModelChoiceField(
         label=_("Category"),
         queryset=Category.objects.filter(parent__isnull=False).select_related("parent"),
         help_text=_("Choose the closest; the matcher reads your text too."),
     )
+    # Grouped by parent (冷链与物流 › 产地预冷), in the reader's language.
+    from matchmaking.categories import category_groups
+
+    field.choices = [
+        ("", _("Choose a category")),
+        *[
+            (parent.display_name, [(child.pk, child.display_name) for child in children])
+            for parent, children in category_groups()
+            if children
+        ],
+    ]
+    return field
+
+
+# One line beside each transfer mode, for people who have never signed a technology contract.
+TRANSFER_MODE_MEANINGS = {
+    TransferMode.LICENSE: _("you may use it; the owner keeps it"),
+    TransferMode.ASSIGNMENT: _("the patent or right becomes yours"),
+    TransferMode.JOINT_DEVELOPMENT: _("you and the researchers develop it further together"),
+    TransferMode.TECHNICAL_SERVICE: _("they solve the problem for a fee; no rights change hands"),
+    TransferMode.EQUITY: _("the technology becomes a share in your company"),
+}
+
+
+def transfer_mode_choices() -> list[tuple[str, str]]:
+    return [
+        (mode.value, format_lazy("{} — {}", mode.label, TRANSFER_MODE_MEANINGS[mode]))
+        for mode in TransferMode
+    ]
 
 
 class ListingForm(forms.ModelForm):
@@ -205,7 +242,7 @@ class ListingForm(forms.ModelForm):
     )
     transfer_modes = forms.MultipleChoiceField(
         label=_("Transfer modes"),
-        choices=TransferMode.choices,
+        choices=transfer_mode_choices,
         widget=forms.CheckboxSelectMultiple,
     )
     # Fields shown under "more details" on a phone; the rest are the short form.
@@ -215,9 +252,6 @@ class ListingForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.user = user
         self.fields["category"] = category_field()
-        self.fields["category"].label_from_instance = lambda c: (
-            f"{c.parent.display_name} · {c.display_name}"
-        )
         if "region" in self.fields:
             self.fields["region"] = forms.ModelChoiceField(
                 label=_("Region"),
@@ -277,7 +311,7 @@ class NeedForm(ListingForm):
     organisation_kind = OrganisationKind.ENTERPRISE
     budget = BudgetField(
         label=_("Budget"),
-        help_text=_("In your own words: 5万, 5万左右, 3到5万, 不超过8万, or 面议."),
+        help_text=_("In your own words: 50k, about 50k, 30k-50k, up to 80k, or negotiable."),
     )
     detail_fields = ("keywords", "min_trl", "region", "visibility", "budget_public")
     # The budget fields of the model, filled from the one box.
@@ -510,6 +544,23 @@ class EvaluationForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         for name, meaning in SCORE_MEANINGS.items():
             self.fields[name].help_text = meaning
+        # A required choice among radio buttons: no "---------" button.
+        self.fields["recommendation"].choices = Recommendation.choices
+
+
+def _rows(field, columns: list[tuple[str, str, str]], add: str) -> None:
+    """Let static/js/rows.js show the field's lines as rows of boxes you add and remove; the
+    lines stay what the form reads, so the page works the same without the script."""
+    field.widget.attrs.update(
+        {
+            "data-rows": json.dumps(
+                [{"name": n, "label": str(label), "type": t} for n, label, t in columns],
+                ensure_ascii=False,
+            ),
+            "data-rows-add": str(add),
+            "data-rows-remove": str(_("Remove")),
+        }
+    )
 
 
 def _parse_lines(text: str, columns: int) -> list[list[str]]:
@@ -526,17 +577,35 @@ class PlanForm(forms.Form):
     steps = forms.CharField(
         label=_("Steps"),
         widget=forms.Textarea(attrs={"rows": 5}),
-        help_text=_("One step a line: what | who | by when (YYYY-MM-DD) | milestone (是/否)."),
+        help_text=_("One step a line: what | who | by when (YYYY-MM-DD) | milestone (yes/no)."),
     )
     cost_lines = forms.CharField(
         label=_("Quoted costs"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("One cost a line: item | amount in yuan, e.g. 冷库设备 | 8万."),
+        help_text=_("One cost a line: item | amount in yuan, e.g. cold store | 80000."),
     )
     staff_hours = forms.DecimalField(
         label=_("Staff hours spent"), min_value=0, max_digits=6, decimal_places=1
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _rows(
+            self.fields["steps"],
+            [
+                ("title", _("What"), "text"),
+                ("owner", _("Who"), "text"),
+                ("due", _("By when"), "date"),
+                ("milestone", _("Milestone"), "checkbox"),
+            ],
+            _("Add a step"),
+        )
+        _rows(
+            self.fields["cost_lines"],
+            [("item", _("Item"), "text"), ("amount", _("Amount (yuan)"), "text")],
+            _("Add a cost"),
+        )
 
     def clean_steps(self):
         steps = []
@@ -553,7 +622,7 @@ class PlanForm(forms.Form):
                     "title": title,
                     "owner": owner,
                     "due": due,
-                    "milestone": milestone in ("是", "yes", "1", "y"),
+                    "milestone": milestone.lower() in ("是", "yes", "1", "y", "true"),
                 }
             )
         if not steps:
@@ -586,6 +655,17 @@ class TrainingForm(forms.ModelForm):
         model = TrainingSession
         fields = ["date", "place", "topic", "trainer", "staff_hours"]
         widgets = {"date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _rows(
+            self.fields["attendance"],
+            [
+                ("name", _("Enterprise (name or credit code)"), "text"),
+                ("people", _("People"), "number"),
+            ],
+            _("Add an enterprise"),
+        )
 
     def clean_attendance(self):
         found = []
@@ -640,7 +720,9 @@ class AdoptionCostForm(forms.ModelForm):
         ):
             label = self.fields[name].label
             self.fields[name] = MoneyField(label=label, required=name == "reference_cost")
-        self.fields["loan_months"].help_text = _("The paper proposes 12 months of 贷款贴息.")
+        self.fields["loan_months"].help_text = _(
+            "The paper proposes 12 months of loan interest subsidy."
+        )
 
     def clean(self):
         cleaned = super().clean()

@@ -341,8 +341,15 @@ def station_board(station, params) -> dict[str, BoardColumn]:
             need__organisation__region__code__startswith=covered_prefixes([county])[0]
         )
     if category := form.cleaned_data["category"]:
+        # The board's menu sends the category's name as people know it (冷链与物流); an old
+        # bookmark may still carry a slug.
+        named = Q(need__category__name=category) | Q(need__category__parent__name=category)
         matches = matches.filter(
-            Q(need__category__slug=category) | Q(need__category__parent__slug=category)
+            named
+            | Q(need__category__name_en__iexact=category)
+            | Q(need__category__parent__name_en__iexact=category)
+            | Q(need__category__slug=category)
+            | Q(need__category__parent__slug=category)
         )
     if staff := form.cleaned_data["staff"]:
         acted = MatchEvent.objects.filter(match=OuterRef("pk"), actor_id=int(staff))

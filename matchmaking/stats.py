@@ -253,7 +253,8 @@ def transfer_by(filters: Filters, dimension: str) -> list[dict]:
         "institution": ("organisation_id", Organisation),
     }[dimension]
     totals = _sum_by(groups, lambda row: row[key])
-    names = dict(model.objects.filter(pk__in=totals).values_list("pk", "name"))
+    label = _name_field() if model is Category else "name"
+    names = dict(model.objects.filter(pk__in=totals).values_list("pk", label))
     rows = [{"name": names.get(pk), **counts} for pk, counts in totals.items()]
     rows.sort(key=lambda r: (-r["adopted"], -r["listed"], r["name"] or ""))
     return [{**r, "rate": _rate(r["adopted"], r["listed"])} for r in rows[:50]]
@@ -394,7 +395,7 @@ def funnel(filters: Filters) -> list[dict]:
 def _province_names() -> dict[str, str]:
     from accounts.models import Region
 
-    return {r.code[:2]: r.name for r in Region.objects.filter(level=1).only("code", "name")}
+    return {r.code[:2]: r.display_name for r in Region.objects.filter(level=1)}
 
 
 def funnel_by(filters: Filters, dimension: str) -> list[dict]:
@@ -407,7 +408,7 @@ def funnel_by(filters: Filters, dimension: str) -> list[dict]:
     if dimension == "category":
         from matchmaking.models import Category
 
-        names = dict(Category.objects.values_list("pk", "name"))
+        names = dict(Category.objects.values_list("pk", _name_field()))
         owners = [(names.get(group["category_id"]), group) for group in groups]
     elif dimension == "province":
         names = _province_names()
@@ -460,7 +461,7 @@ def adoption_costs(filters: Filters) -> dict:
         reference=Sum("reference_cost"),
     )
     by_category = list(
-        costs.values(name=F("match__need__category__parent__name"))
+        costs.values(name=F(_name_field("match__need__category__parent__")))
         .annotate(
             n=Count("pk"),
             saving=Sum("saving"),
@@ -681,7 +682,19 @@ PARTS = ("listing-groups", "funnel-groups")
 
 def cached(name: str, filters: Filters) -> tuple[object, object]:
     """(figure, computed at): from the cache when fresh, else computed and cached."""
-    return _cached(f"stats:{name}:{filters.key()}", lambda: FIGURES[name](filters))
+    return _cached(f"stats:{name}:{_language()}:{filters.key()}", lambda: FIGURES[name](filters))
+
+
+def _language() -> str:
+    """Figures carry names and labels (stages, categories, provinces): one cache per language."""
+    from django.utils.translation import get_language
+
+    return "en" if (get_language() or "").startswith("en") else "zh"
+
+
+def _name_field(prefix: str = "") -> str:
+    """The column holding a category's or region's name in the reader's language."""
+    return f"{prefix}name_en" if _language() == "en" else f"{prefix}name"
 
 
 def _shared(part: str, filters: Filters, compute):
@@ -712,10 +725,16 @@ def refresh_all() -> int:
 
     everything = Filters().key()
     cache.delete_many([f"stats-part:{part}:{everything}" for part in PARTS])
-    for name, compute in FIGURES.items():
-        cache.set(
-            f"stats:{name}:{Filters().key()}", (compute(Filters()), timezone.now()), CACHE_SECONDS
-        )
+    from django.utils import translation
+
+    for language in ("zh", "en"):
+        with translation.override("en" if language == "en" else "zh-hans"):
+            for name, compute in FIGURES.items():
+                cache.set(
+                    f"stats:{name}:{language}:{everything}",
+                    (compute(Filters()), timezone.now()),
+                    CACHE_SECONDS,
+                )
     return len(FIGURES)
 
 

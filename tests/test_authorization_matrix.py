@@ -98,6 +98,7 @@ MATRIX: dict[tuple, tuple] = {
     # Public pages, sign-up and accounts. Django's auth views answer as Django ships them.
     ('home', 'GET'):                                    ( 200,  200,  200,  200,  200,  200,  200),
     ('healthz', 'GET'):                                 ( 200,  200,  200,  200,  200,  200,  200),
+    ('favicon', 'GET'):                                 ( 200,  200,  200,  200,  200,  200,  200),
     # The test client comes from 127.0.0.1, an internal address; from outside (or through the
     # proxy) it is 403 without METRICS_TOKEN: tests/config/test_operations.py.
     ('metrics', 'GET'):                                 ( 200,  200,  200,  200,  200,  200,  200),
@@ -170,6 +171,7 @@ MATRIX: dict[tuple, tuple] = {
     ('need-detail', 'GET'):                             ( 200,  200,  200,  200,  200,  200,  200),
     ('need-detail', 'GET htmx'):                        ( 200,  200,  200,  200,  200,  200,  200),
     ('need-detail', 'GET', 'draft'):                    (   L,  200,  403,  403,  200,  403,  200),
+    # The next ten matches of a need (or a result), for htmx: as the page.
     ('need-edit', 'GET'):                               (   L,  200,  403,  403,  200,  403,  200),
     ('need-edit', 'GET', 'draft'):                      (   L,  200,  403,  403,  200,  403,  200),
     ('need-edit', 'POST'):                              (   L,  200,  403,  403,  200,  403,  200),

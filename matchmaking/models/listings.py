@@ -75,7 +75,9 @@ class Listing(models.Model):
         _("keywords"),
         max_length=300,
         blank=True,
-        help_text=_("A few terms separated by spaces or commas, e.g. 冷链 预冷 猕猴桃."),
+        help_text=_(
+            "A few terms separated by spaces or commas, e.g. cold chain, pre-cooling, kiwifruit."
+        ),
     )
     category = models.ForeignKey(
         Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="+"

@@ -377,13 +377,17 @@ def _follow_up(match: Match, by: User, note: str) -> None:
 def fair_report(fair: Fair) -> dict:
     requests = MeetingRequest.objects.filter(fair=fair)
     meetings = Meeting.objects.filter(fair=fair).exclude(status=MeetingStatus.CANCELLED)
+    from django.db.models import F
+    from django.utils.translation import get_language
+
+    name = "name_en" if (get_language() or "").startswith("en") else "name"
     by_category = (
-        meetings.values("request__match__need__category__parent__name")
+        meetings.values(name=F(f"request__match__need__category__parent__{name}"))
         .annotate(n=Count("pk"), held=Count("pk", filter=Q(status=MeetingStatus.HELD)))
         .order_by("-n")
     )
     by_province = (
-        meetings.values("request__requester__organisation__region__parent__parent__name")
+        meetings.values(name=F(f"request__requester__organisation__region__parent__parent__{name}"))
         .annotate(n=Count("pk"))
         .order_by("-n")
     )

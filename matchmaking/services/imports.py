@@ -327,7 +327,7 @@ def _parse_row(
         try:
             amount = parse_amount(raw)
         except ValueError:
-            error(key, _("Enter an amount in yuan, e.g. 50000 or 5万."))
+            error(key, _("Enter an amount in yuan, e.g. 50000."))
             return None
         if amount is None:
             return None

@@ -1,7 +1,7 @@
 import re
 
 from django import template
-from django.utils.html import escape
+from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
@@ -76,6 +76,13 @@ def highlight(text: str, terms) -> str:
 
 
 @register.filter
+def uc(value) -> str:
+    """Marks what people wrote (titles, names, notes): shown as written, in whatever language,
+    and left out of the check that the interface is all in one language."""
+    return format_html("<span data-uc>{}</span>", value)
+
+
+@register.filter
 def percent(score) -> str:
     return f"{round(100 * float(score or 0))}%"
 
@@ -96,7 +103,7 @@ def tel(phone) -> str:
 @register.simple_tag
 def event_sentence(event) -> str:
     """One step of a match's history as a sentence: who did what ("张三 请求联系")."""
-    who = str(event.actor) if event.actor else _("The system")
+    who = uc(event.actor) if event.actor else _("The system")
     if event.from_state == event.to_state:
         what = _("accepted the contact request")
     else:
@@ -113,5 +120,5 @@ def event_sentence(event) -> str:
         }.get(event.to_state, event.to_state)
     note = event.note.strip()
     if note and note not in ("Contact request accepted.", _("Contact request accepted.")):
-        return f"{who} {what}: “{note}”"
-    return f"{who} {what}"
+        return format_html("{} {}: “{}”", who, what, uc(note))
+    return format_html("{} {}", who, what)

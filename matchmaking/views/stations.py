@@ -10,6 +10,7 @@ from accounts import permissions
 from accounts.enums import OrganisationKind
 from accounts.models import Organisation
 from matchmaking import selectors, workflow
+from matchmaking.categories import category_groups
 from matchmaking.enums import MatchState
 from matchmaking.forms import AdoptionCostForm, EvaluationForm, PlanForm, TrainingForm
 from matchmaking.models import (
@@ -60,6 +61,7 @@ def board(request):
         "station": station,
         "columns": [(state, labels[state], columns[state]) for state in selectors.BOARD_STATES],
         "counties": station.covered_regions.order_by("code"),
+        "category_groups": category_groups(),
         "staff": [
             m.user for m in station.memberships.filter(status="active").select_related("user")
         ],

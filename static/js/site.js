@@ -43,6 +43,37 @@
     }
   });
 
+  // A button with data-print prints the page (the print view has its own letterhead).
+  document.addEventListener("click", function (event) {
+    if (event.target.closest && event.target.closest("[data-print]")) window.print();
+  });
+
+  // The station board on a phone: one column at a time, the chips above switch between them.
+  var board = document.querySelector("[data-board]");
+  var tabs = document.querySelector("[data-board-tabs]");
+  if (board && tabs) {
+    var show = function (id) {
+      board.querySelectorAll(".board__column").forEach(function (column) {
+        column.classList.toggle("is-active", column.id === id);
+      });
+      tabs.querySelectorAll("[data-tab]").forEach(function (tab) {
+        tab.setAttribute("aria-current", tab.getAttribute("data-tab") === id ? "true" : "false");
+      });
+    };
+    var first = tabs.querySelector("[data-tab]");
+    var wanted = document.getElementById(window.location.hash.slice(1));
+    var open = wanted && wanted.classList.contains("board__column") ? wanted.id : null;
+    show(open || first.getAttribute("data-tab"));
+    board.classList.add("is-tabbed");
+    tabs.addEventListener("click", function (event) {
+      var tab = event.target.closest("[data-tab]");
+      if (!tab) return;
+      event.preventDefault();
+      show(tab.getAttribute("data-tab"));
+      window.history.replaceState(null, "", "#" + tab.getAttribute("data-tab"));
+    });
+  }
+
   function fallback(text) {
     var area = document.createElement("textarea");
     area.value = text;

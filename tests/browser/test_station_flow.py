@@ -1,6 +1,7 @@
 """A station's day: board, evaluation, plan, training, adoption cost; and the enterprise's view."""
 
 import io
+import re
 
 import pytest
 from django.core.management import call_command
@@ -39,6 +40,12 @@ def test_station_staff_work_a_match_from_evaluation_to_adoption(page: Page, comm
 
     log_in(page, "station")
     page.goto("/station/")
+    # On a phone the board shows one column at a time: the chip with its count opens another.
+    first_column = page.locator(".board__column").first
+    expect(first_column).to_be_visible()
+    expect(page.locator(".board__column").nth(1)).to_be_hidden()
+    page.locator(".board__tabs").get_by_role("link", name=re.compile("^已入围")).click()
+    expect(first_column).to_be_hidden()
     expect(
         page.locator(f'.board__column[aria-label="已入围"] a[href="/matches/{match.pk}/"]')
     ).to_be_visible()
@@ -58,14 +65,33 @@ def test_station_staff_work_a_match_from_evaluation_to_adoption(page: Page, comm
 
     page.goto(f"/matches/{match.pk}/plan/")
     page.fill("#id_summary", "先试点一个村")
-    page.fill(
-        "#id_steps", "现场勘查 | 吴志强 | 2027-01-15 | 否\n设备安装 | 成果方 | 2027-03-01 | 是"
-    )
-    page.fill("#id_cost_lines", "冷库设备 | 8万\n安装调试 | 5000")
+    # Steps and costs are rows of boxes: date pickers, a milestone checkbox, 添加一步.
+    steps = page.locator("#field-steps .rows__row")
+    steps.nth(0).get_by_label("内容").fill("现场勘查")
+    steps.nth(0).get_by_label("负责人").fill("吴志强")
+    steps.nth(0).get_by_label("完成日期").fill("2027-01-15")
+    page.get_by_role("button", name="添加一步").click()
+    steps.nth(1).get_by_label("内容").fill("设备安装")
+    steps.nth(1).get_by_label("负责人").fill("成果方")
+    steps.nth(1).get_by_label("完成日期").fill("2027-03-01")
+    steps.nth(1).get_by_label("里程碑").check()
+    page.get_by_role("button", name="添加一步").click()
+    steps.nth(2).get_by_label("内容").fill("多余的一步")
+    steps.nth(2).get_by_role("button", name="删除").click()
+    costs = page.locator("#field-cost_lines .rows__row")
+    costs.nth(0).get_by_label("项目").fill("冷库设备")
+    costs.nth(0).get_by_label("金额（元）").fill("8万")
+    page.get_by_role("button", name="添加一项费用").click()
+    costs.nth(1).get_by_label("项目").fill("安装调试")
+    costs.nth(1).get_by_label("金额（元）").fill("5000")
     page.fill("#id_staff_hours", "3")
     page.get_by_role("button", name="保存此版本").click()
     expect(page.locator("main")).to_contain_text("8.5万元")
     plan = SolutionPlan.objects.get(match=match)
+    assert [(s["title"], s["due"], s["milestone"]) for s in plan.steps] == [
+        ("现场勘查", "2027-01-15", False),
+        ("设备安装", "2027-03-01", True),
+    ]
 
     page.goto("/trainings/new/")
     page.fill("#id_date", "2026-11-20")
@@ -73,7 +99,9 @@ def test_station_staff_work_a_match_from_evaluation_to_adoption(page: Page, comm
     page.fill("#id_topic", "小型冷库使用与维护")
     page.fill("#id_trainer", "吴志强")
     page.fill("#id_staff_hours", "4")
-    page.fill("#id_attendance", f"{match.need.organisation.name} | 12")
+    attendee = page.locator("#field-attendance .rows__row").first
+    attendee.get_by_label("企业（名称或信用代码）").fill(match.need.organisation.name)
+    attendee.get_by_label("人数").fill("12")
     page.get_by_role("button", name="保存").click()
     expect(page.locator("main")).to_contain_text("12")
     training = TrainingSession.objects.get(topic="小型冷库使用与维护")

@@ -3,7 +3,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from accounts.demo import create_demo_accounts
-from matchmaking.demo import create_station_activity, create_world
+from matchmaking.demo import create_demo_journeys, create_station_activity, create_world
 from matchmaking.models import Match
 from matchmaking.tasks import rebuild_index
 
@@ -26,6 +26,12 @@ class Command(BaseCommand):
                     "{adopted} adoptions, {declined} declined, {trainings} trainings.".format(
                         **activity
                     )
+                )
+            journeys = create_demo_journeys(users["admin"])
+            if journeys:
+                self.stdout.write(
+                    "Demo journeys: {contacts} contacts, a fair with {meeting_requests} "
+                    "meetings.".format(**journeys)
                 )
         self.stdout.write(
             "Demo world: {organisations} organisations; {needs} needs and {results} results "
