@@ -66,7 +66,10 @@ urlpatterns += [
 
 urlpatterns += [
     path("fairs/", fairs.fair_list, name="fair-list"),
+    path("fairs/new/", fairs.fair_form, name="fair-create"),
     path("fairs/<int:pk>/", fairs.fair_detail, name="fair-detail"),
+    path("fairs/<int:pk>/edit/", fairs.fair_form, name="fair-edit"),
+    path("fairs/<int:pk>/open/", fairs.fair_open_registration, name="fair-open"),
     path("fairs/<int:pk>/register/", fairs.fair_register, name="fair-register"),
     path("fairs/<int:pk>/participants/", fairs.fair_participants, name="fair-participants"),
     path("fairs/<int:pk>/request/", fairs.fair_request, name="fair-request"),

@@ -211,6 +211,14 @@ MATRIX: dict[tuple, tuple] = {
     # the .ics address carries a secret token, which is the permission.
     ('fair-list', 'GET'):                               ( 200,  200,  200,  200,  200,  200,  200),
     ('fair-detail', 'GET'):                             ( 200,  200,  200,  200,  200,  200,  200),
+    # Any station announces a fair (and organises it); the fair is edited, opened and scheduled
+    # by admins and its organising stations (this one has none).
+    ('fair-create', 'GET'):                             (   L,  403,  403,  403,  200,  200,  200),
+    ('fair-create', 'POST'):                            (   L,  403,  403,  403,  302,  302,  302),
+    ('fair-edit', 'GET'):                               (   L,  403,  403,  403,  403,  403,  200),
+    ('fair-edit', 'POST'):                              (   L,  403,  403,  403,  403,  403,  302),
+    ('fair-open', 'GET'):                               (   L,  405,  405,  405,  405,  405,  405),
+    ('fair-open', 'POST'):                              (   L,  403,  403,  403,  403,  403,  302),
     ('fair-register', 'GET'):                           (   L,  200,  200,  200,  200,  403,  403),
     ('fair-register', 'POST'):                          (   L,  302,  302,  302,  302,  403,  403),
     ('fair-participants', 'GET'):                       (   L,  200,  200,  200,  200,  200,  200),
@@ -329,6 +337,23 @@ EVALUATION = {
     "recommendation": "with_conditions",
     "report": "建议先试用一季。",
     "staff_hours": "6.5",
+}
+FAIR_FIELDS = {
+    "name": "授权新对接会",
+    "year": "2027",
+    "city": "贵阳",
+    "venue": "国际会议中心",
+    "first_day": "2027-05-10",
+    "days": "1",
+    "registration_opens": "2027-04-01",
+    "registration_closes": "2027-05-01",
+    "day_start": "09:00",
+    "day_end": "17:00",
+    "slot_minutes": "30",
+    "breaks_start": ["12:00"],
+    "breaks_end": ["13:30"],
+    "tables": "10",
+    "max_meetings": "6",
 }
 COST = {
     "licence_fee": "30000",
@@ -606,6 +631,7 @@ def _url(name: str, w: dict, variant: str = "") -> str:
         "import-template": {"fmt": "csv"},
         "statistics-export": {"fmt": "csv"},
         "fair-agenda-ics": {"token": w["registration_a"].calendar_token},
+        "fair-create": None,
         "api-stats": {"figure": "funnel"},
         "region-detail": {"pk": "522634"},
         "category-detail": {"slug": w["category"].slug},
@@ -666,6 +692,8 @@ def _body(name: str, method: str, w: dict, variant: str = "") -> dict:
             "staff_hours": "1",
             "attendance": f"{w['enterprise_a'].credit_code} | 2",
         },
+        "fair-create": FAIR_FIELDS,
+        "fair-edit": FAIR_FIELDS,
         "fair-register": {"organisation": w["enterprise_a"].pk, "attendees": "李四 13900139000"},
         "fair-request": {"match": match.pk, "message": "见面谈"},
         "fair-request-answer": {"answer": "accept"},

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import time, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -37,6 +37,104 @@ def can_run_fair(user: User) -> bool:
     return permissions.is_admin(user) or bool(
         permissions.organisations_of(user, OrganisationKind.STATION)
     )
+
+
+# -- setting the fair up ---------------------------------------------------------------------
+
+
+def _clock(value) -> time | None:
+    if isinstance(value, time):
+        return value
+    try:
+        return time.fromisoformat(str(value).strip())
+    except ValueError:
+        return None
+
+
+def clean_breaks(rows, day_start: time | None, day_end: time | None) -> list[list[str]]:
+    """[[start, end], ...] as typed (HH:MM) -> the same, in time order, or a ValidationError on
+    "breaks" naming the row. A row with both times empty is no break; each break starts before
+    it ends, lies inside the meeting day and overlaps no other."""
+    if not isinstance(rows, list | tuple):
+        raise ValidationError({"breaks": _("Give the breaks as a list of start and end times.")})
+    found = []
+    for number, row in enumerate(rows, start=1):
+        if not isinstance(row, list | tuple) or len(row) != 2:
+            raise ValidationError(
+                {"breaks": _("Break %(n)d: give a start and an end.") % {"n": number}}
+            )
+        raw = [str(v or "").strip() for v in row]
+        if not any(raw):
+            continue
+        start, end = _clock(raw[0]), _clock(raw[1])
+        if start is None or end is None:
+            raise ValidationError(
+                {"breaks": _("Break %(n)d: give both times as HH:MM.") % {"n": number}}
+            )
+        if start >= end:
+            raise ValidationError(
+                {"breaks": _("Break %(n)d: the end must come after the start.") % {"n": number}}
+            )
+        if day_start and day_end and (start < day_start or end > day_end):
+            raise ValidationError(
+                {
+                    "breaks": _("Break %(n)d must lie between %(a)s and %(b)s.")
+                    % {
+                        "n": number,
+                        "a": day_start.strftime("%H:%M"),
+                        "b": day_end.strftime("%H:%M"),
+                    }
+                }
+            )
+        found.append((start, end, number))
+    found.sort()
+    for (_s1, end1, n1), (start2, _e2, n2) in zip(found, found[1:], strict=False):
+        if start2 < end1:
+            raise ValidationError(
+                {
+                    "breaks": _("Breaks %(a)d and %(b)d overlap.")
+                    % {"a": min(n1, n2), "b": max(n1, n2)}
+                }
+            )
+    return [[a.strftime("%H:%M"), b.strftime("%H:%M")] for a, b, _n in found]
+
+
+@transaction.atomic
+def fair_save(*, fair: Fair | None, by: User, data: dict, organisers=None) -> Fair:
+    """Create or edit a fair from cleaned fields. A station creating a fair organises it."""
+    if fair is None:
+        if not permissions.can_create_fair(by):
+            raise PermissionDenied(_("Only administrators and service stations announce fairs."))
+        fair = Fair()
+    elif not permissions.can_manage_fair(by, fair):
+        raise PermissionDenied(_("Only administrators and the fair's organisers edit it."))
+    data = dict(data)
+    data["breaks"] = clean_breaks(
+        data.get("breaks", fair.breaks or []),
+        data.get("day_start", fair.day_start),
+        data.get("day_end", fair.day_end),
+    )
+    for name, value in data.items():
+        setattr(fair, name, value)
+    fair.full_clean()
+    fair.save()
+    if organisers is not None and permissions.is_admin(by):
+        fair.organisers.set(organisers)
+    elif not fair.organisers.exists():
+        fair.organisers.set(permissions.organisations_of(by, OrganisationKind.STATION)[:1])
+    return fair
+
+
+def fair_open_registration(*, fair: Fair, by: User) -> Fair:
+    if not permissions.can_manage_fair(by, fair):
+        raise PermissionDenied(
+            _("Only administrators and the fair's organisers open registration.")
+        )
+    if fair.status != FairStatus.PLANNING:
+        raise ValidationError(_("Registration opens once, from planning."))
+    fair.status = FairStatus.REGISTRATION_OPEN
+    fair.save(update_fields=["status"])
+    return fair
 
 
 @transaction.atomic
@@ -215,8 +313,8 @@ def current_agenda(fair: Fair) -> dict[int, tuple[int, int]]:
 
 
 def schedule_start(*, fair: Fair, by: User) -> ScheduleRun:
-    if not permissions.is_admin(by):
-        raise PermissionDenied(_("Only platform administrators schedule the fair."))
+    if not permissions.can_manage_fair(by, fair):
+        raise PermissionDenied(_("Only administrators and the fair's organisers schedule it."))
     run = ScheduleRun.objects.create(fair=fair, created_by=by)
     from matchmaking.tasks import run_fair_scheduler
 
@@ -256,9 +354,9 @@ def schedule_compute(run: ScheduleRun) -> ScheduleRun:
 @transaction.atomic
 def schedule_publish(*, run: ScheduleRun, by: User) -> int:
     """Make a preview the agenda: new meetings, moved ones (SEQUENCE + 1), cancelled ones."""
-    if not permissions.is_admin(by):
-        raise PermissionDenied(_("Only platform administrators publish the agenda."))
     run = ScheduleRun.objects.select_for_update().get(pk=run.pk)
+    if not permissions.can_manage_fair(by, run.fair):
+        raise PermissionDenied(_("Only administrators and the fair's organisers publish it."))
     if run.status != "preview":
         raise ValidationError(_("Only a preview can be published, once."))
     fair = run.fair

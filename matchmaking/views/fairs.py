@@ -15,6 +15,7 @@ from accounts.enums import OrganisationKind
 from accounts.models import Organisation
 from accounts.selectors import search_query
 from matchmaking import ics, selectors
+from matchmaking.forms import FairForm
 from matchmaking.models import (
     Fair,
     FairRegistration,
@@ -42,7 +43,56 @@ def _errors(request, error: ValidationError) -> None:
 
 
 def fair_list(request):
-    return render(request, "matchmaking/fair_list.html", {"fairs": Fair.objects.all()[:20]})
+    return render(
+        request,
+        "matchmaking/fair_list.html",
+        {
+            "fairs": Fair.objects.all()[:20],
+            "can_create": permissions.can_create_fair(request.user),
+        },
+    )
+
+
+@login_required
+def fair_form(request, pk: int | None = None):
+    """Announce a fair (admins, station staff) or edit one (admins, its organisers)."""
+    fair = get_object_or_404(Fair, pk=pk) if pk is not None else None
+    allowed = (
+        permissions.can_manage_fair(request.user, fair)
+        if fair
+        else permissions.can_create_fair(request.user)
+    )
+    if not allowed:
+        raise PermissionDenied
+    form = FairForm(request.POST or None, instance=fair or Fair(), user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "organisers"}
+        organisers = form.cleaned_data.get("organisers")
+        try:
+            saved = services.fair_save(fair=fair, by=request.user, data=data, organisers=organisers)
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for field, errors in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, error.messages)
+        else:
+            messages.success(request, _("%(name)s is saved.") % {"name": saved.name})
+            return redirect("fair-detail", pk=saved.pk)
+    return render(request, "matchmaking/fair_form.html", {"form": form, "fair": fair})
+
+
+@login_required
+@require_POST
+def fair_open_registration(request, pk: int):
+    fair = get_object_or_404(Fair, pk=pk)
+    try:
+        services.fair_open_registration(fair=fair, by=request.user)
+    except ValidationError as error:
+        _errors(request, error)
+    else:
+        messages.success(request, _("Registration is open."))
+    return redirect("fair-detail", pk=fair.pk)
 
 
 def _my_registrations(user, fair):
@@ -60,6 +110,7 @@ def fair_detail(request, pk: int):
         "mine": _my_registrations(request.user, fair),
         "can_run": request.user.is_authenticated and services.can_run_fair(request.user),
         "is_admin": permissions.is_admin(request.user),
+        "can_manage": permissions.can_manage_fair(request.user, fair),
         "registered": fair.registrations.count(),
     }
     return render(request, "matchmaking/fair_detail.html", context)
@@ -221,7 +272,7 @@ def fair_request_answer(request, pk: int):
 @login_required
 def fair_schedule(request, pk: int):
     fair = get_object_or_404(Fair, pk=pk)
-    if not permissions.is_admin(request.user):
+    if not permissions.can_manage_fair(request.user, fair):
         raise PermissionDenied
     if request.method == "POST":
         if request.POST.get("action") == "publish":
@@ -244,9 +295,18 @@ def fair_schedule(request, pk: int):
             "requester__organisation", "recipient__organisation"
         )
     }
+    slots = {index: (start, end) for index, start, end in fair.slots()}
+    placed = []
+    if run and run.status in ("preview", "published"):
+        for rid, (slot, table) in sorted(run.assignments.items(), key=lambda kv: tuple(kv[1])):
+            start, end = slots.get(slot, (None, None))
+            placed.append(
+                {"request": requests.get(int(rid)), "start": start, "end": end, "table": table}
+            )
     context = {
         "fair": fair,
         "run": run,
+        "placed": placed,
         "accepted": MeetingRequest.objects.filter(fair=fair, status=RequestStatus.ACCEPTED).count(),
         "moves": [
             (requests.get(rid), kind)

@@ -3,7 +3,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from accounts.demo import create_demo_accounts
-from matchmaking.demo import create_station_activity, create_world
+from matchmaking.demo import create_demo_fair, create_station_activity, create_world
 from matchmaking.models import Match
 from matchmaking.tasks import rebuild_index
 
@@ -26,6 +26,12 @@ class Command(BaseCommand):
                     "{adopted} adoptions, {declined} declined, {trainings} trainings.".format(
                         **activity
                     )
+                )
+            fair = create_demo_fair(users["admin"])
+            if fair:
+                self.stdout.write(
+                    "Demo fair: {registrations} registrations, {requests} meeting requests, "
+                    "{meetings} meetings on the published agenda.".format(**fair)
                 )
         self.stdout.write(
             "Demo world: {organisations} organisations; {needs} needs and {results} results "
