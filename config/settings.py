@@ -353,6 +353,10 @@ SPECTACULAR_SETTINGS = {
         "MaturityEnum": "matchmaking.enums.Maturity",
         "NeedStatusEnum": "matchmaking.enums.NeedStatus",
         "ResultStatusEnum": "matchmaking.enums.ResultStatus",
+        "FairStatusEnum": "matchmaking.models.fairs.FairStatus",
+        "MeetingRequestStatusEnum": "matchmaking.models.fairs.RequestStatus",
+        "MeetingStatusEnum": "matchmaking.models.fairs.MeetingStatus",
+        "MeetingOutcomeEnum": "matchmaking.models.fairs.MeetingOutcome",
     },
 }
 

@@ -287,6 +287,21 @@ MATRIX: dict[tuple, tuple] = {
     ('api-adoption-cost-detail', 'GET'):                ( 403,  200,  404,  404,  200,  404,  200),
     ('api-training-list', 'GET'):                       ( 403,  200,  200,  200,  200,  200,  200),
     ('api-training-detail', 'GET'):                     ( 403,  200,  404,  404,  200,  404,  200),
+    # The fair. Registering is for enterprises and institutions (a station's own is refused with
+    # 400, an admin has no organisation: 403); participants show public fields only; the check-in
+    # desk and outcomes follow the pages' rules; a request is answered by its recipient's side.
+    ('api-fair-list', 'GET'):                           ( 200,  200,  200,  200,  200,  200,  200),
+    ('api-fair-detail', 'GET'):                         ( 200,  200,  200,  200,  200,  200,  200),
+    ('api-fair-register', 'POST'):                      ( 403,  200,  200,  200,  400,  400,  403),
+    ('api-fair-participants', 'GET'):                   ( 403,  200,  200,  200,  200,  200,  200),
+    ('api-fair-my-registrations', 'GET'):               ( 403,  200,  200,  200,  200,  200,  200),
+    ('api-fair-agenda', 'GET'):                         ( 403,  200,  200,  200,  200,  200,  200),
+    ('api-fair-check-in', 'POST'):                      ( 403,  403,  403,  403,  200,  404,  200),
+    ('api-meeting-request-list', 'GET'):                ( 403,  200,  200,  200,  200,  200,  200),
+    ('api-meeting-request-list', 'POST'):               ( 403,  400,  403,  400,  400,  403,  400),
+    ('api-meeting-request-accept', 'POST'):             ( 403,  403,  403,  200,  403,  403,  200),
+    ('api-meeting-request-decline', 'POST'):            ( 403,  403,  403,  200,  403,  403,  200),
+    ('api-meeting-outcome', 'POST'):                    ( 403,  403,  403,  403,  200,  403,  200),
     ('api-root', 'GET'):                                ( 200,  200,  200,  200,  200,  200,  200),
     ('api-schema', 'GET'):                              ( 200,  200,  200,  200,  200,  200,  200),
     ('api-docs', 'GET'):                                ( 200,  200,  200,  200,  200,  200,  200),
@@ -321,6 +336,10 @@ SEES: dict[tuple[str, str], list[tuple[str, set[str]]]] = {
     ("api-plan-list", "GET"):           [("plan", OWN_SIDE)],
     ("api-adoption-cost-list", "GET"):  [("cost", OWN_SIDE)],
     ("api-training-list", "GET"):       [("training", OWN_SIDE)],
+    ("api-fair-participants", "GET"):   [("attendees_a", set())],
+    ("api-fair-my-registrations", "GET"): [("attendees_a", {"ent_a"})],
+    ("api-fair-agenda", "GET"):         [("attendees_a", {"researcher"})],  # A's meeting
+    ("api-meeting-request-list", "GET"): [("attendees_a", set())],
 }
 # fmt: on
 
@@ -620,6 +639,9 @@ def _url(name: str, w: dict, variant: str = "") -> str:
         "api-plan-detail": w["plan"],
         "api-adoption-cost-detail": w["adoption_cost"],
         "api-training-detail": w["training"],
+        "api-meeting-request-accept": w["pending_request"],
+        "api-meeting-request-decline": w["pending_request"],
+        "api-meeting-outcome": w["meeting"],
     }
     for suffix in ("detail", "edit", "transition", "matches"):
         objects[f"need-{suffix}"] = objects[f"api-need-{suffix}"] = need
@@ -636,6 +658,8 @@ def _url(name: str, w: dict, variant: str = "") -> str:
         "region-detail": {"pk": "522634"},
         "category-detail": {"slug": w["category"].slug},
     }
+    if name.startswith("api-fair-") and name != "api-fair-list":
+        objects[name] = w["fair"]
     if name.startswith("fair-") and name not in (*kwargs, *objects, "fair-list"):
         objects[name] = w["fair"]  # the other fair pages are the fair's
     if name in objects:
@@ -721,6 +745,10 @@ def _body(name: str, method: str, w: dict, variant: str = "") -> dict:
             "staff_hours": "1",
         },
         "api-adoption-cost-list": {**COST, "match": match.pk},
+        "api-fair-register": {"attendees": "李四 13900139000", "available_slots": [0, 1]},
+        "api-fair-check-in": {"registration": w["registration_a"].pk},
+        "api-meeting-request-list": {"fair": w["fair"].pk, "match": match.pk},
+        "api-meeting-outcome": {"outcome": "held", "note": "谈得不错"},
     }
     return bodies.get((name, method), bodies.get(name, {}))
 

@@ -395,6 +395,37 @@ def schedule_publish(*, run: ScheduleRun, by: User) -> int:
     return changed
 
 
+def agenda_of(registration: FairRegistration) -> list[dict]:
+    """The registration's meetings in time order, each with its time and the other side."""
+    slots = {index: (start, end) for index, start, end in registration.fair.slots()}
+    meetings = (
+        Meeting.objects.filter(
+            Q(request__requester=registration) | Q(request__recipient=registration)
+        )
+        .exclude(status=MeetingStatus.CANCELLED)
+        .select_related("request__requester__organisation", "request__recipient__organisation")
+        .order_by("slot")
+    )
+    rows = []
+    for meeting in meetings:
+        other = (
+            meeting.request.recipient
+            if meeting.request.requester_id == registration.pk
+            else meeting.request.requester
+        )
+        start, end = slots.get(meeting.slot, (None, None))
+        rows.append({"meeting": meeting, "other": other, "start": start, "end": end})
+    return rows
+
+
+def registrations_of(user: User, fair: Fair) -> list[FairRegistration]:
+    """The fair's registrations of the user's own organisations."""
+    if not user.is_authenticated:
+        return []
+    own = [o.pk for o in permissions.organisations_of(user)]
+    return list(fair.registrations.filter(organisation__in=own).select_related("organisation"))
+
+
 # -- the day -------------------------------------------------------------------------------------
 
 

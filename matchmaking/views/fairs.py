@@ -96,10 +96,7 @@ def fair_open_registration(request, pk: int):
 
 
 def _my_registrations(user, fair):
-    if not user.is_authenticated:
-        return []
-    own = [o.pk for o in permissions.organisations_of(user)]
-    return list(fair.registrations.filter(organisation__in=own).select_related("organisation"))
+    return services.registrations_of(user, fair)
 
 
 def fair_detail(request, pk: int):
@@ -323,24 +320,7 @@ def fair_schedule(request, pk: int):
 
 
 def _agenda_context(registration: FairRegistration) -> dict:
-    slots = {index: (start, end) for index, start, end in registration.fair.slots()}
-    meetings = (
-        Meeting.objects.filter(
-            Q(request__requester=registration) | Q(request__recipient=registration)
-        )
-        .exclude(status="cancelled")
-        .select_related("request__requester__organisation", "request__recipient__organisation")
-        .order_by("slot")
-    )
-    rows = []
-    for meeting in meetings:
-        other = (
-            meeting.request.recipient
-            if meeting.request.requester_id == registration.pk
-            else meeting.request.requester
-        )
-        start, end = slots.get(meeting.slot, (None, None))
-        rows.append({"meeting": meeting, "other": other, "start": start, "end": end})
+    rows = services.agenda_of(registration)
     return {"registration": registration, "fair": registration.fair, "rows": rows}
 
 
