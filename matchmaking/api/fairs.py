@@ -214,7 +214,17 @@ class AgendaSerializer(serializers.Serializer):
 
 
 class CheckInInputSerializer(serializers.Serializer):
-    registration = serializers.IntegerField(min_value=1)
+    registration = serializers.IntegerField(min_value=1, required=False)
+    code = serializers.CharField(
+        max_length=8, required=False, help_text="Or: the code printed on the agenda."
+    )
+
+    def validate(self, attrs):
+        if ("registration" in attrs) == ("code" in attrs):
+            raise serializers.ValidationError(
+                {"non_field_errors": [_("Give either a registration or a code.")]}
+            )
+        return attrs
 
 
 class CheckInSerializer(serializers.ModelSerializer):
@@ -222,7 +232,7 @@ class CheckInSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = FairRegistration
-        fields = ["id", "organisation", "organisation_name", "checked_in_at"]
+        fields = ["id", "organisation", "organisation_name", "check_in_code", "checked_in_at"]
         read_only_fields = fields
 
 
@@ -351,7 +361,15 @@ class FairViewSet(viewsets.ReadOnlyModelViewSet):
         visible = permissions.check_in_registrations(
             request.user, fair, fair.registrations.select_related("organisation__region", "fair")
         )
-        registration = visible.filter(pk=body.validated_data["registration"]).first()
+        if "code" in body.validated_data:
+            try:
+                registration = services.registration_by_code(
+                    fair=fair, code=body.validated_data["code"], by=request.user
+                )
+            except DjangoValidationError as error:
+                raise _as_drf_error(error) from error
+        else:
+            registration = visible.filter(pk=body.validated_data["registration"]).first()
         if registration is None:
             raise NotFound
         registration = services.check_in(registration=registration, by=request.user)

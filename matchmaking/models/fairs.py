@@ -91,6 +91,17 @@ class Fair(models.Model):
         return found
 
 
+# Check-in codes: no 0/O, 1/I/L, so that a code read aloud or typed on a phone is not mistaken.
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+CODE_LENGTH = 6
+
+
+def new_check_in_code() -> str:
+    import secrets
+
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
 class FairRegistration(models.Model):
     fair = models.ForeignKey(Fair, on_delete=models.CASCADE, related_name="registrations")
     organisation = models.ForeignKey(
@@ -111,6 +122,8 @@ class FairRegistration(models.Model):
         ResearchResult, verbose_name=_("results brought"), blank=True, related_name="+"
     )
     checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
+    # Printed on the agenda (and in its QR code): typed or scanned at the door.
+    check_in_code = models.CharField(_("check-in code"), max_length=8, blank=True, editable=False)
     # The secret in the .ics subscription address.
     calendar_token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -119,11 +132,29 @@ class FairRegistration(models.Model):
         verbose_name = _("fair registration")
         verbose_name_plural = _("fair registrations")
         constraints = [
-            models.UniqueConstraint(fields=["fair", "organisation"], name="registration_unique")
+            models.UniqueConstraint(fields=["fair", "organisation"], name="registration_unique"),
+            models.UniqueConstraint(
+                fields=["fair", "check_in_code"],
+                condition=~Q(check_in_code=""),
+                name="registration_check_in_code_unique",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.organisation} @ {self.fair}"
+
+    def save(self, *args, **kwargs):
+        if not self.check_in_code:
+            taken = set(
+                FairRegistration.objects.filter(fair_id=self.fair_id).values_list(
+                    "check_in_code", flat=True
+                )
+            )
+            code = new_check_in_code()
+            while code in taken:
+                code = new_check_in_code()
+            self.check_in_code = code
+        super().save(*args, **kwargs)
 
 
 class RequestStatus(models.TextChoices):

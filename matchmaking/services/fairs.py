@@ -442,6 +442,36 @@ def check_in(*, registration: FairRegistration, by: User) -> FairRegistration:
     return registration
 
 
+def normalise_code(code: str) -> str:
+    """A typed code as stored: capitals, no spaces; O read as 0 is not in the alphabet."""
+    return "".join(str(code or "").split()).upper()[:8]
+
+
+def registration_by_code(*, fair: Fair, code: str, by: User) -> FairRegistration:
+    """The registration whose agenda carries this code, if this desk may check it in."""
+    registration = (
+        FairRegistration.objects.filter(fair=fair, check_in_code=normalise_code(code))
+        .select_related("organisation__region", "fair")
+        .first()
+    )
+    if registration is None or not normalise_code(code):
+        raise ValidationError({"code": _("No registration of this fair has that code.")})
+    if not permissions.can_check_in(by, registration):
+        raise PermissionDenied(
+            _("Only the fair's organisers and the stations covering %(name)s check it in.")
+            % {"name": registration.organisation.name}
+        )
+    return registration
+
+
+def check_in_qr_svg(url: str) -> str:
+    """The QR code of the check-in address, as inline SVG drawn on the server: a phone's camera
+    opens the desk's page with the code filled in."""
+    import segno
+
+    return segno.make(url, error="m").svg_inline(scale=3, border=2, dark="#111")
+
+
 def can_record_outcome(user: User, meeting: Meeting) -> bool:
     """Admins, and staff of a station covering either side's organisation."""
     if permissions.is_admin(user):

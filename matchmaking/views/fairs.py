@@ -7,6 +7,8 @@ from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -319,9 +321,19 @@ def fair_schedule(request, pk: int):
     return render(request, template, context)
 
 
-def _agenda_context(registration: FairRegistration) -> dict:
+def _agenda_context(request, registration: FairRegistration) -> dict:
     rows = services.agenda_of(registration)
-    return {"registration": registration, "fair": registration.fair, "rows": rows}
+    check_in_url = request.build_absolute_uri(
+        reverse("fair-check-in", args=[registration.fair_id])
+        + f"?code={registration.check_in_code}"
+    )
+    return {
+        "registration": registration,
+        "fair": registration.fair,
+        "rows": rows,
+        # segno's own SVG of an address we built from the code's alphabet: nothing user-typed.
+        "qr_svg": mark_safe(services.check_in_qr_svg(check_in_url)),  # noqa: S308
+    }
 
 
 @login_required
@@ -335,7 +347,7 @@ def fair_agenda(request, pk: int):
             registration = get_object_or_404(FairRegistration, pk=_number(wanted), fair=fair)
         else:
             raise Http404
-    context = _agenda_context(registration) | {"print": request.GET.get("print") == "1"}
+    context = _agenda_context(request, registration) | {"print": request.GET.get("print") == "1"}
     template = (
         "matchmaking/fair_agenda_print.html" if context["print"] else "matchmaking/fair_agenda.html"
     )
@@ -372,21 +384,45 @@ def fair_check_in(request, pk: int):
         request.user, fair, fair.registrations.select_related("organisation__region", "fair")
     )
     if request.method == "POST":
-        registration = get_object_or_404(visible, pk=_number(request.POST.get("registration")))
-        services.check_in(registration=registration, by=request.user)
+        code = request.POST.get("code", "")
+        if code:
+            try:
+                registration = services.registration_by_code(fair=fair, code=code, by=request.user)
+            except ValidationError as error:
+                _errors(request, error)
+                return redirect(request.path)
+        else:
+            registration = get_object_or_404(visible, pk=_number(request.POST.get("registration")))
+        already = registration.checked_in_at is not None
+        registration = services.check_in(registration=registration, by=request.user)
+        text = (
+            _("%(name)s was already checked in at %(time)s.")
+            if already
+            else _("%(name)s checked in.")
+        )
         messages.success(
-            request, _("%(name)s checked in.") % {"name": registration.organisation.name}
+            request,
+            text
+            % {
+                "name": registration.organisation.name,
+                "time": timezone.localtime(registration.checked_in_at).strftime("%H:%M"),
+            },
         )
         return redirect(f"{request.path}?q={request.POST.get('q', '')}")
     registrations = visible
-    if q := search_query(request.GET.get("q", "")):
+    code = services.normalise_code(request.GET.get("code", ""))
+    if code:
+        registrations = registrations.filter(check_in_code=code)
+    elif q := search_query(request.GET.get("q", "")):
         registrations = registrations.filter(
-            Q(organisation__name__icontains=q) | Q(attendees__icontains=q)
+            Q(organisation__name__icontains=q)
+            | Q(attendees__icontains=q)
+            | Q(check_in_code=services.normalise_code(q))
         )
     return render(
         request,
         "matchmaking/fair_check_in.html",
-        {"fair": fair, "registrations": registrations[:100]},
+        {"fair": fair, "registrations": registrations[:100], "code": code},
     )
 
 
