@@ -108,6 +108,9 @@ class RegistrationInputSerializer(serializers.Serializer):
     needs = serializers.ListField(
         child=serializers.IntegerField(min_value=1), required=False, default=list, max_length=200
     )
+    standby = serializers.BooleanField(
+        required=False, help_text="On the day, take a freed table with a matching participant."
+    )
     results = serializers.ListField(
         child=serializers.IntegerField(min_value=1), required=False, default=list, max_length=200
     )
@@ -128,6 +131,8 @@ class RegistrationSerializer(serializers.ModelSerializer):
             "available_slots",
             "needs",
             "results",
+            "check_in_code",
+            "standby",
             "checked_in_at",
             "calendar_url",
         ]
@@ -285,6 +290,7 @@ class FairViewSet(viewsets.ReadOnlyModelViewSet):
                 available_slots=data["available_slots"],
                 needs=TechnologyNeed.objects.filter(pk__in=data["needs"]),
                 results=ResearchResult.objects.filter(pk__in=data["results"]),
+                standby=data.get("standby"),
             )
         except DjangoValidationError as error:
             raise _as_drf_error(error) from error

@@ -46,6 +46,11 @@ class Fair(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=FairStatus.choices, default=FairStatus.PLANNING
     )
+    # On the day: this long after a slot starts, a participant with a meeting in it who has not
+    # checked in is taken as absent for the rest of the day, and their tables are freed.
+    no_show_minutes = models.PositiveSmallIntegerField(
+        _("no-show after (minutes)"), default=10, validators=[MinValueValidator(1)]
+    )
     # The stations that organise the fair: their staff work the whole check-in desk; other
     # stations' staff check in only the registrants in their counties.
     organisers = models.ManyToManyField(
@@ -122,6 +127,14 @@ class FairRegistration(models.Model):
         ResearchResult, verbose_name=_("results brought"), blank=True, related_name="+"
     )
     checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
+    # Absent: not checked in when a meeting of theirs had started; their later meetings are freed.
+    absent_at = models.DateTimeField(_("marked absent at"), null=True, blank=True)
+    # On standby: willing to meet, at short notice, a matching participant whose partner is absent.
+    standby = models.BooleanField(
+        _("on standby for freed tables"),
+        default=False,
+        help_text=_("On the day, we may be given a freed table with a matching participant."),
+    )
     # Printed on the agenda (and in its QR code): typed or scanned at the door.
     check_in_code = models.CharField(_("check-in code"), max_length=8, blank=True, editable=False)
     # The secret in the .ics subscription address.
@@ -237,6 +250,8 @@ class Meeting(models.Model):
         _("outcome"), max_length=16, choices=MeetingOutcome.choices, blank=True
     )
     outcome_note = models.CharField(_("note"), max_length=500, blank=True)
+    # Placed on the day, at a table freed by an absent participant.
+    refilled = models.BooleanField(default=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -271,6 +286,9 @@ class ScheduleRun(models.Model):
         default="running",
     )
     progress = models.PositiveSmallIntegerField(default=0)
+    # A re-run on the day: only the slots still ahead, every meeting in them kept, freed tables
+    # filled; `created_at` is the moment it plans from.
+    day_of = models.BooleanField(default=False)
     # {"request_id": [slot, table]} and the diff against the published agenda.
     assignments = models.JSONField(default=dict)
     diff = models.JSONField(default=dict)

@@ -147,6 +147,7 @@ def registration_save(
     available_slots: list[int],
     needs=(),
     results=(),
+    standby: bool | None = None,
 ) -> FairRegistration:
     if organisation.kind not in (OrganisationKind.ENTERPRISE, OrganisationKind.INSTITUTION):
         raise ValidationError(_("Enterprises and research institutions register for the fair."))
@@ -161,7 +162,8 @@ def registration_save(
     registration, _created = FairRegistration.objects.update_or_create(
         fair=fair,
         organisation=organisation,
-        defaults={"registered_by": by, "attendees": attendees.strip(), "available_slots": slots},
+        defaults={"registered_by": by, "attendees": attendees.strip(), "available_slots": slots}
+        | ({} if standby is None else {"standby": bool(standby)}),
     )
     registration.needs.set([n for n in needs if n.organisation_id == organisation.pk])
     registration.results.set([r for r in results if r.organisation_id == organisation.pk])
@@ -332,7 +334,8 @@ def schedule_compute(run: ScheduleRun) -> ScheduleRun:
         ScheduleRun.objects.filter(pk=run.pk).update(progress=min(99, int(100 * fraction)))
 
     try:
-        result = scheduling.schedule(_problem(run.fair), progress=progress)
+        problem = _day_of_problem(run) if run.day_of else _problem(run.fair)
+        result = scheduling.schedule(problem, progress=progress)
     except Exception as error:  # noqa: BLE001 - shown to the admin, who can re-run
         ScheduleRun.objects.filter(pk=run.pk).update(status="failed", error=str(error)[:2000])
         run.refresh_from_db()
@@ -371,10 +374,15 @@ def schedule_publish(*, run: ScheduleRun, by: User) -> int:
     ]
     Meeting.objects.filter(pk__in=[m.pk for m in moving]).update(status=MeetingStatus.CANCELLED)
     changed = 0
+    placed = []
     for request_id, (slot, table) in wanted.items():
         meeting = existing.get(request_id)
         if meeting is None:
-            Meeting.objects.create(request_id=request_id, fair=fair, slot=slot, table=table)
+            placed.append(
+                Meeting.objects.create(
+                    request_id=request_id, fair=fair, slot=slot, table=table, refilled=run.day_of
+                )
+            )
             changed += 1
         elif meeting in moving or meeting.status == MeetingStatus.CANCELLED:
             meeting.slot, meeting.table = slot, table
@@ -392,6 +400,11 @@ def schedule_publish(*, run: ScheduleRun, by: User) -> int:
     run.status = "published"
     run.save(update_fields=["status"])
     Fair.objects.filter(pk=fair.pk).update(status=FairStatus.AGENDA_PUBLISHED)
+    if run.day_of and placed:
+        from matchmaking.services.notifications import meetings_refilled
+
+        ids = [m.pk for m in placed]
+        transaction.on_commit(lambda: meetings_refilled(ids))
     return changed
 
 
@@ -472,6 +485,153 @@ def check_in_qr_svg(url: str) -> str:
     return segno.make(url, error="m").svg_inline(scale=3, border=2, dark="#111")
 
 
+# -- no-shows and the day-of re-run --------------------------------------------------------------
+
+LIVE = (MeetingStatus.SCHEDULED, MeetingStatus.CONFIRMED)
+STANDBY_NOTE = "standby"
+
+
+@transaction.atomic
+def mark_no_shows(*, fair: Fair, now=None) -> list[FairRegistration]:
+    """Participants with a meeting in a slot that started `no_show_minutes` ago or more, still
+    not checked in: absent from now on. That meeting is a no-show; their later meetings are
+    cancelled (SEQUENCE + 1, so calendars drop them), freeing the tables for a re-run."""
+    now = now or timezone.now()
+    late = timedelta(minutes=fair.no_show_minutes)
+    starts = {index: start for index, start, _end in fair.slots()}
+    overdue = {index for index, start in starts.items() if start + late <= now}
+    if not overdue:
+        return []
+    meetings = list(
+        Meeting.objects.filter(fair=fair, status__in=LIVE, slot__in=overdue).select_related(
+            "request__requester", "request__recipient"
+        )
+    )
+    absent = {}
+    for meeting in meetings:
+        for side in (meeting.request.requester, meeting.request.recipient):
+            if side.checked_in_at is None and side.absent_at is None:
+                absent[side.pk] = side
+    if not absent:
+        return []
+    FairRegistration.objects.filter(pk__in=absent).update(absent_at=now)
+    theirs = Meeting.objects.filter(fair=fair, status__in=LIVE).filter(
+        Q(request__requester__in=absent) | Q(request__recipient__in=absent)
+    )
+    for meeting in theirs:
+        meeting.outcome = MeetingOutcome.NO_SHOW
+        meeting.outcome_note = _("Absent: not checked in.")
+        if meeting.slot in overdue:
+            meeting.status = MeetingStatus.NO_SHOW
+        else:
+            meeting.status, meeting.sequence = MeetingStatus.CANCELLED, meeting.sequence + 1
+        meeting.save(update_fields=["status", "outcome", "outcome_note", "sequence", "updated_at"])
+    return list(absent.values())
+
+
+def _standby_requests(fair: Fair, by: User | None, present: set[int]) -> list[MeetingRequest]:
+    """Pairs of present participants on standby (an enterprise and an institution) whose
+    listings match and who have no request yet: accepted requests for the re-run to place."""
+    standby = {
+        r.organisation_id: r
+        for r in fair.registrations.filter(standby=True, pk__in=present).select_related(
+            "organisation"
+        )
+    }
+    if len(standby) < 2:
+        return []
+    paired = {
+        frozenset((a, b))
+        for a, b in MeetingRequest.objects.filter(fair=fair).values_list(
+            "requester_id", "recipient_id"
+        )
+    }
+    created = []
+    matches = (
+        Match.objects.filter(need__organisation__in=standby, result__organisation__in=standby)
+        .exclude(state__in=workflow.CLOSED)
+        .select_related("need", "result")
+        .order_by("-score")
+    )
+    for match in matches:
+        a = standby[match.need.organisation_id]
+        b = standby[match.result.organisation_id]
+        if frozenset((a.pk, b.pk)) in paired:
+            continue
+        paired.add(frozenset((a.pk, b.pk)))
+        created.append(
+            MeetingRequest.objects.create(
+                fair=fair,
+                requester=a,
+                recipient=b,
+                match=match,
+                message=STANDBY_NOTE,
+                status=RequestStatus.ACCEPTED,
+                requested_by=by or a.registered_by,
+                answered_by=by,
+                answered_at=timezone.now(),
+            )
+        )
+    return created
+
+
+def _day_of_problem(run: ScheduleRun) -> scheduling.Problem:
+    """The rest of the day: slots already started take no new meeting; every live meeting
+    stays where it is; accepted requests not on the agenda between present participants (and
+    standby pairs) are placed at the free tables."""
+    fair, now = run.fair, run.created_at
+    slots = fair.slots()
+    ahead = {index for index, start, _end in slots if start >= now}
+    present = set(fair.registrations.filter(absent_at__isnull=True).values_list("pk", flat=True))
+    _standby_requests(fair, run.created_by, present)
+    live = list(Meeting.objects.filter(fair=fair).exclude(status=MeetingStatus.CANCELLED))
+    placed = {m.request_id for m in live}
+    accepted = [
+        r
+        for r in MeetingRequest.objects.filter(
+            fair=fair, status=RequestStatus.ACCEPTED
+        ).select_related("match")
+        if r.pk in placed or (r.requester_id in present and r.recipient_id in present)
+    ]
+    registrations = {r.pk: r for r in fair.registrations.all()}
+    return scheduling.Problem(
+        slots=[index for index, _s, _e in slots],
+        tables={index: (fair.tables if index in ahead else 0) for index, _s, _e in slots},
+        cap=fair.max_meetings,
+        requests=[
+            scheduling.Request(
+                r.pk,
+                r.requester_id,
+                r.recipient_id,
+                float(r.match.score) if r.match else DEFAULT_WEIGHT,
+            )
+            for r in accepted
+        ],
+        availability={
+            pk: (set(reg.available_slots) if reg.available_slots else {i for i, _s, _e in slots})
+            & ahead
+            for pk, reg in registrations.items()
+        },
+        fixed=[scheduling.FixedMeeting(m.request_id, m.slot, m.table) for m in live],
+        previous={m.request_id: (m.slot, m.table) for m in live},
+    )
+
+
+def day_of_start(*, fair: Fair, by: User, now=None) -> ScheduleRun:
+    """Mark the no-shows, then re-plan the rest of the day (a preview to publish)."""
+    if not permissions.can_manage_fair(by, fair):
+        raise PermissionDenied(_("Only administrators and the fair's organisers schedule it."))
+    mark_no_shows(fair=fair, now=now)
+    run = ScheduleRun.objects.create(fair=fair, created_by=by, day_of=True)
+    if now is not None:
+        ScheduleRun.objects.filter(pk=run.pk).update(created_at=now)
+        run.refresh_from_db()
+    from matchmaking.tasks import run_fair_scheduler
+
+    transaction.on_commit(lambda: enqueue(run_fair_scheduler, run.pk))
+    return run
+
+
 def can_record_outcome(user: User, meeting: Meeting) -> bool:
     """Admins, and staff of a station covering either side's organisation."""
     if permissions.is_admin(user):
@@ -541,9 +701,26 @@ def fair_report(fair: Fair) -> dict:
         .annotate(n=Count("pk"))
         .order_by("-n")
     )
+    all_meetings = Meeting.objects.filter(fair=fair)
+    # Planned: what the published agenda held before the day changed it.
+    planned = all_meetings.filter(refilled=False).exclude(
+        Q(status=MeetingStatus.CANCELLED) & ~Q(outcome=MeetingOutcome.NO_SHOW)
+    )
+    with_meetings = fair.registrations.filter(
+        Q(requests_made__meeting__isnull=False) | Q(requests_received__meeting__isnull=False)
+    ).distinct()
+    expected = with_meetings.count()
+    absent = with_meetings.filter(absent_at__isnull=False).count()
     return {
         "registrations": fair.registrations.count(),
         "checked_in": fair.registrations.filter(checked_in_at__isnull=False).count(),
+        "absent": absent,
+        "no_show_rate": round(100 * absent / expected, 1) if expected else None,
+        "planned": planned.count(),
+        "refilled": all_meetings.filter(refilled=True)
+        .exclude(status=MeetingStatus.CANCELLED)
+        .count(),
+        "held_of_planned": planned.filter(status=MeetingStatus.HELD).count(),
         "requests": requests.count(),
         "accepted": requests.filter(status=RequestStatus.ACCEPTED).count(),
         "scheduled": meetings.count(),

@@ -145,6 +145,7 @@ def fair_register(request, pk: int):
                 by=request.user,
                 attendees=request.POST.get("attendees", ""),
                 available_slots=[s for s in request.POST.getlist("slots") if s.isdigit()],
+                standby=request.POST.get("standby") == "1",
                 needs=TechnologyNeed.objects.filter(
                     pk__in=[v for v in request.POST.getlist("needs") if v.isdigit()]
                 ),
@@ -171,6 +172,7 @@ def fair_register(request, pk: int):
         if chosen.kind == OrganisationKind.INSTITUTION
         else [],
         "attendees": request.POST.get("attendees", existing.attendees if existing else ""),
+        "standby": existing.standby if existing else False,
     }
     return render(request, "matchmaking/fair_register.html", context)
 
@@ -284,6 +286,8 @@ def fair_schedule(request, pk: int):
                 messages.success(
                     request, _("Agenda published; %(n)d meetings changed.") % {"n": changed}
                 )
+        elif request.POST.get("action") == "day_of":
+            services.day_of_start(fair=fair, by=request.user)
         else:
             services.schedule_start(fair=fair, by=request.user)
         return redirect("fair-schedule", pk=fair.pk)
