@@ -242,6 +242,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "matchmaking.tasks.send_meeting_request_reminders",
         "schedule": 3600.0,
     },
+    "fair-no-shows": {"task": "matchmaking.tasks.mark_fair_no_shows", "schedule": 60.0},
     "statistics-refresh": {"task": "matchmaking.tasks.refresh_statistics", "schedule": 600.0},
     "saved-search-digests": {
         "task": "matchmaking.tasks.send_digests",
