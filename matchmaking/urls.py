@@ -79,6 +79,7 @@ urlpatterns += [
     path("fairs/<int:pk>/agenda/", fairs.fair_agenda, name="fair-agenda"),
     path("fairs/agenda/<uuid:token>.ics", fairs.fair_agenda_ics, name="fair-agenda-ics"),
     path("fairs/<int:pk>/check-in/", fairs.fair_check_in, name="fair-check-in"),
+    path("fairs/check-in-worker.js", fairs.fair_check_in_worker, name="fair-check-in-worker"),
     path("fairs/<int:pk>/meetings/", fairs.fair_meetings, name="fair-meetings"),
     path("fairs/<int:pk>/report/", fairs.fair_report, name="fair-report"),
 ]

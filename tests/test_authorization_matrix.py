@@ -233,6 +233,7 @@ MATRIX: dict[tuple, tuple] = {
     ('fair-agenda', 'GET'):                             (   L,  200,  200,  200,  404,  404,  404),
     ('fair-agenda-ics', 'GET'):                         ( 200,  200,  200,  200,  200,  200,  200),
     ('fair-check-in', 'GET'):                           (   L,  403,  403,  403,  200,  200,  200),
+    ('fair-check-in-worker', 'GET'):                    ( 200,  200,  200,  200,  200,  200,  200),
     ('fair-check-in', 'POST'):                          (   L,  403,  403,  403,  302,  404,  302),
     ('fair-meetings', 'GET'):                           (   L,  403,  403,  403,  200,  200,  200),
     ('fair-meetings', 'POST'):                          (   L,  403,  403,  403,  302,  403,  302),
@@ -654,6 +655,7 @@ def _url(name: str, w: dict, variant: str = "") -> str:
         "statistics-export": {"fmt": "csv"},
         "fair-agenda-ics": {"token": w["registration_a"].calendar_token},
         "fair-create": None,
+        "fair-check-in-worker": None,
         "api-stats": {"figure": "funnel"},
         "region-detail": {"pk": "522634"},
         "category-detail": {"slug": w["category"].slug},
@@ -746,7 +748,10 @@ def _body(name: str, method: str, w: dict, variant: str = "") -> dict:
         },
         "api-adoption-cost-list": {**COST, "match": match.pk},
         "api-fair-register": {"attendees": "李四 13900139000", "available_slots": [0, 1]},
-        "api-fair-check-in": {"registration": w["registration_a"].pk},
+        "api-fair-check-in": {
+            "registration": w["registration_a"].pk,
+            "at": "2026-12-10T09:05:00+08:00",
+        },
         "api-meeting-request-list": {"fair": w["fair"].pk, "match": match.pk},
         "api-meeting-outcome": {"outcome": "held", "note": "谈得不错"},
     }

@@ -223,6 +223,10 @@ class CheckInInputSerializer(serializers.Serializer):
     code = serializers.CharField(
         max_length=8, required=False, help_text="Or: the code printed on the agenda."
     )
+    at = serializers.DateTimeField(
+        required=False,
+        help_text="When the desk checked them in (a desk offline syncs later); the first wins.",
+    )
 
     def validate(self, attrs):
         if ("registration" in attrs) == ("code" in attrs):
@@ -378,7 +382,9 @@ class FairViewSet(viewsets.ReadOnlyModelViewSet):
             registration = visible.filter(pk=body.validated_data["registration"]).first()
         if registration is None:
             raise NotFound
-        registration = services.check_in(registration=registration, by=request.user)
+        registration = services.check_in(
+            registration=registration, by=request.user, at=body.validated_data.get("at")
+        )
         return Response(CheckInSerializer(registration).data)
 
 

@@ -442,15 +442,19 @@ def registrations_of(user: User, fair: Fair) -> list[FairRegistration]:
 # -- the day -------------------------------------------------------------------------------------
 
 
-def check_in(*, registration: FairRegistration, by: User) -> FairRegistration:
+def check_in(*, registration: FairRegistration, by: User, at=None) -> FairRegistration:
+    """Check in once. `at` is when a desk did it (an offline desk syncs later): two desks
+    checking in the same person resolve to the first time; a time ahead of now counts as now."""
     if not permissions.can_check_in(by, registration):
         raise PermissionDenied(
             _("Only the fair's organisers and the stations covering %(name)s check it in.")
             % {"name": registration.organisation.name}
         )
-    FairRegistration.objects.filter(pk=registration.pk, checked_in_at__isnull=True).update(
-        checked_in_at=timezone.now()
-    )
+    now = timezone.now()
+    at = min(at, now) if at is not None else now
+    FairRegistration.objects.filter(pk=registration.pk).filter(
+        Q(checked_in_at__isnull=True) | Q(checked_in_at__gt=at)
+    ).update(checked_in_at=at)
     registration.refresh_from_db()
     return registration
 

@@ -476,3 +476,15 @@ def fair_report(request, pk: int):
         "matchmaking/fair_report.html",
         {"fair": fair, "report": services.fair_report(fair)},
     )
+
+
+def fair_check_in_worker(request):
+    """The service worker of the check-in desk, served under /fairs/ so that it may keep the
+    desk page for use without a network (a worker's scope is at most its own folder)."""
+    from django.contrib.staticfiles import finders
+
+    path = finders.find("js/check_in_worker.js")
+    with open(path, encoding="utf-8") as handle:
+        response = HttpResponse(handle.read(), content_type="text/javascript; charset=utf-8")
+    response["Cache-Control"] = "no-cache"
+    return response

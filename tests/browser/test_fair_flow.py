@@ -178,3 +178,62 @@ def test_a_station_announces_a_fair_in_the_site_with_two_breaks_and_opens_regist
     page.get_by_role("link", name="修改对接会").click()
     expect(rows).to_have_count(2)
     expect(rows.nth(1).locator("input[name=breaks_end]")).to_have_value("15:15")
+
+
+def test_three_check_ins_made_offline_are_sent_once_when_the_network_returns(
+    page: Page, committed_db
+):
+    from datetime import date, time
+
+    from matchmaking.models import FairRegistration
+    from tests.factories import OrganisationFactory as Organisations
+
+    fair = Fair.objects.create(
+        name="离线签到对接会",
+        year=2026,
+        city="凯里",
+        venue="会展中心",
+        first_day=date(2026, 12, 10),
+        registration_opens=date(2026, 11, 1),
+        registration_closes=date(2026, 12, 5),
+        day_start=time(9),
+        day_end=time(12),
+        tables=4,
+        status="agenda_published",
+    )
+    desk = Organisations(kind=OrganisationKind.STATION, name="主办服务站", covered=["520100"])
+    fair.organisers.add(desk)
+    member_of(desk, username="door")
+    for n in range(4):
+        organisation = Organisations(name=f"离线企业{n}", region_id="522634")
+        FairRegistration.objects.create(
+            fair=fair,
+            organisation=organisation,
+            registered_by=member_of(organisation),
+            attendees=f"参会人{n} 1390000000{n}",
+        )
+    log_in(page, "door")
+    page.goto(f"/fairs/{fair.pk}/check-in/")
+    page.context.set_offline(True)
+    for n in range(3):
+        row = page.locator(".list-item", has_text=f"离线企业{n}")
+        row.get_by_role("button", name="签到").click()
+        expect(row.locator(".badge--pending")).to_have_text("已签到（待发送）")
+    expect(page.locator("[data-queue]")).to_contain_text("本机已保存 3 条签到")
+    assert not FairRegistration.objects.filter(checked_in_at__isnull=False).exists()
+
+    page.context.set_offline(False)
+    expect(page.locator("[data-queue]")).to_be_hidden()
+    checked = FairRegistration.objects.filter(checked_in_at__isnull=False)
+    assert sorted(checked.values_list("organisation__name", flat=True)) == [
+        "离线企业0",
+        "离线企业1",
+        "离线企业2",
+    ]
+    page.reload()  # sent once: nothing left to send, nothing sent twice
+    expect(page.locator(".badge--ok")).to_have_count(3)
+    assert FairRegistration.objects.filter(checked_in_at__isnull=False).count() == 3
+    assert (
+        page.evaluate("window.localStorage.length") == 0
+        or page.evaluate(f"window.localStorage.getItem('nongqiao-check-in-{fair.pk}')") == "[]"
+    )

@@ -187,3 +187,29 @@ def test_an_absent_participants_later_table_goes_to_a_pair_that_did_not_fit(
     report = services.fair_report(fair)
     assert (report["absent"], report["no_show_rate"], report["refilled"]) == (1, 20.0, 1)
     assert (report["planned"], report["held_of_planned"]) == (3, 0)
+
+
+def test_two_desks_checking_in_the_same_person_keep_the_first_time(fair, desk):  # noqa: F811
+    """The organiser's desk was offline 30 minutes ago and syncs now; the county desk checked
+    the same person in 20 minutes ago, online. One check-in, the first; a time ahead is now."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from matchmaking.services import fairs as services
+
+    now = timezone.now()
+    registration = desk["guizhou"]
+    services.check_in(
+        registration=registration, by=desk["qiandongnan"], at=now - timedelta(minutes=20)
+    )
+    synced = services.check_in(
+        registration=registration, by=desk["organiser"], at=now - timedelta(minutes=30)
+    )
+    assert synced.checked_in_at == now - timedelta(minutes=30)
+    later = services.check_in(registration=registration, by=desk["admin"])
+    assert later.checked_in_at == now - timedelta(minutes=30)
+    ahead = services.check_in(
+        registration=desk["sichuan"], by=desk["organiser"], at=now + timedelta(days=1)
+    )
+    assert now <= ahead.checked_in_at <= timezone.now()
