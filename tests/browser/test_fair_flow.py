@@ -114,7 +114,7 @@ def test_fair_from_creation_to_follow_up(page: Page, committed_db):
     page.goto(f"/fairs/{fair.pk}/check-in/")
     page.fill("input[name=q]", "猕猴桃")
     page.get_by_role("button", name="搜索").click()
-    page.get_by_role("button", name="签到").click()
+    page.get_by_role("button", name="签到", exact=True).click()
     expect(page.locator(".badge--ok")).to_contain_text("已签到")
     page.goto(f"/fairs/{fair.pk}/meetings/")
     page.select_option("select[name=outcome]", "follow_up")
