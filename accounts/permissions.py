@@ -257,6 +257,17 @@ def organises_fair(user: User, fair) -> bool:
     return bool(stations) and fair.organisers.filter(pk__in=stations).exists()
 
 
+def can_create_fair(user: User) -> bool:
+    """Announce a fair: admins, and station staff (their station then organises it)."""
+    return is_admin(user) or bool(organisations_of(user, OrganisationKind.STATION))
+
+
+def can_manage_fair(user: User, fair) -> bool:
+    """Edit the fair, open its registration, schedule and re-schedule it: admins and the staff
+    of its organising stations."""
+    return is_admin(user) or organises_fair(user, fair)
+
+
 def can_check_in(user: User, registration) -> bool:
     """See a registration at the desk (its attendees and their mobile numbers) and check it
     in: admins, the fair's organising stations, and stations covering the registrant."""

@@ -4,6 +4,7 @@ from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from accounts.api import views as accounts_api
+from matchmaking.api import fairs as fairs_api
 from matchmaking.api import stations as stations_api
 from matchmaking.api import stats as stats_api
 from matchmaking.api import views as matchmaking_api
@@ -18,6 +19,9 @@ router.register("evaluations", stations_api.EvaluationViewSet, basename="api-eva
 router.register("plans", stations_api.PlanViewSet, basename="api-plan")
 router.register("adoption-costs", stations_api.AdoptionCostViewSet, basename="api-adoption-cost")
 router.register("trainings", stations_api.TrainingViewSet, basename="api-training")
+router.register("fairs", fairs_api.FairViewSet, basename="api-fair")
+router.register("meeting-requests", fairs_api.MeetingRequestViewSet, basename="api-meeting-request")
+router.register("meetings", fairs_api.MeetingViewSet, basename="api-meeting")
 
 urlpatterns = [
     path("auth/token/", accounts_api.ObtainTokenView.as_view(), name="api-token"),

@@ -285,6 +285,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "matchmaking.tasks.send_fair_reminders",
         "schedule": crontab(hour=18, minute=0),
     },
+    "fair-no-shows": {"task": "matchmaking.tasks.mark_fair_no_shows", "schedule": 60.0},
     "statistics-refresh": {"task": "matchmaking.tasks.refresh_statistics", "schedule": 600.0},
     "saved-search-digests": {
         "task": "matchmaking.tasks.send_digests",
@@ -412,6 +413,10 @@ SPECTACULAR_SETTINGS = {
         "MaturityEnum": "matchmaking.enums.Maturity",
         "NeedStatusEnum": "matchmaking.enums.NeedStatus",
         "ResultStatusEnum": "matchmaking.enums.ResultStatus",
+        "FairStatusEnum": "matchmaking.models.fairs.FairStatus",
+        "MeetingRequestStatusEnum": "matchmaking.models.fairs.RequestStatus",
+        "MeetingStatusEnum": "matchmaking.models.fairs.MeetingStatus",
+        "MeetingOutcomeEnum": "matchmaking.models.fairs.MeetingOutcome",
     },
 }
 

@@ -300,18 +300,12 @@ def create_station_activity(seed: int = 7) -> dict[str, int]:
 def create_demo_journeys(admin: User) -> dict[str, int]:
     """What the four demo accounts find when they log in: an accepted contact on each side, the
     enterprise's own evaluation, plan and adoption cost, a contact request waiting for the
-    researcher, and a fair whose agenda is published. Runs once (while there is no fair)."""
-    from datetime import time
+    researcher. Runs once (while there is no fair; create_demo_fair makes the fair)."""
 
     from matchmaking.models import Match
     from matchmaking.models.fairs import (
         Fair,
-        FairStatus,
-        MeetingRequest,
-        RequestStatus,
-        ScheduleRun,
     )
-    from matchmaking.services import fairs as fair_services
     from matchmaking.services import matches as match_services
     from matchmaking.services import stations as station_services
 
@@ -400,51 +394,102 @@ def create_demo_journeys(admin: User) -> dict[str, int]:
         if n == 0:
             match_services.match_answer_contact(match=match, by=researcher, accept=True)
 
-    # The fair, with the agenda published.
-    year = timezone.localdate().year
-    first_day = timezone.localdate() + timedelta(days=20)
+    # The fair comes from create_demo_fair, which demo_data runs next (so that this runs once:
+    # while there is no fair yet).
+    return {"contacts": 1 + len(theirs)}
+
+
+DEMO_FAIR_NAME = "2027 黔东南农村电商技术对接会"
+
+
+def create_demo_fair(admin: User) -> dict[str, int]:
+    """An upcoming fair with registrations, answered requests and a published agenda, so that a
+    newcomer sees the whole feature. Runs once (a fair of that name is left as it is)."""
+    from datetime import time
+
+    from matchmaking.models import Fair, Match, MeetingRequest
+    from matchmaking.models.fairs import FairStatus, RequestStatus
+    from matchmaking.services import fairs as fair_services
+
+    if Fair.objects.filter(name=DEMO_FAIR_NAME).exists():
+        return {}
+    today = timezone.localdate()
     fair = Fair.objects.create(
-        name=f"{year} 成都农村电商技术对接会",
-        year=year,
-        city="成都",
-        venue="世纪城会展中心",
-        first_day=first_day,
+        name=DEMO_FAIR_NAME,
+        year=(today + timedelta(days=30)).year,
+        city="凯里",
+        venue="黔东南州会展中心 B 馆",
+        first_day=today + timedelta(days=30),
         days=1,
-        registration_opens=first_day - timedelta(days=40),
-        registration_closes=first_day - timedelta(days=5),
+        registration_opens=today - timedelta(days=14),
+        registration_closes=today + timedelta(days=20),
         day_start=time(9, 0),
-        day_end=time(12, 0),
+        day_end=time(17, 0),
         slot_minutes=30,
-        breaks=[["10:30", "11:00"]],
-        tables=4,
-        max_meetings=4,
+        breaks=[["12:00", "13:30"]],
+        tables=6,
+        max_meetings=6,
         status=FairStatus.REGISTRATION_OPEN,
     )
-    fair.organisers.set([station.memberships.get().organisation])
-    registrations = {}
-    for match in [first, *theirs]:
-        for organisation in (match.need.organisation, match.result.organisation):
-            if organisation.pk not in registrations:
-                registrations[organisation.pk] = fair_services.registration_save(
-                    fair=fair,
-                    organisation=organisation,
-                    by=admin,
-                    attendees=f"{organisation.contact_name} {organisation.phone}",
-                    available_slots=[],
-                )
-    requests = 0
-    for match in [first, *theirs]:
-        request = fair_services.meeting_request_create(
+    station = Organisation.objects.filter(
+        kind=OrganisationKind.STATION, name=content.STATIONS[0]["name"]
+    ).first()
+    if station is not None:
+        fair.organisers.add(station)
+    # The best matches between enterprises and institutions of the demo world, the demo
+    # accounts' own first: each side registers, the enterprise asks, most institutions accept.
+    related = ("need__organisation", "result__organisation")
+    own = list(
+        Match.objects.filter(need__organisation__memberships__user__username="enterprise")
+        .select_related(*related)
+        .order_by("-score")[:3]
+    ) + list(
+        Match.objects.filter(result__organisation__memberships__user__username="researcher")
+        .select_related(*related)
+        .order_by("-score")[:3]
+    )
+    matches = own + list(
+        Match.objects.filter(rank_for_need__lte=2).select_related(*related).order_by("-score")[:200]
+    )
+    registrations, counts = {}, {"registrations": 0, "requests": 0, "meetings": 0}
+
+    def registration_of(organisation):
+        if organisation.pk not in registrations:
+            member = organisation.memberships.select_related("user").first()
+            registrations[organisation.pk] = fair_services.registration_save(
+                fair=fair,
+                organisation=organisation,
+                by=member.user if member else admin,
+                attendees=f"{organisation.contact_name} {organisation.phone}",
+                available_slots=[],
+            )
+            counts["registrations"] += 1
+        return registrations[organisation.pk]
+
+    pairs = set()
+    for number, match in enumerate(matches):
+        if counts["requests"] >= 40:
+            break
+        need_side, result_side = match.need.organisation, match.result.organisation
+        if (need_side.pk, result_side.pk) in pairs:
+            continue
+        pairs.add((need_side.pk, result_side.pk))
+        requester, recipient = registration_of(need_side), registration_of(result_side)
+        MeetingRequest.objects.create(
             fair=fair,
-            requester=registrations[match.need.organisation_id],
-            recipient=registrations[match.result.organisation_id],
-            by=admin,
+            requester=requester,
+            recipient=recipient,
             match=match,
-            message="对接会上当面谈一谈。",
+            message="想在对接会上当面了解成果的落地条件。",
+            status=RequestStatus.PENDING if number % 8 == 7 else RequestStatus.ACCEPTED,
+            requested_by=requester.registered_by,
+            answered_by=None if number % 8 == 7 else recipient.registered_by,
+            answered_at=None if number % 8 == 7 else timezone.now(),
         )
-        MeetingRequest.objects.filter(pk=request.pk).update(status=RequestStatus.ACCEPTED)
-        requests += 1
-    run = ScheduleRun.objects.create(fair=fair, created_by=admin)
+        counts["requests"] += 1
+    run = fair_services.ScheduleRun.objects.create(fair=fair, created_by=admin)
     run = fair_services.schedule_compute(run)
-    fair_services.schedule_publish(run=run, by=admin)
-    return {"contacts": 1 + len(theirs), "meeting_requests": requests}
+    if run.status == "preview":
+        fair_services.schedule_publish(run=run, by=admin)
+        counts["meetings"] = run.meetings
+    return counts

@@ -258,12 +258,14 @@ class ResultFilter(ListingFilter):
 # -- the filters of a listing's match list ----------------------------------------------------
 
 MATCH_FITS = ("category", "region", "price", "maturity", "transfer")
+# A fit holds when the result meets what the need asked; a need that asked nothing of a fit
+# (any maturity, any transfer mode) is met by every result.
 GOOD_REASONS = {
-    "category": ("category_match",),
+    "category": ("category_match", "category_same_parent"),
     "region": ("region_served", "region_nationwide"),
     "price": ("price_within_budget",),
-    "maturity": ("trl_ok",),
-    "transfer": ("transfer_mode_match",),
+    "maturity": ("trl_ok", "trl_not_required"),
+    "transfer": ("transfer_mode_match", "transfer_mode_any"),
 }
 
 

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from celery import shared_task
 from django.conf import settings
+from django.utils import timezone
 
 from accounts.sms import SmsError, SmsRefused
 from config import metrics
@@ -223,3 +224,18 @@ def run_fair_scheduler(run_id: int) -> str:
 
     run = ScheduleRun.objects.select_related("fair").filter(pk=run_id).first()
     return fairs.schedule_compute(run).status if run else "missing"
+
+
+@shared_task
+def mark_fair_no_shows() -> int:
+    """Every minute on a fair day: participants late for a meeting are marked absent, so that
+    the organiser's day-of re-run finds the freed tables."""
+    from matchmaking.models import Fair
+    from matchmaking.services import fairs
+
+    today = timezone.localdate()
+    marked = 0
+    for fair in Fair.objects.filter(status="agenda_published", first_day__lte=today):
+        if fair.first_day + timedelta(days=fair.days) > today:
+            marked += len(fairs.mark_no_shows(fair=fair))
+    return marked

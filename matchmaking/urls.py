@@ -67,7 +67,10 @@ urlpatterns += [
 
 urlpatterns += [
     path("fairs/", fairs.fair_list, name="fair-list"),
+    path("fairs/new/", fairs.fair_form, name="fair-create"),
     path("fairs/<int:pk>/", fairs.fair_detail, name="fair-detail"),
+    path("fairs/<int:pk>/edit/", fairs.fair_form, name="fair-edit"),
+    path("fairs/<int:pk>/open/", fairs.fair_open_registration, name="fair-open"),
     path("fairs/<int:pk>/register/", fairs.fair_register, name="fair-register"),
     path("fairs/<int:pk>/participants/", fairs.fair_participants, name="fair-participants"),
     path("fairs/<int:pk>/request/", fairs.fair_request, name="fair-request"),
@@ -77,6 +80,7 @@ urlpatterns += [
     path("fairs/<int:pk>/agenda/", fairs.fair_agenda, name="fair-agenda"),
     path("fairs/agenda/<uuid:token>.ics", fairs.fair_agenda_ics, name="fair-agenda-ics"),
     path("fairs/<int:pk>/check-in/", fairs.fair_check_in, name="fair-check-in"),
+    path("fairs/check-in-worker.js", fairs.fair_check_in_worker, name="fair-check-in-worker"),
     path("fairs/<int:pk>/meetings/", fairs.fair_meetings, name="fair-meetings"),
     path("fairs/<int:pk>/report/", fairs.fair_report, name="fair-report"),
 ]

@@ -241,6 +241,14 @@ MATRIX: dict[tuple, tuple] = {
     # the .ics address carries a secret token, which is the permission.
     ('fair-list', 'GET'):                               ( 200,  200,  200,  200,  200,  200,  200),
     ('fair-detail', 'GET'):                             ( 200,  200,  200,  200,  200,  200,  200),
+    # Any station announces a fair (and organises it); the fair is edited, opened and scheduled
+    # by admins and its organising stations (this one has none).
+    ('fair-create', 'GET'):                             (   L,  403,  403,  403,  200,  200,  200),
+    ('fair-create', 'POST'):                            (   L,  403,  403,  403,  302,  302,  302),
+    ('fair-edit', 'GET'):                               (   L,  403,  403,  403,  403,  403,  200),
+    ('fair-edit', 'POST'):                              (   L,  403,  403,  403,  403,  403,  302),
+    ('fair-open', 'GET'):                               (   L,  405,  405,  405,  405,  405,  405),
+    ('fair-open', 'POST'):                              (   L,  403,  403,  403,  403,  403,  302),
     ('fair-register', 'GET'):                           (   L,  200,  200,  200,  200,  403,  403),
     ('fair-register', 'POST'):                          (   L,  302,  302,  302,  302,  403,  403),
     ('fair-participants', 'GET'):                       (   L,  200,  200,  200,  200,  200,  200),
@@ -255,6 +263,7 @@ MATRIX: dict[tuple, tuple] = {
     ('fair-agenda', 'GET'):                             (   L,  200,  200,  200,  404,  404,  404),
     ('fair-agenda-ics', 'GET'):                         ( 200,  200,  200,  200,  200,  200,  200),
     ('fair-check-in', 'GET'):                           (   L,  403,  403,  403,  200,  200,  200),
+    ('fair-check-in-worker', 'GET'):                    ( 200,  200,  200,  200,  200,  200,  200),
     ('fair-check-in', 'POST'):                          (   L,  403,  403,  403,  302,  404,  302),
     ('fair-meetings', 'GET'):                           (   L,  403,  403,  403,  200,  200,  200),
     ('fair-meetings', 'POST'):                          (   L,  403,  403,  403,  302,  403,  302),
@@ -309,6 +318,21 @@ MATRIX: dict[tuple, tuple] = {
     ('api-adoption-cost-detail', 'GET'):                ( 403,  200,  404,  404,  200,  404,  200),
     ('api-training-list', 'GET'):                       ( 403,  200,  200,  200,  200,  200,  200),
     ('api-training-detail', 'GET'):                     ( 403,  200,  404,  404,  200,  404,  200),
+    # The fair. Registering is for enterprises and institutions (a station's own is refused with
+    # 400, an admin has no organisation: 403); participants show public fields only; the check-in
+    # desk and outcomes follow the pages' rules; a request is answered by its recipient's side.
+    ('api-fair-list', 'GET'):                           ( 200,  200,  200,  200,  200,  200,  200),
+    ('api-fair-detail', 'GET'):                         ( 200,  200,  200,  200,  200,  200,  200),
+    ('api-fair-register', 'POST'):                      ( 403,  200,  200,  200,  400,  400,  403),
+    ('api-fair-participants', 'GET'):                   ( 403,  200,  200,  200,  200,  200,  200),
+    ('api-fair-my-registrations', 'GET'):               ( 403,  200,  200,  200,  200,  200,  200),
+    ('api-fair-agenda', 'GET'):                         ( 403,  200,  200,  200,  200,  200,  200),
+    ('api-fair-check-in', 'POST'):                      ( 403,  403,  403,  403,  200,  404,  200),
+    ('api-meeting-request-list', 'GET'):                ( 403,  200,  200,  200,  200,  200,  200),
+    ('api-meeting-request-list', 'POST'):               ( 403,  400,  403,  400,  400,  403,  400),
+    ('api-meeting-request-accept', 'POST'):             ( 403,  403,  403,  200,  403,  403,  200),
+    ('api-meeting-request-decline', 'POST'):            ( 403,  403,  403,  200,  403,  403,  200),
+    ('api-meeting-outcome', 'POST'):                    ( 403,  403,  403,  403,  200,  403,  200),
     ('api-root', 'GET'):                                ( 200,  200,  200,  200,  200,  200,  200),
     ('api-schema', 'GET'):                              ( 200,  200,  200,  200,  200,  200,  200),
     ('api-docs', 'GET'):                                ( 200,  200,  200,  200,  200,  200,  200),
@@ -343,6 +367,10 @@ SEES: dict[tuple[str, str], list[tuple[str, set[str]]]] = {
     ("api-plan-list", "GET"):           [("plan", OWN_SIDE)],
     ("api-adoption-cost-list", "GET"):  [("cost", OWN_SIDE)],
     ("api-training-list", "GET"):       [("training", OWN_SIDE)],
+    ("api-fair-participants", "GET"):   [("attendees_a", set())],
+    ("api-fair-my-registrations", "GET"): [("attendees_a", {"ent_a"})],
+    ("api-fair-agenda", "GET"):         [("attendees_a", {"researcher"})],  # A's meeting
+    ("api-meeting-request-list", "GET"): [("attendees_a", set())],
 }
 # fmt: on
 
@@ -359,6 +387,23 @@ EVALUATION = {
     "recommendation": "with_conditions",
     "report": "建议先试用一季。",
     "staff_hours": "6.5",
+}
+FAIR_FIELDS = {
+    "name": "授权新对接会",
+    "year": "2027",
+    "city": "贵阳",
+    "venue": "国际会议中心",
+    "first_day": "2027-05-10",
+    "days": "1",
+    "registration_opens": "2027-04-01",
+    "registration_closes": "2027-05-01",
+    "day_start": "09:00",
+    "day_end": "17:00",
+    "slot_minutes": "30",
+    "breaks_start": ["12:00"],
+    "breaks_end": ["13:30"],
+    "tables": "10",
+    "max_meetings": "6",
 }
 COST = {
     "licence_fee": "30000",
@@ -626,6 +671,9 @@ def _url(name: str, w: dict, variant: str = "") -> str:
         "api-plan-detail": w["plan"],
         "api-adoption-cost-detail": w["adoption_cost"],
         "api-training-detail": w["training"],
+        "api-meeting-request-accept": w["pending_request"],
+        "api-meeting-request-decline": w["pending_request"],
+        "api-meeting-outcome": w["meeting"],
     }
     for suffix in ("detail", "edit", "transition", "matches"):
         objects[f"need-{suffix}"] = objects[f"api-need-{suffix}"] = need
@@ -637,11 +685,15 @@ def _url(name: str, w: dict, variant: str = "") -> str:
         "import-template": {"fmt": "csv"},
         "statistics-export": {"fmt": "csv"},
         "fair-agenda-ics": {"token": w["registration_a"].calendar_token},
+        "fair-create": None,
+        "fair-check-in-worker": None,
         "api-stats": {"figure": "funnel"},
         "region-detail": {"pk": "522634"},
         "short-link": {"code": "authzlink"},
         "category-detail": {"slug": w["category"].slug},
     }
+    if name.startswith("api-fair-") and name != "api-fair-list":
+        objects[name] = w["fair"]
     if name.startswith("fair-") and name not in (*kwargs, *objects, "fair-list"):
         objects[name] = w["fair"]  # the other fair pages are the fair's
     if name in objects:
@@ -698,6 +750,8 @@ def _body(name: str, method: str, w: dict, variant: str = "") -> dict:
             "staff_hours": "1",
             "attendance": f"{w['enterprise_a'].credit_code} | 2",
         },
+        "fair-create": FAIR_FIELDS,
+        "fair-edit": FAIR_FIELDS,
         "fair-register": {"organisation": w["enterprise_a"].pk, "attendees": "李四 13900139000"},
         "fair-request": {"match": match.pk, "message": "见面谈"},
         "fair-request-answer": {"answer": "accept"},
@@ -732,6 +786,13 @@ def _body(name: str, method: str, w: dict, variant: str = "") -> dict:
             "staff_hours": "1",
         },
         "api-adoption-cost-list": {**COST, "match": match.pk},
+        "api-fair-register": {"attendees": "李四 13900139000", "available_slots": [0, 1]},
+        "api-fair-check-in": {
+            "registration": w["registration_a"].pk,
+            "at": "2026-12-10T09:05:00+08:00",
+        },
+        "api-meeting-request-list": {"fair": w["fair"].pk, "match": match.pk},
+        "api-meeting-outcome": {"outcome": "held", "note": "谈得不错"},
     }
     return bodies.get((name, method), bodies.get(name, {}))
 

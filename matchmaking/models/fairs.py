@@ -47,6 +47,11 @@ class Fair(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=FairStatus.choices, default=FairStatus.PLANNING
     )
+    # On the day: this long after a slot starts, a participant with a meeting in it who has not
+    # checked in is taken as absent for the rest of the day, and their tables are freed.
+    no_show_minutes = models.PositiveSmallIntegerField(
+        _("no-show after (minutes)"), default=10, validators=[MinValueValidator(1)]
+    )
     # The stations that organise the fair: their staff work the whole check-in desk; other
     # stations' staff check in only the registrants in their counties.
     organisers = models.ManyToManyField(
@@ -92,6 +97,17 @@ class Fair(models.Model):
         return found
 
 
+# Check-in codes: no 0/O, 1/I/L, so that a code read aloud or typed on a phone is not mistaken.
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+CODE_LENGTH = 6
+
+
+def new_check_in_code() -> str:
+    import secrets
+
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
 class FairRegistration(models.Model):
     fair = models.ForeignKey(Fair, on_delete=models.CASCADE, related_name="registrations")
     organisation = models.ForeignKey(
@@ -114,6 +130,16 @@ class FairRegistration(models.Model):
         ResearchResult, verbose_name=_("results brought"), blank=True, related_name="+"
     )
     checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
+    # Absent: not checked in when a meeting of theirs had started; their later meetings are freed.
+    absent_at = models.DateTimeField(_("marked absent at"), null=True, blank=True)
+    # On standby: willing to meet, at short notice, a matching participant whose partner is absent.
+    standby = models.BooleanField(
+        _("on standby for freed tables"),
+        default=False,
+        help_text=_("On the day, we may be given a freed table with a matching participant."),
+    )
+    # Printed on the agenda (and in its QR code): typed or scanned at the door.
+    check_in_code = models.CharField(_("check-in code"), max_length=8, blank=True, editable=False)
     # The secret in the .ics subscription address.
     calendar_token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -122,11 +148,29 @@ class FairRegistration(models.Model):
         verbose_name = _("fair registration")
         verbose_name_plural = _("fair registrations")
         constraints = [
-            models.UniqueConstraint(fields=["fair", "organisation"], name="registration_unique")
+            models.UniqueConstraint(fields=["fair", "organisation"], name="registration_unique"),
+            models.UniqueConstraint(
+                fields=["fair", "check_in_code"],
+                condition=~Q(check_in_code=""),
+                name="registration_check_in_code_unique",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.organisation} @ {self.fair}"
+
+    def save(self, *args, **kwargs):
+        if not self.check_in_code:
+            taken = set(
+                FairRegistration.objects.filter(fair_id=self.fair_id).values_list(
+                    "check_in_code", flat=True
+                )
+            )
+            code = new_check_in_code()
+            while code in taken:
+                code = new_check_in_code()
+            self.check_in_code = code
+        super().save(*args, **kwargs)
 
 
 class RequestStatus(models.TextChoices):
@@ -211,6 +255,8 @@ class Meeting(models.Model):
     outcome_note = models.CharField(_("note"), max_length=500, blank=True)
     # When both sides were reminded, the day before (notifications.fair_reminders).
     reminded_at = models.DateTimeField(null=True, blank=True)
+    # Placed on the day, at a table freed by an absent participant.
+    refilled = models.BooleanField(default=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -245,6 +291,9 @@ class ScheduleRun(models.Model):
         default="running",
     )
     progress = models.PositiveSmallIntegerField(default=0)
+    # A re-run on the day: only the slots still ahead, every meeting in them kept, freed tables
+    # filled; `created_at` is the moment it plans from.
+    day_of = models.BooleanField(default=False)
     # {"request_id": [slot, table]} and the diff against the published agenda.
     assignments = models.JSONField(default=dict)
     diff = models.JSONField(default=dict)

@@ -434,3 +434,34 @@ def fair_reminders(now=None) -> int:
                 ),
             )
     return sent
+
+
+def meetings_refilled(meeting_ids: list[int]) -> int:
+    """Both sides of each meeting placed on the day at a freed table: where and when."""
+    from matchmaking.models import Meeting
+
+    sent = 0
+    for meeting in Meeting.objects.filter(pk__in=meeting_ids).select_related(
+        "fair", "request__requester__organisation", "request__recipient__organisation"
+    ):
+        starts = {index: start for index, start, _end in meeting.fair.slots()}
+        start = starts.get(meeting.slot)
+        for mine, other in (
+            (meeting.request.requester, meeting.request.recipient),
+            (meeting.request.recipient, meeting.request.requester),
+        ):
+
+            def message(mine=mine, other=other, start=start, meeting=meeting):
+                return (
+                    _("New meeting today at %(time)s, table %(table)s, with %(name)s")
+                    % {
+                        "time": timezone.localtime(start).strftime("%H:%M") if start else "",
+                        "table": meeting.table,
+                        "name": other.organisation.name,
+                    },
+                    _("A table was freed by an absent participant."),
+                    reverse("fair-agenda", args=[meeting.fair_id]) + f"?registration={mine.pk}",
+                )
+
+            sent += deliver(members(mine.organisation), NotificationKind.REMINDER, message)
+    return sent

@@ -14,6 +14,7 @@ register = template.Library()
 def _reason_text(reason: str) -> str:
     texts = {
         "category_match": _("Same technology category"),
+        "category_same_parent": _("Same broad technology category"),
         "category_mismatch": _("A different technology category"),
         "category_unknown": _("Category not stated"),
         "region_served": _("Serves your province"),
@@ -23,19 +24,23 @@ def _reason_text(reason: str) -> str:
         "price_within_budget": _("Price within the budget"),
         "price_over_budget": _("Price above the budget"),
         "price_unknown": _("Price or budget negotiable"),
+        "price_no_budget": _("No budget given"),
         "trl_ok": _("Mature enough"),
         "trl_below_min": _("Less mature than asked for"),
         "trl_unknown": _("Maturity not stated"),
+        "trl_not_required": _("Any maturity accepted"),
         "transfer_mode_match": _("Offers a transfer mode that is accepted"),
         "transfer_mode_mismatch": _("No transfer mode in common"),
         "transfer_mode_unknown": _("Transfer modes not stated"),
+        "transfer_mode_any": _("Any transfer mode accepted"),
     }
     return texts.get(reason, reason)
 
 
 @register.simple_tag
 def match_fits(match) -> list[dict]:
-    """Each structured fit as plain words, and whether it holds."""
+    """Each structured fit as plain words, and whether it holds. A fit the need did not ask
+    about (no budget, any maturity) is not a shortcoming of the result: it is left out."""
     fits = match.explanation.get("fits", {})
     return [
         {
@@ -44,7 +49,7 @@ def match_fits(match) -> list[dict]:
             "text": _reason_text(fits.get(fit, {}).get("reason", "")),
         }
         for fit in MATCH_FITS
-        if fit in fits
+        if fit in fits and fits[fit].get("asked", True)
     ]
 
 

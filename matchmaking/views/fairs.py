@@ -7,6 +7,8 @@ from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -16,6 +18,7 @@ from accounts.models import Organisation
 from accounts.selectors import search_query
 from matchmaking import ics, selectors
 from matchmaking.filters import ParticipantFilterForm
+from matchmaking.forms import FairForm
 from matchmaking.models import (
     Fair,
     FairRegistration,
@@ -43,14 +46,60 @@ def _errors(request, error: ValidationError) -> None:
 
 
 def fair_list(request):
-    return render(request, "matchmaking/fair_list.html", {"fairs": Fair.objects.all()[:20]})
+    return render(
+        request,
+        "matchmaking/fair_list.html",
+        {
+            "fairs": Fair.objects.all()[:20],
+            "can_create": permissions.can_create_fair(request.user),
+        },
+    )
+
+
+@login_required
+def fair_form(request, pk: int | None = None):
+    """Announce a fair (admins, station staff) or edit one (admins, its organisers)."""
+    fair = get_object_or_404(Fair, pk=pk) if pk is not None else None
+    allowed = (
+        permissions.can_manage_fair(request.user, fair)
+        if fair
+        else permissions.can_create_fair(request.user)
+    )
+    if not allowed:
+        raise PermissionDenied
+    form = FairForm(request.POST or None, instance=fair or Fair(), user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "organisers"}
+        organisers = form.cleaned_data.get("organisers")
+        try:
+            saved = services.fair_save(fair=fair, by=request.user, data=data, organisers=organisers)
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for field, errors in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, error.messages)
+        else:
+            messages.success(request, _("%(name)s is saved.") % {"name": saved.name})
+            return redirect("fair-detail", pk=saved.pk)
+    return render(request, "matchmaking/fair_form.html", {"form": form, "fair": fair})
+
+
+@login_required
+@require_POST
+def fair_open_registration(request, pk: int):
+    fair = get_object_or_404(Fair, pk=pk)
+    try:
+        services.fair_open_registration(fair=fair, by=request.user)
+    except ValidationError as error:
+        _errors(request, error)
+    else:
+        messages.success(request, _("Registration is open."))
+    return redirect("fair-detail", pk=fair.pk)
 
 
 def _my_registrations(user, fair):
-    if not user.is_authenticated:
-        return []
-    own = [o.pk for o in permissions.organisations_of(user)]
-    return list(fair.registrations.filter(organisation__in=own).select_related("organisation"))
+    return services.registrations_of(user, fair)
 
 
 def fair_detail(request, pk: int):
@@ -61,6 +110,7 @@ def fair_detail(request, pk: int):
         "mine": _my_registrations(request.user, fair),
         "can_run": request.user.is_authenticated and services.can_run_fair(request.user),
         "is_admin": permissions.is_admin(request.user),
+        "can_manage": permissions.can_manage_fair(request.user, fair),
         "registered": fair.registrations.count(),
     }
     return render(request, "matchmaking/fair_detail.html", context)
@@ -96,6 +146,7 @@ def fair_register(request, pk: int):
                 by=request.user,
                 attendees=request.POST.get("attendees", ""),
                 available_slots=[s for s in request.POST.getlist("slots") if s.isdigit()],
+                standby=request.POST.get("standby") == "1",
                 needs=TechnologyNeed.objects.filter(
                     pk__in=[v for v in request.POST.getlist("needs") if v.isdigit()]
                 ),
@@ -122,6 +173,7 @@ def fair_register(request, pk: int):
         if chosen.kind == OrganisationKind.INSTITUTION
         else [],
         "attendees": request.POST.get("attendees", existing.attendees if existing else ""),
+        "standby": existing.standby if existing else False,
     }
     return render(request, "matchmaking/fair_register.html", context)
 
@@ -235,7 +287,7 @@ def fair_request_answer(request, pk: int):
 @login_required
 def fair_schedule(request, pk: int):
     fair = get_object_or_404(Fair, pk=pk)
-    if not permissions.is_admin(request.user):
+    if not permissions.can_manage_fair(request.user, fair):
         raise PermissionDenied
     if request.method == "POST":
         if request.POST.get("action") == "publish":
@@ -248,6 +300,8 @@ def fair_schedule(request, pk: int):
                 messages.success(
                     request, _("Agenda published; %(n)d meetings changed.") % {"n": changed}
                 )
+        elif request.POST.get("action") == "day_of":
+            services.day_of_start(fair=fair, by=request.user)
         else:
             services.schedule_start(fair=fair, by=request.user)
         return redirect("fair-schedule", pk=fair.pk)
@@ -258,9 +312,18 @@ def fair_schedule(request, pk: int):
             "requester__organisation", "recipient__organisation"
         )
     }
+    slots = {index: (start, end) for index, start, end in fair.slots()}
+    placed = []
+    if run and run.status in ("preview", "published"):
+        for rid, (slot, table) in sorted(run.assignments.items(), key=lambda kv: tuple(kv[1])):
+            start, end = slots.get(slot, (None, None))
+            placed.append(
+                {"request": requests.get(int(rid)), "start": start, "end": end, "table": table}
+            )
     context = {
         "fair": fair,
         "run": run,
+        "placed": placed,
         "accepted": MeetingRequest.objects.filter(fair=fair, status=RequestStatus.ACCEPTED).count(),
         "moves": [
             (requests.get(rid), kind)
@@ -276,26 +339,19 @@ def fair_schedule(request, pk: int):
     return render(request, template, context)
 
 
-def _agenda_context(registration: FairRegistration) -> dict:
-    slots = {index: (start, end) for index, start, end in registration.fair.slots()}
-    meetings = (
-        Meeting.objects.filter(
-            Q(request__requester=registration) | Q(request__recipient=registration)
-        )
-        .exclude(status="cancelled")
-        .select_related("request__requester__organisation", "request__recipient__organisation")
-        .order_by("slot")
+def _agenda_context(request, registration: FairRegistration) -> dict:
+    rows = services.agenda_of(registration)
+    check_in_url = request.build_absolute_uri(
+        reverse("fair-check-in", args=[registration.fair_id])
+        + f"?code={registration.check_in_code}"
     )
-    rows = []
-    for meeting in meetings:
-        other = (
-            meeting.request.recipient
-            if meeting.request.requester_id == registration.pk
-            else meeting.request.requester
-        )
-        start, end = slots.get(meeting.slot, (None, None))
-        rows.append({"meeting": meeting, "other": other, "start": start, "end": end})
-    return {"registration": registration, "fair": registration.fair, "rows": rows}
+    return {
+        "registration": registration,
+        "fair": registration.fair,
+        "rows": rows,
+        # segno's own SVG of an address we built from the code's alphabet: nothing user-typed.
+        "qr_svg": mark_safe(services.check_in_qr_svg(check_in_url)),  # noqa: S308
+    }
 
 
 @login_required
@@ -309,7 +365,7 @@ def fair_agenda(request, pk: int):
             registration = get_object_or_404(FairRegistration, pk=_number(wanted), fair=fair)
         else:
             raise Http404
-    context = _agenda_context(registration) | {"print": request.GET.get("print") == "1"}
+    context = _agenda_context(request, registration) | {"print": request.GET.get("print") == "1"}
     template = (
         "matchmaking/fair_agenda_print.html" if context["print"] else "matchmaking/fair_agenda.html"
     )
@@ -346,21 +402,45 @@ def fair_check_in(request, pk: int):
         request.user, fair, fair.registrations.select_related("organisation__region", "fair")
     )
     if request.method == "POST":
-        registration = get_object_or_404(visible, pk=_number(request.POST.get("registration")))
-        services.check_in(registration=registration, by=request.user)
+        code = request.POST.get("code", "")
+        if code:
+            try:
+                registration = services.registration_by_code(fair=fair, code=code, by=request.user)
+            except ValidationError as error:
+                _errors(request, error)
+                return redirect(request.path)
+        else:
+            registration = get_object_or_404(visible, pk=_number(request.POST.get("registration")))
+        already = registration.checked_in_at is not None
+        registration = services.check_in(registration=registration, by=request.user)
+        text = (
+            _("%(name)s was already checked in at %(time)s.")
+            if already
+            else _("%(name)s checked in.")
+        )
         messages.success(
-            request, _("%(name)s checked in.") % {"name": registration.organisation.name}
+            request,
+            text
+            % {
+                "name": registration.organisation.name,
+                "time": timezone.localtime(registration.checked_in_at).strftime("%H:%M"),
+            },
         )
         return redirect(f"{request.path}?q={request.POST.get('q', '')}")
     registrations = visible
-    if q := search_query(request.GET.get("q", "")):
+    code = services.normalise_code(request.GET.get("code", ""))
+    if code:
+        registrations = registrations.filter(check_in_code=code)
+    elif q := search_query(request.GET.get("q", "")):
         registrations = registrations.filter(
-            Q(organisation__name__icontains=q) | Q(attendees__icontains=q)
+            Q(organisation__name__icontains=q)
+            | Q(attendees__icontains=q)
+            | Q(check_in_code=services.normalise_code(q))
         )
     return render(
         request,
         "matchmaking/fair_check_in.html",
-        {"fair": fair, "registrations": registrations[:100]},
+        {"fair": fair, "registrations": registrations[:100], "code": code},
     )
 
 
@@ -410,3 +490,15 @@ def fair_report(request, pk: int):
         "matchmaking/fair_report.html",
         {"fair": fair, "report": services.fair_report(fair)},
     )
+
+
+def fair_check_in_worker(request):
+    """The service worker of the check-in desk, served under /fairs/ so that it may keep the
+    desk page for use without a network (a worker's scope is at most its own folder)."""
+    from django.contrib.staticfiles import finders
+
+    path = finders.find("js/check_in_worker.js")
+    with open(path, encoding="utf-8") as handle:
+        response = HttpResponse(handle.read(), content_type="text/javascript; charset=utf-8")
+    response["Cache-Control"] = "no-cache"
+    return response

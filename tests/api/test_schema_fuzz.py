@@ -17,6 +17,7 @@ derandomised, so a run is the same every time and takes well under a minute.
 
 from __future__ import annotations
 
+from datetime import date, time
 from decimal import Decimal
 
 import pytest
@@ -37,8 +38,8 @@ from schemathesis.specs.openapi.checks import (
 
 from accounts.enums import MembershipRole, OrganisationKind
 from config.wsgi import application
-from matchmaking.models import AdoptionCost, Match
-from matchmaking.services import stations
+from matchmaking.models import AdoptionCost, Fair, Match, Meeting
+from matchmaking.services import fairs, stations
 from tests.factories import NeedFactory, OrganisationFactory, ResultFactory, UserFactory, member_of
 
 ROLES = ("anonymous", "enterprise", "researcher", "station", "admin")
@@ -119,6 +120,42 @@ def world(db, monkeypatch, request):
         data={"date": "2026-05-01", "place": "雷山", "topic": "冷链", "trainer": "吴"},
         attendances=[(enterprise, 12)],
     )
+    fair = Fair.objects.create(
+        name="模糊测试对接会",
+        year=2026,
+        city="成都",
+        venue="会展中心",
+        first_day=date(2026, 12, 10),
+        registration_opens=date(2026, 11, 1),
+        registration_closes=date(2026, 12, 5),
+        day_start=time(9),
+        day_end=time(12),
+        breaks=[["10:30", "11:00"]],
+        tables=2,
+        status="registration_open",
+    )
+    registrations = {
+        side: fairs.registration_save(
+            fair=fair,
+            organisation=organisation,
+            by=users[side],
+            attendees="张三",
+            available_slots=[],
+        )
+        for side, organisation in (("enterprise", enterprise), ("researcher", institution))
+    }
+    accepted = fairs.meeting_request_from_match(fair=fair, match=match, by=users["enterprise"])
+    fairs.meeting_request_answer(request=accepted, by=users["researcher"], accept=True)
+    meeting = Meeting.objects.create(request=accepted, fair=fair, slot=0, table=1)
+    third = OrganisationFactory(kind=OrganisationKind.INSTITUTION)
+    pending = fairs.meeting_request_create(
+        fair=fair,
+        requester=registrations["enterprise"],
+        recipient=fairs.registration_save(
+            fair=fair, organisation=third, by=users["admin"], attendees="李四", available_slots=[]
+        ),
+        by=users["enterprise"],
+    )
     return {
         "tokens": {role: Token.objects.create(user=user).key for role, user in users.items()},
         "organisations": {
@@ -134,7 +171,12 @@ def world(db, monkeypatch, request):
             "plans": plan.pk,
             "adoption-costs": None,  # recorded by the requests themselves
             "trainings": training.pk,
+            "fairs": fair.pk,
+            "meeting-requests": pending.pk,
+            "meetings": meeting.pk,
         },
+        "fair": fair.pk,
+        "registrations": {side: r.pk for side, r in registrations.items()},
         "match": match.pk,
         "users": users,
     }
@@ -168,6 +210,14 @@ def aim_at_existing_rows(case, world, role: str) -> None:
             body["category"] = "cold-storage"
         if "region" in body:
             body["region"] = "522634"
+        if "fair" in body:
+            body["fair"] = world["fair"]
+        if "recipient" in body:
+            body["recipient"] = world["registrations"]["researcher"]
+        if "requester" in body:
+            body["requester"] = world["registrations"]["enterprise"]
+        if "registration" in body:
+            body["registration"] = world["registrations"]["enterprise"]
 
 
 @schema.parametrize()

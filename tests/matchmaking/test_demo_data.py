@@ -36,3 +36,26 @@ def test_the_demo_accounts_log_in_with_the_demo_password(client, username):
     response = client.post("/accounts/login/", {"username": username, "password": "nongqiao-demo"})
     assert response.status_code == 302
     assert client.session["_auth_user_id"]
+
+
+def test_the_demo_world_has_an_upcoming_fair_with_a_published_agenda(client):
+    from django.utils import timezone
+
+    from matchmaking.models import Fair, Meeting, MeetingRequest
+
+    call_command("demo_data")
+    call_command("demo_data")
+    (fair,) = Fair.objects.all()
+    assert fair.first_day > timezone.localdate()
+    assert fair.status == "agenda_published"
+    assert fair.breaks == [["12:00", "13:30"]]
+    assert fair.organisers.get().name == "黔东南州雷山县技术转化服务站"
+    assert fair.registrations.count() >= 20
+    requests = MeetingRequest.objects.filter(fair=fair)
+    assert requests.count() == 40
+    assert requests.filter(status="pending").count() == 5
+    meetings = Meeting.objects.filter(fair=fair).exclude(status="cancelled")
+    assert meetings.count() == 35  # every accepted request found a time and a table
+    client.post("/accounts/login/", {"username": "enterprise", "password": "nongqiao-demo"})
+    page = client.get(f"/fairs/{fair.pk}/agenda/").content.decode()
+    assert "桌" in page or "Table" in page

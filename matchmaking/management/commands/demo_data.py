@@ -3,7 +3,12 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from accounts.demo import create_demo_accounts
-from matchmaking.demo import create_demo_journeys, create_station_activity, create_world
+from matchmaking.demo import (
+    create_demo_fair,
+    create_demo_journeys,
+    create_station_activity,
+    create_world,
+)
 from matchmaking.models import Match
 from matchmaking.tasks import rebuild_index
 
@@ -30,8 +35,14 @@ class Command(BaseCommand):
             journeys = create_demo_journeys(users["admin"])
             if journeys:
                 self.stdout.write(
-                    "Demo journeys: {contacts} contacts, a fair with {meeting_requests} "
-                    "meetings.".format(**journeys)
+                    "Demo journeys: {contacts} contacts, with an evaluation, a plan and a "
+                    "cost.".format(**journeys)
+                )
+            fair = create_demo_fair(users["admin"])
+            if fair:
+                self.stdout.write(
+                    "Demo fair: {registrations} registrations, {requests} meeting requests, "
+                    "{meetings} meetings on the published agenda.".format(**fair)
                 )
         self.stdout.write(
             "Demo world: {organisations} organisations; {needs} needs and {results} results "
