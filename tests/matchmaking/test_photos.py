@@ -466,3 +466,33 @@ def test_someone_who_may_see_but_not_edit_cannot_delete(client):
     client.force_login(member_of(OrganisationFactory()))
     assert client.post(reverse("need-photo-delete", args=[photo.pk])).status_code == 403
     assert NeedPhoto.objects.count() == 1
+
+
+def test_a_results_match_cards_show_each_needs_first_photo_and_how_many(client):
+    from matchmaking.models import Match
+    from tests.factories import ResultFactory
+
+    institution = OrganisationFactory(kind=OrganisationKind.INSTITUTION)
+    researcher = member_of(institution)
+    result = ResultFactory(organisation=institution, created_by=researcher)
+    with_photos, without = NeedFactory(), NeedFactory()
+    first = photo_of(with_photos)
+    photo_of(with_photos)
+    for rank, need in enumerate((with_photos, without), start=1):
+        Match.objects.create(
+            need=need,
+            result=result,
+            rank_for_need=1,
+            rank_for_result=rank,
+            score=0.9 - rank / 10,
+            text_score=0.5,
+            structured_score=0.5,
+            matcher_version="photos",
+        )
+    client.force_login(researcher)
+    html = client.get(reverse("result-detail", args=[result.pk])).content.decode()
+    assert html.count('class="match-card__photo"') == 1
+    assert (
+        f'<img class="match-card__photo" src="/needs/photos/{first.pk}/thumbnail/" '
+        'alt="2 张照片" loading="lazy" width="56" height="56">'
+    ) in html
