@@ -9,8 +9,9 @@ server trusts none of that and judges what arrives by its content:
 - a JPEG, PNG or WebP picture by its bytes, whatever its name says, as Pillow identifies it;
 - at most MAX_SIDE pixels a side and MAX_PIXELS in all, read from the header *before* any
   pixel is decoded, so a small file declaring 30000 × 30000 pixels (a decompression bomb) is
-  refused without the memory it asks for. A JPEG may be larger (a 48 MP phone photo sent
-  without JavaScript) because it is decoded at 1/2, 1/4 or 1/8 of its size straight away;
+  refused without the memory it asks for. A JPEG may be larger (a 24 MP camera photo sent
+  without JavaScript) because it is decoded at 1/2, 1/4 or 1/8 of its size straight away
+  (a progressive one still holds its coefficients, ~3 bytes a pixel, while it is decoded);
   PNG and WebP are decoded whole, so their cap is lower;
 - decoded whole (a truncated or corrupt file is refused), turned upright by its EXIF
   orientation, then drawn onto a new image and re-encoded as JPEG: no EXIF (GPS position,
@@ -34,9 +35,9 @@ from PIL import Image, ImageOps
 
 FORMATS = ("JPEG", "PNG", "WEBP")
 MAX_SIDE = 8192
-# Pixels decoded at most: a JPEG of 50 MP is decoded at 1/4 (~3 MP); a PNG or WebP of 16.8 MP
-# takes ~67 MB as RGBA while it is re-encoded.
-MAX_PIXELS = {"JPEG": 50_000_000, "PNG": 4096 * 4096, "WEBP": 4096 * 4096}
+# Pixels at most: a JPEG of 25 MP is decoded at 1/4 (~1.6 MP), though a progressive one holds
+# ~75 MB of coefficients meanwhile; a PNG or WebP of 16.8 MP takes ~67 MB as RGBA.
+MAX_PIXELS = {"JPEG": 25_000_000, "PNG": 4096 * 4096, "WEBP": 4096 * 4096}
 STORED_SIDE = 1280
 STORED_MAX_BYTES = 200_000
 THUMB_SIDE = 320

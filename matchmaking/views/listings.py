@@ -238,11 +238,13 @@ def listing_form(request, kind: str, pk: int | None = None):
                             organisation=form.cleaned_data["organisation"],
                             data=form.listing_data(),
                         )
-                        photo_services.add_photos(need=listing, by=request.user, photos=photos)
+                        if photos:
+                            photo_services.add_photos(need=listing, by=request.user, photos=photos)
                         created(listing.pk)
                 else:
                     listing = _update(spec, listing, request.user, form.listing_data())
-                    photo_services.add_photos(need=listing, by=request.user, photos=photos)
+                    if photos:
+                        photo_services.add_photos(need=listing, by=request.user, photos=photos)
         except submissions.AlreadySubmitted as again:
             return sent_again(request, f"{kind}-detail", again.object_id, key)
         except ValidationError as error:

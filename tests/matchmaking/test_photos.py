@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import ExifTags, Image
@@ -247,6 +248,27 @@ def test_a_decompression_bomb_is_refused_without_decoding_it(client):
     assert photo_errors(response) == [
         "“bomb.png”: the picture is too large: at most 8192 pixels a side are accepted."
     ]
+
+
+def test_a_12_megapixel_phone_photo_sent_without_javascript_is_kept_at_1280(client):
+    enterprise = OrganisationFactory()
+    client.force_login(member_of(enterprise))
+    photo = image_bytes(size=(4032, 3024), quality=95)
+    response = client.post(
+        reverse("need-create"), need_form(enterprise, [upload("IMG_0001.jpg", photo)])
+    )
+    assert response.status_code == 302
+    kept = TechnologyNeed.objects.get().photos.get()
+    assert (kept.width, kept.height) == (1280, 960)
+
+
+def test_a_jpeg_beyond_the_pixel_cap_is_refused_by_its_header(client):
+    from matchmaking.photos import check_photo
+
+    header_only = image_bytes(size=(8000, 6000))
+    with pytest.raises(ValidationError) as refused:
+        check_photo(upload("huge.jpg", header_only))
+    assert refused.value.code == "too_many_pixels"
 
 
 def test_a_png_beyond_the_pixel_cap_is_refused_by_its_header(client):
