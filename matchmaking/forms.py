@@ -441,6 +441,9 @@ class NeedForm(ListingForm):
 class PhotoAddForm(forms.Form):
     """Photos added from the need's page (station staff on a visit, or the enterprise)."""
 
+    # Either picker may hold the photos: no `required` on the camera's alone.
+    use_required_attribute = False
+
     def __init__(self, *args, need, kept=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.photos_kept = list(need.photos.all()) if kept is None else kept

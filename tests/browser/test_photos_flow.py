@@ -121,3 +121,21 @@ def test_photos_are_sent_small_and_shown_as_thumbnails(page: Page):
             break
         page.wait_for_timeout(100)
     assert sorted(loaded) == [213, 320, 320]  # the server's thumbnails, not the photos
+
+    # A fourth from the need's page (as station staff do on a visit), then none can be added
+    # until one is deleted.
+    page.set_input_files(
+        ".photo-add #id_photos_gallery",
+        {"name": "visit.jpg", "mimeType": "image/jpeg", "buffer": gps_jpeg((1200, 900))},
+    )
+    expect(page.locator(".photo-add .photo-pick__status")).to_contain_text("1 张照片")
+    page.get_by_role("button", name="添加照片").click()
+    expect(page.locator(".message")).to_contain_text("已添加 1 张照片")
+    expect(page.locator(".photo-grid img")).to_have_count(4)
+    expect(page.locator(".photo-add")).to_have_count(0)
+
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.locator(".photo-grid__item").first.get_by_role("button", name="删除").click()
+    expect(page.locator(".message")).to_contain_text("照片已删除")
+    expect(page.locator(".photo-grid img")).to_have_count(3)
+    expect(page.locator(".photo-add")).to_have_count(1)
