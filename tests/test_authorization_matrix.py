@@ -173,8 +173,6 @@ MATRIX: dict[tuple, tuple] = {
     ('need-detail', 'GET'):                             ( 200,  200,  200,  200,  200,  200,  200),
     ('need-detail', 'GET htmx'):                        ( 200,  200,  200,  200,  200,  200,  200),
     ('need-detail', 'GET', 'draft'):                    (   L,  200,  403,  403,  200,  403,  200),
-    # The next ten matches (htmx): the page's own rule; no matches to those who may not edit.
-    ('need-detail', 'GET htmx'):                        ( 200,  200,  200,  200,  200,  200,  200),
     ('need-edit', 'GET'):                               (   L,  200,  403,  403,  200,  403,  200),
     ('need-edit', 'GET', 'draft'):                      (   L,  200,  403,  403,  200,  403,  200),
     ('need-edit', 'POST'):                              (   L,  200,  403,  403,  200,  403,  200),
@@ -204,7 +202,6 @@ MATRIX: dict[tuple, tuple] = {
     ('result-detail', 'GET'):                           (   L,  200,  200,  200,  200,  200,  200),
     ('result-detail', 'GET htmx'):                      (   L,  200,  200,  200,  200,  200,  200),
     ('result-detail', 'GET', 'draft'):                  (   L,  403,  403,  200,  403,  403,  200),
-    ('result-detail', 'GET htmx'):                      (   L,  200,  200,  200,  200,  200,  200),
     ('result-edit', 'GET'):                             (   L,  403,  403,  200,  403,  403,  200),
     ('result-edit', 'GET', 'draft'):                    (   L,  403,  403,  200,  403,  403,  200),
     ('result-edit', 'POST'):                            (   L,  403,  403,  200,  403,  403,  200),
