@@ -15,6 +15,7 @@ from accounts import permissions
 from accounts.enums import OrganisationKind
 from accounts.models import Organisation, Region
 from accounts.widgets import RegionSearchWidget
+from matchmaking import photos as photo_checks
 from matchmaking import uploads
 from matchmaking.enums import DeclineReason, MatchState, TransferMode
 from matchmaking.models import (
@@ -22,6 +23,7 @@ from matchmaking.models import (
     Category,
     Evaluation,
     Fair,
+    NeedPhoto,
     ResearchResult,
     SavedSearch,
     TechnologyNeed,
@@ -197,6 +199,59 @@ class BudgetField(forms.CharField):
         return low, high, negotiable
 
 
+class PhotoInput(forms.FileInput):
+    """Two pickers of one field: the camera (capture) and the gallery. On Android a `capture`
+    input opens the camera straight away and offers no gallery, so each gets its own button;
+    both send `photos`. static/js/photos.js shrinks what is picked before it is sent."""
+
+    allow_multiple_selected = True
+    template_name = "matchmaking/widgets/photo_input.html"
+
+    def __init__(self, attrs=None):
+        super().__init__({"accept": "image/*", **(attrs or {})})
+
+
+class PhotosField(forms.Field):
+    """Up to NeedPhoto.MAX_PER_NEED photos, each judged by its content and re-encoded
+    (matchmaking.photos); cleans to the list of photos to keep."""
+
+    widget = PhotoInput
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        files = [f for f in (value or []) if f]
+        self.sent = len(files)
+        if self.required and not files:
+            raise ValidationError(self.error_messages["required"], code="required")
+        if len(files) > NeedPhoto.MAX_PER_NEED:  # before decoding any of them
+            from matchmaking.services.photos import room_error
+
+            raise ValidationError(room_error(0, len(files)), code="too_many")
+        kept, errors = [], []
+        for upload in files:
+            try:
+                kept.append(photo_checks.check_photo(upload))
+            except ValidationError as error:
+                errors.extend(error.messages)
+        if errors:
+            raise ValidationError(errors)
+        return kept
+
+
+def photos_field() -> PhotosField:
+    return PhotosField(
+        label=_("Photos of the problem"),
+        help_text=_(
+            "Up to 4 photos: a picture often says more than a description. They are made "
+            "smaller before sending, and the place and time the phone recorded in them are "
+            "removed. Only those who may see this need see them."
+        ),
+    )
+
+
 def category_field():
     field = forms.ModelChoiceField(
         label=_("Category"),
@@ -326,11 +381,38 @@ class NeedForm(ListingForm):
             self.initial["budget"] = format_budget(
                 self.instance.budget_min, self.instance.budget_max, self.instance.budget_negotiable
             )
+        # Photos of the problem, beside its description (issue #16).
+        self.photos_kept = list(self.instance.photos.all()) if self.instance.pk else []
+        self.photo_room = NeedPhoto.MAX_PER_NEED - len(self.photos_kept)
+        self.fields["photos"] = photos_field()
+        self.fields["photos"].widget.attrs["data-room"] = self.photo_room
         # The one box goes where the three did: after the category.
         order = list(self.fields)
         order.remove("budget")
         order.insert(order.index("category") + 1, "budget")
+        order.remove("photos")
+        order.insert(order.index("description") + 1, "photos")
         self.order_fields(order)
+
+    def clean_photos(self):
+        photos = self.cleaned_data.get("photos") or []
+        if len(photos) > self.photo_room:
+            from matchmaking.services.photos import room_error
+
+            raise ValidationError(room_error(len(self.photos_kept), len(photos)))
+        return photos
+
+    @property
+    def photos_lost(self) -> bool:
+        """Photos were sent with a form that came back with errors elsewhere: the browser
+        cannot keep them, so they must be chosen again."""
+        field = self.fields["photos"]
+        return (
+            self.is_bound
+            and bool(self.errors)
+            and getattr(field, "sent", 0) > 0
+            and not (self.errors.get("photos"))
+        )
 
     def clean(self):
         cleaned = super().clean()
@@ -356,6 +438,7 @@ class NeedForm(ListingForm):
 
     def listing_data(self) -> dict:
         data = super().listing_data()
+        data.pop("photos", None)  # added by the photo service, not a field of the need
         budget = data.pop("budget", None)
         if budget is not None:
             data.update(zip(self.BUDGET_FIELDS, budget, strict=True))
@@ -388,6 +471,29 @@ class NeedForm(ListingForm):
             ),
             "deadline": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
+
+
+class PhotoAddForm(forms.Form):
+    """Photos added from the need's page (station staff on a visit, or the enterprise)."""
+
+    # Either picker may hold the photos: no `required` on the camera's alone.
+    use_required_attribute = False
+
+    def __init__(self, *args, need, kept=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.photos_kept = list(need.photos.all()) if kept is None else kept
+        self.photo_room = NeedPhoto.MAX_PER_NEED - len(self.photos_kept)
+        self.fields["photos"] = photos_field()
+        self.fields["photos"].required = True
+        self.fields["photos"].widget.attrs["data-room"] = self.photo_room
+
+    def clean_photos(self):
+        photos = self.cleaned_data.get("photos") or []
+        if len(photos) > self.photo_room:
+            from matchmaking.services.photos import room_error
+
+            raise ValidationError(room_error(len(self.photos_kept), len(photos)))
+        return photos
 
 
 def _budget_from_two_boxes(data):

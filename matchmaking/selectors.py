@@ -5,7 +5,20 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Value, When, Window
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+    Window,
+)
 from django.db.models.functions import RowNumber
 
 from accounts import permissions
@@ -237,15 +250,24 @@ def need_matches(need: TechnologyNeed, params=None) -> list:
 
 
 def result_matches(result: ResearchResult, params=None) -> list:
-    from matchmaking.models import Match
+    from matchmaking.models import Match, NeedPhoto
     from matchmaking.workflow import CLOSED
 
+    # Each need's photos on its card (issue #16): how many, and the first one's thumbnail.
+    photos = NeedPhoto.objects.filter(need=OuterRef("need")).order_by()
     matches = (
         Match.objects.filter(
             result=result, need__status__in=(NeedStatus.OPEN, NeedStatus.IN_PROGRESS)
         )
         .exclude(state__in=CLOSED)
         .select_related("need", "need__organisation", "need__region", "need__category")
+        .annotate(
+            need_photos=Subquery(
+                photos.values("need").annotate(n=Count("pk")).values("n")[:1],
+                output_field=IntegerField(),
+            ),
+            need_first_photo=Subquery(photos.order_by("created_at", "pk").values("pk")[:1]),
+        )
         .order_by("rank_for_result", "-score")
     )
     matches = list(_filter_matches(matches, params))

@@ -33,6 +33,18 @@ for kind, prefix in (("need", "needs"), ("result", "results")):
     ]
 
 urlpatterns += [
+    path("needs/<int:pk>/photos/", listings.need_photo_add, name="need-photo-add"),
+    path("needs/photos/<int:pk>/", listings.need_photo, name="need-photo"),
+    path(
+        "needs/photos/<int:pk>/thumbnail/",
+        listings.need_photo,
+        {"thumbnail": True},
+        name="need-photo-thumbnail",
+    ),
+    path("needs/photos/<int:pk>/delete/", listings.need_photo_delete, name="need-photo-delete"),
+]
+
+urlpatterns += [
     path("imports/", imports.import_start, name="import-start"),
     path("imports/template.<str:fmt>", imports.import_template, name="import-template"),
     path("imports/<int:pk>/", imports.import_detail, name="import-detail"),

@@ -187,3 +187,37 @@ class MeetingFactory(factory.django.DjangoModelFactory):
     request = factory.SubFactory(MeetingRequestFactory, fair=factory.SelfAttribute("..fair"))
     slot = 0
     table = factory.Sequence(lambda n: n % 4 + 1)
+
+
+def image_bytes(
+    fmt: str = "JPEG", size: tuple[int, int] = (64, 48), colour=(200, 80, 40), **save
+) -> bytes:
+    """A real picture of `size` in `fmt` (JPEG, PNG, WEBP), made with Pillow."""
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    mode = "RGBA" if fmt == "PNG" and len(colour) == 4 else "RGB"
+    Image.new(mode, size, colour).save(out, fmt, **save)
+    return out.getvalue()
+
+
+def photo_of(need, by=None, **image):
+    """A photo on the need, checked and stored as an upload would be; added by `by` through
+    the service when given."""
+    from django.core.files.base import ContentFile
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from matchmaking.models import NeedPhoto
+    from matchmaking.photos import check_photo
+    from matchmaking.services.photos import add_photos
+
+    photo = check_photo(SimpleUploadedFile("photo.jpg", image_bytes(**image)))
+    if by is not None:
+        return add_photos(need=need, by=by, photos=[photo])[0]
+    row = NeedPhoto(need=need, width=photo.width, height=photo.height, size=len(photo.image))
+    row.image.save("p.jpg", ContentFile(photo.image), save=False)
+    row.thumbnail.save("p-thumb.jpg", ContentFile(photo.thumbnail), save=False)
+    row.save()
+    return row

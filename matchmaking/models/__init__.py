@@ -6,7 +6,7 @@ from matchmaking.models.fairs import (
     ScheduleRun,
 )
 from matchmaking.models.imports import ImportJob
-from matchmaking.models.listings import Category, ResearchResult, TechnologyNeed
+from matchmaking.models.listings import Category, NeedPhoto, ResearchResult, TechnologyNeed
 from matchmaking.models.matches import (
     Match,
     MatchEvent,
@@ -42,6 +42,7 @@ __all__ = [
     "Category",
     "ImportJob",
     "Match",
+    "NeedPhoto",
     "MatchEvent",
     "Notification",
     "NotificationSetting",

@@ -331,3 +331,41 @@ class ResearchResult(Listing):
             errors["asking_price"] = _("Enter an asking price, or tick “price negotiable”.")
         if errors:
             raise ValidationError(errors)
+
+
+def _photo_path(photo, filename: str) -> str:
+    # Random names: nothing about the person or the need in the path.
+    return f"photos/needs/{filename}"
+
+
+class NeedPhoto(models.Model):
+    """A photo of a need's problem (issue #16): re-encoded on arrival, so that it carries no
+    metadata, with a smaller thumbnail. Stored under MEDIA_ROOT, which no address serves: the
+    need's viewers get it through matchmaking.views.photos, which asks who may see the need."""
+
+    MAX_PER_NEED = 4
+
+    need = models.ForeignKey(
+        TechnologyNeed, verbose_name=_("need"), on_delete=models.CASCADE, related_name="photos"
+    )
+    image = models.FileField(_("photo"), upload_to=_photo_path, max_length=200)
+    thumbnail = models.FileField(_("thumbnail"), upload_to=_photo_path, max_length=200)
+    width = models.PositiveIntegerField(_("width"))
+    height = models.PositiveIntegerField(_("height"))
+    size = models.PositiveIntegerField(_("bytes"))
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("added by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("added at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("need photo")
+        verbose_name_plural = _("need photos")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.need_id}: {self.image.name}"

@@ -5,11 +5,13 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponseBadRequest
+from django.db import transaction
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from accounts import permissions
@@ -17,9 +19,10 @@ from config.pagination import CachedCountPaginator
 from matchmaking import exports, selectors
 from matchmaking.enums import DeclineReason
 from matchmaking.filters import parse_flag
-from matchmaking.forms import NeedForm, ResultForm
-from matchmaking.models import ResearchResult, TechnologyNeed
+from matchmaking.forms import NeedForm, PhotoAddForm, ResultForm
+from matchmaking.models import NeedPhoto, ResearchResult, TechnologyNeed
 from matchmaking.services import listings as services
+from matchmaking.services import photos as photo_services
 from matchmaking.services import submissions
 
 
@@ -147,6 +150,10 @@ def listing_detail(request, kind: str, pk: int):
         else None,
     }
     status = 200
+    if kind == "need":
+        context["photos"] = photos = list(listing.photos.all())
+        if can_edit and len(photos) < NeedPhoto.MAX_PER_NEED:
+            context["photo_form"] = PhotoAddForm(need=listing, kept=photos)
     if can_edit:
         select = selectors.need_matches if kind == "need" else selectors.result_matches
         try:
@@ -200,7 +207,9 @@ def listing_form(request, kind: str, pk: int | None = None):
         listing = get_object_or_404(spec.model, pk=pk)
         if not permissions.can_edit_listing(request.user, listing):
             raise PermissionDenied
-    form = spec.form(request.POST or None, instance=listing, user=request.user)
+    form = spec.form(
+        request.POST or None, request.FILES or None, instance=listing, user=request.user
+    )
     if pk is None and not form.fields["organisation"].queryset.exists():
         messages.error(
             request,
@@ -218,17 +227,24 @@ def listing_form(request, kind: str, pk: int | None = None):
         elif done := submissions.submitted(by=request.user, kind=kind, key=key):
             return sent_again(request, f"{kind}-detail", done, key)
     if request.method == "POST" and not key_error and form.is_valid():
+        photos = form.cleaned_data.get("photos") or []  # a need's, checked and re-encoded
         try:
-            if listing is None:
-                with submissions.once(by=request.user, kind=kind, key=key) as created:
-                    listing = spec.create(
-                        by=request.user,
-                        organisation=form.cleaned_data["organisation"],
-                        data=form.listing_data(),
-                    )
-                    created(listing.pk)
-            else:
-                listing = _update(spec, listing, request.user, form.listing_data())
+            # The need and its photos are saved together, or neither.
+            with transaction.atomic():
+                if listing is None:
+                    with submissions.once(by=request.user, kind=kind, key=key) as created:
+                        listing = spec.create(
+                            by=request.user,
+                            organisation=form.cleaned_data["organisation"],
+                            data=form.listing_data(),
+                        )
+                        if photos:
+                            photo_services.add_photos(need=listing, by=request.user, photos=photos)
+                        created(listing.pk)
+                else:
+                    listing = _update(spec, listing, request.user, form.listing_data())
+                    if photos:
+                        photo_services.add_photos(need=listing, by=request.user, photos=photos)
         except submissions.AlreadySubmitted as again:
             return sent_again(request, f"{kind}-detail", again.object_id, key)
         except ValidationError as error:
@@ -314,3 +330,71 @@ def listing_export(request, kind: str, fmt: str):
 def _bad_filter(errors) -> HttpResponseBadRequest:
     lines = [f"{name}: {' '.join(str(m) for m in messages)}" for name, messages in errors.items()]
     return HttpResponseBadRequest("\n".join(lines), content_type="text/plain; charset=utf-8")
+
+
+# Photos of a need (issue #16): stored under MEDIA_ROOT, which no address serves; each is
+# served here to whoever may see the need, and added or deleted by whoever may edit it.
+
+
+def _photo_for(user, pk: int) -> NeedPhoto:
+    photo = get_object_or_404(
+        NeedPhoto.objects.select_related("need__organisation__region"),
+        pk=pk,
+    )
+    # A private need's photo: the address tells nobody else that it exists.
+    if not permissions.can_view_listing(user, photo.need):
+        raise Http404
+    return photo
+
+
+def need_photo(request, pk: int, thumbnail: bool = False):
+    photo = _photo_for(request.user, pk)
+    file = photo.thumbnail if thumbnail else photo.image
+    try:
+        with file.open("rb") as handle:
+            content = handle.read()
+    except FileNotFoundError as error:
+        raise Http404 from error
+    response = HttpResponse(content, content_type="image/jpeg")
+    # A photo never changes (a new one gets a new address); only this person's browser keeps it.
+    response["Cache-Control"] = "private, max-age=604800"
+    response["Content-Disposition"] = f'inline; filename="need-{photo.need_id}-{photo.pk}.jpg"'
+    patch_vary_headers(response, ["Cookie"])
+    return response
+
+
+@login_required
+def need_photo_add(request, pk: int):
+    need = get_object_or_404(
+        TechnologyNeed.objects.select_related("organisation", "organisation__region"), pk=pk
+    )
+    if not permissions.can_edit_listing(request.user, need):
+        raise PermissionDenied
+    posted = request.method == "POST"
+    form = PhotoAddForm(
+        request.POST if posted else None, request.FILES if posted else None, need=need
+    )
+    if posted and form.is_valid():
+        try:
+            added = photo_services.add_photos(
+                need=need, by=request.user, photos=form.cleaned_data["photos"]
+            )
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(
+                request,
+                ngettext("%(n)s photo added.", "%(n)s photos added.", len(added))
+                % {"n": len(added)},
+            )
+            return redirect(reverse("need-detail", args=[need.pk]) + "#photos-title")
+    return render(request, "matchmaking/photo_add.html", {"listing": need, "form": form})
+
+
+@login_required
+@require_POST
+def need_photo_delete(request, pk: int):
+    photo = _photo_for(request.user, pk)
+    photo_services.delete_photo(photo=photo, by=request.user)
+    messages.success(request, _("The photo was deleted."))
+    return redirect(reverse("need-detail", args=[photo.need_id]) + "#photos-title")

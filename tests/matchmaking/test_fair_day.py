@@ -24,7 +24,10 @@ def test_the_agenda_prints_the_code_and_a_qr_code_of_the_desk_address(client, fa
     client.force_login(registration.registered_by)
     for query in ("", "?print=1"):
         page = client.get(reverse("fair-agenda", args=[fair.pk]) + query).content.decode()
-        assert f'<strong class="check-in-code__value" data-uc>{registration.check_in_code}</strong>' in page
+        assert (
+            f'<strong class="check-in-code__value" data-uc>{registration.check_in_code}</strong>'
+            in page
+        )
         qr = page[page.index('class="check-in-code__qr"') :]
         svg = re.search(r"<svg[^>]*>.*?</svg>", qr, re.S).group(0)
         assert 'class="segno"' in svg and "<path" in svg
