@@ -18,6 +18,7 @@ CONTACT_ANSWERED = "contact_answered"
 MEETING_REQUESTED = "meeting_requested"
 MEETING_REMINDER = "meeting_reminder"
 EVALUATION_READY = "evaluation_ready"
+MEETING_MOVED = "meeting_moved"
 
 TEXTS = {
     VERIFICATION_CODE: "您的验证码为${code}，5分钟内有效，请勿告诉他人。",
@@ -28,6 +29,7 @@ TEXTS = {
     MEETING_REQUESTED: "有单位请求在对接会上与您会面，请查看${link}",
     MEETING_REMINDER: "提醒：您明天${time}有对接会会面，议程见${link}",
     EVALUATION_READY: "服务站的技术评估报告已完成，请查看${link}",
+    MEETING_MOVED: "对接会今天${time}为您新安排了会面，${table}号桌，议程见${link}",
 }
 
 _PLACEHOLDER = re.compile(r"\$\{(\w+)\}")

@@ -463,5 +463,18 @@ def meetings_refilled(meeting_ids: list[int]) -> int:
                     reverse("fair-agenda", args=[meeting.fair_id]) + f"?registration={mine.pk}",
                 )
 
-            sent += deliver(members(mine.organisation), NotificationKind.REMINDER, message)
+            sent += deliver(
+                members(mine.organisation),
+                NotificationKind.FAIR_REMINDER,
+                message,
+                # In the hall, a text reaches people whose data connection does not.
+                sms=(
+                    f"meeting_refilled:{meeting.pk}:{mine.pk}",
+                    catalogue.MEETING_MOVED,
+                    {
+                        "time": timezone.localtime(start).strftime("%H:%M") if start else "",
+                        "table": str(meeting.table),
+                    },
+                ),
+            )
     return sent

@@ -327,6 +327,7 @@ def test_every_text_fits_one_sms_with_its_parameters_filled():
         "link": "https://nongqiao.cn/s/AbC123x",
         "station": "黔东南州雷山县技术转化服务站",
         "time": "14:30",
+        "table": "12",
     }
     lengths = {kind: len(catalogue.render(kind, sample)) for kind in catalogue.TEXTS}
     assert max(lengths.values()) < 70, lengths

@@ -172,9 +172,17 @@ def test_an_absent_participants_later_table_goes_to_a_pair_that_did_not_fit(
 
     day_of = services.schedule_compute(day_of)
     assert day_of.status == "preview"
+    verified = users["E2"]
+    verified.phone, verified.phone_verified = "+8613800138000", True
+    verified.save()
     with django_capture_on_commit_callbacks(execute=True):
         services.schedule_publish(run=day_of, by=admin)
     refilled = Meeting.objects.get(refilled=True)
+    from matchmaking.models import SmsMessage
+
+    # The participant with a verified number also gets a text, for a hall without signal.
+    (sms,) = SmsMessage.objects.filter(template="meeting_moved")
+    assert (sms.number, sms.params["time"], sms.params["table"]) == ("+8613800138000", "11:30", "1")
     assert (
         refilled.request.requester,
         refilled.request.recipient,
