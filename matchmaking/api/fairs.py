@@ -27,6 +27,8 @@ from matchmaking.models import (
 from matchmaking.models.fairs import MeetingOutcome
 from matchmaking.services import fairs as services
 
+MAX_ID = 2**63 - 1  # the largest value of a BigAutoField
+
 
 def _as_drf_error(error: DjangoValidationError) -> serializers.ValidationError:
     if hasattr(error, "error_dict"):
@@ -95,7 +97,10 @@ class FairDetailSerializer(FairSerializer):
 
 class RegistrationInputSerializer(serializers.Serializer):
     organisation = serializers.IntegerField(
-        required=False, help_text="Your organisation to register; the first one if left out."
+        min_value=1,
+        max_value=MAX_ID,
+        required=False,
+        help_text="Your organisation to register; the first one if left out.",
     )
     attendees = serializers.CharField(max_length=2000, help_text="One person a line.")
     available_slots = serializers.ListField(
@@ -105,14 +110,21 @@ class RegistrationInputSerializer(serializers.Serializer):
         max_length=1000,
         help_text="Slot indexes you can attend; empty: all.",
     )
+    # Ids beyond a 64-bit key would reach the database as an overflow (a 500), not a miss.
     needs = serializers.ListField(
-        child=serializers.IntegerField(min_value=1), required=False, default=list, max_length=200
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
+        required=False,
+        default=list,
+        max_length=200,
     )
     standby = serializers.BooleanField(
         required=False, help_text="On the day, take a freed table with a matching participant."
     )
     results = serializers.ListField(
-        child=serializers.IntegerField(min_value=1), required=False, default=list, max_length=200
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
+        required=False,
+        default=list,
+        max_length=200,
     )
 
 
@@ -179,15 +191,21 @@ class MeetingRequestSerializer(serializers.ModelSerializer):
 
 
 class MeetingRequestInputSerializer(serializers.Serializer):
-    fair = serializers.IntegerField(min_value=1)
+    fair = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     match = serializers.IntegerField(
-        min_value=1, required=False, help_text="Ask the other side of this match."
+        min_value=1, max_value=MAX_ID, required=False, help_text="Ask the other side of this match."
     )
     recipient = serializers.IntegerField(
-        min_value=1, required=False, help_text="Or: the participant (registration id) to meet."
+        min_value=1,
+        max_value=MAX_ID,
+        required=False,
+        help_text="Or: the participant (registration id) to meet.",
     )
     requester = serializers.IntegerField(
-        min_value=1, required=False, help_text="Your registration asking; the first if left out."
+        min_value=1,
+        max_value=MAX_ID,
+        required=False,
+        help_text="Your registration asking; the first if left out.",
     )
     message = serializers.CharField(max_length=500, required=False, default="", allow_blank=True)
 
@@ -219,7 +237,7 @@ class AgendaSerializer(serializers.Serializer):
 
 
 class CheckInInputSerializer(serializers.Serializer):
-    registration = serializers.IntegerField(min_value=1, required=False)
+    registration = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False)
     code = serializers.CharField(
         max_length=8, required=False, help_text="Or: the code printed on the agenda."
     )
