@@ -16,8 +16,13 @@ var SESSION_URLS = [{% for url in session_urls %}"{{ url|escapejs }}"{% if not f
 
 self.addEventListener("install", function (event) {
   event.waitUntil(
-    caches.open(STATIC).then(function (cache) { return cache.addAll(PRECACHE); })
-      .then(function () { return self.skipWaiting(); })
+    // One file that fails to arrive on a weak link must not cost the whole install (addAll
+    // would): what is missing is fetched, and kept, on first use.
+    caches.open(STATIC).then(function (cache) {
+      return Promise.all(PRECACHE.map(function (url) {
+        return cache.add(url).catch(function () {});
+      }));
+    }).then(function () { return self.skipWaiting(); })
   );
 });
 

@@ -24,9 +24,13 @@ def log_in(page: Page, username: str) -> None:
 def wait_for_service_worker(page: Page) -> None:
     """Until our service worker controls the page (a string evaluated in the page would break
     the site's Content-Security-Policy, so poll from here)."""
-    for _ in range(300):
+    for attempt in range(300):
         if page.evaluate("() => !!(navigator.serviceWorker && navigator.serviceWorker.controller)"):
             return
+        if attempt and attempt % 80 == 0:
+            # A worker that became active after this page loaded controls the next load (and a
+            # reload registers again, should the first install have been cut off).
+            page.reload()
         page.wait_for_timeout(100)
     raise AssertionError("the service worker never took control of the page")
 
