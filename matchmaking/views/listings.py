@@ -170,6 +170,7 @@ def listing_detail(request, kind: str, pk: int):
             query.pop(key, None)
         context["match_query"] = query.urlencode()
         context["match_total"] = len(matches)
+        context["matched_by_words_only"] = not selectors.matched_by_meaning(listing)
         if request.htmx and "start" in request.GET:
             start = _count(request.GET.get("start"), 0)
             context.update(_match_page(matches, start, start + MATCHES_PER_PAGE))
