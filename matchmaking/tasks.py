@@ -121,6 +121,12 @@ def _queue(work: list[tuple[str, int]]) -> None:
 
 
 @shared_task
+def close_sentences(match_ids: list[int]) -> int:
+    """The "意思相近" sentences of matches about to be shown (see matching.compute_...)."""
+    return matching.compute_close_sentences(match_ids)
+
+
+@shared_task
 def notify_strong_matches(match_ids: list[int]) -> int:
     return notifications.strong_matches(match_ids)
 

@@ -30,6 +30,10 @@ class Match(models.Model):
     # The matcher's explanation: terms with their shares and each structured fit's reason.
     explanation = models.JSONField(_("explanation"), default=dict)
     matcher_version = models.CharField(_("matcher version"), max_length=64)
+    # For a match found by meaning with few shared words: the result's sentences closest to
+    # the need ({"key", "sentences": [{"text", "start", "end", "score"}]}), computed by a worker
+    # when the match is first shown (services.matching.close_sentences); null until then.
+    close_sentences = models.JSONField(_("closest sentences"), null=True, blank=True)
     state = models.CharField(
         _("state"), max_length=20, choices=MatchState.choices, default=MatchState.SUGGESTED
     )

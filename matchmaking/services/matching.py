@@ -724,3 +724,97 @@ def pending_listings() -> tuple[list[int], list[int]]:
         list(TechnologyNeed.objects.filter(matching_pending=True).values_list("pk", flat=True)),
         list(ResearchResult.objects.filter(matching_pending=True).values_list("pk", flat=True)),
     )
+
+
+# -- "意思相近": the result's sentences closest to the need (issue 17) ----------------------------
+#
+# Each sentence costs one encoding, so they are computed only for matches found by meaning that
+# share few words, only when such a match is first shown, by a worker; and stored on the match.
+
+#: A match with fewer shared terms than this, found by meaning, shows its closest sentences.
+CLOSE_SENTENCES_BELOW_TERMS = 2
+#: Sentences of a result encoded at most (the start of its text).
+CLOSE_SENTENCES_MAX = 12
+
+
+def close_sentences_key(match: Match) -> str:
+    """What the stored sentences were computed from: the need's vector and the result's text."""
+    key = f"{match.need.embedding_digest}\x00{match.result.abstract}"
+    return hashlib.sha1(key.encode("utf-8")).hexdigest()
+
+
+def wants_close_sentences(match: Match) -> bool:
+    """Found by meaning, sharing few words: the shared words alone do not explain it."""
+    explanation = match.explanation or {}
+    return (
+        explanation.get("method") == "hybrid"
+        and explanation.get("dense_score") is not None
+        and len(explanation.get("terms") or []) < CLOSE_SENTENCES_BELOW_TERMS
+    )
+
+
+def shown_close_sentences(match: Match) -> list[dict]:
+    """The stored sentences, if still computed from the current need and result."""
+    stored = match.close_sentences or {}
+    if not stored.get("sentences") or stored.get("key") != close_sentences_key(match):
+        return []
+    return stored["sentences"]
+
+
+def missing_close_sentences(matches) -> list[int]:
+    """Ids of the matches about to be shown that want sentences and have none (or stale)."""
+    return [
+        m.pk
+        for m in matches
+        if wants_close_sentences(m)
+        and (m.close_sentences or {}).get("key") != close_sentences_key(m)
+    ]
+
+
+def compute_close_sentences(match_ids, encoder: Encoder | None = None) -> int:
+    """Compute and store the closest sentences of these matches; returns how many were done.
+    Idempotent: a match whose stored sentences are current is skipped."""
+    encoder = encoder or site_encoder()
+    if encoder is None:
+        return 0
+    done = 0
+    for match in Match.objects.filter(pk__in=list(match_ids)).select_related(
+        "need__category", "result__category"
+    ):
+        if not wants_close_sentences(match):
+            continue
+        key = close_sentences_key(match)
+        if (match.close_sentences or {}).get("key") == key:
+            continue
+        vector = stored_vector(match.need, need_doc(match.need), encoder.name)
+        if vector is None:
+            continue  # the need's vector is not there yet: next time it is shown
+        from matchmaking.matching import closest_sentences
+
+        sentences = closest_sentences(
+            vector, match.result.abstract, encoder, n=2, max_sentences=CLOSE_SENTENCES_MAX
+        )
+        Match.objects.filter(pk=match.pk).update(
+            close_sentences={"key": key, "sentences": sentences}
+        )
+        done += 1
+    return done
+
+
+def request_close_sentences(matches) -> None:
+    """Matches about to be shown: queue the sentences of those that want them (once a few
+    minutes per match), and attach what is stored. Without a broker the task runs at once, so
+    the first view already shows them; with workers, the next one does."""
+    from django.core.cache import cache
+
+    from matchmaking import tasks
+    from matchmaking.queue import enqueue
+
+    ids = [pk for pk in missing_close_sentences(matches) if cache.add(f"close-sent:{pk}", 1, 300)]
+    if not ids:
+        return
+    enqueue(tasks.close_sentences, ids)
+    fresh = dict(Match.objects.filter(pk__in=ids).values_list("pk", "close_sentences"))
+    for match in matches:
+        if match.pk in fresh:
+            match.close_sentences = fresh[match.pk]

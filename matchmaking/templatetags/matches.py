@@ -90,6 +90,14 @@ def match_strength(match) -> dict:
 
 
 @register.filter
+def close_sentences(match) -> list[dict]:
+    """The result's sentences closest to the need ("意思相近"), when stored and current."""
+    from matchmaking.services.matching import shown_close_sentences
+
+    return shown_close_sentences(match)
+
+
+@register.filter
 def match_terms(match) -> list[str]:
     return [term for term, _share in match.explanation.get("terms", [])[:6]]
 

@@ -22,6 +22,7 @@ from matchmaking.filters import parse_flag
 from matchmaking.forms import NeedForm, PhotoAddForm, ResultForm
 from matchmaking.models import NeedPhoto, ResearchResult, TechnologyNeed
 from matchmaking.services import listings as services
+from matchmaking.services import matching
 from matchmaking.services import photos as photo_services
 from matchmaking.services import submissions
 
@@ -192,6 +193,8 @@ def _count(raw, default: int) -> int:
 
 def _match_page(matches: list, start: int, end: int) -> dict:
     more = len(matches) > end
+    if matches and hasattr(matches[0], "result"):
+        matching.request_close_sentences(matches[start:end])
     return {
         "matches": matches[start:end],
         "shown": min(end, len(matches)),

@@ -24,6 +24,7 @@ from matchmaking.models import (
     ShortLink,
 )
 from matchmaking.services import matches as services
+from matchmaking.services import matching
 from matchmaking.services.notifications import SMS_KINDS
 from matchmaking.views import safe_next
 from matchmaking.workflow import ENTERPRISE, RESEARCH
@@ -51,6 +52,7 @@ def _visible_match(request, pk: int) -> Match:
 def match_detail(request, pk: int):
     match = _visible_match(request, pk)
     sides = services.sides_of(request.user, match)
+    matching.request_close_sentences([match])
     context = {
         "match": selectors.as_seen_by(request.user, match),
         "sides": sides,
