@@ -226,6 +226,9 @@ MATRIX: dict[tuple, tuple] = {
     ('match-detail', 'GET'):                            (   L,  200,  404,  200,  200,  404,  200),
     ('match-action', 'GET'):                            (   L,  405,  405,  405,  405,  405,  405),
     ('match-action', 'POST'):                           (   L,  302,  404,  302,  302,  404,  302),
+    # "不相关" is the need's side's word (its station's too); the researcher may not say it.
+    ('match-not-relevant', 'GET'):                      (   L,  405,  405,  405,  405,  405,  405),
+    ('match-not-relevant', 'POST'):                     (   L,  302,  404,  403,  302,  404,  302),
     # Everyone's own notifications and saved searches.
     ('notifications', 'GET'):                           (   L,  200,  200,  200,  200,  200,  200),
     ('notifications', 'POST'):                          (   L,  302,  302,  302,  302,  302,  302),
@@ -672,6 +675,7 @@ def _url(name: str, w: dict, variant: str = "") -> str:
         "import-confirm": w["job"],
         "match-detail": w["match"],
         "match-action": w["match"],
+        "match-not-relevant": w["match"],
         "saved-search-delete": w["saved_search"],
         "evaluation-create": w["match"],
         "evaluation-detail": w["evaluation"],

@@ -30,6 +30,9 @@ class Match(models.Model):
     # The matcher's explanation: terms with their shares and each structured fit's reason.
     explanation = models.JSONField(_("explanation"), default=dict)
     matcher_version = models.CharField(_("matcher version"), max_length=64)
+    # The matcher (method and encoder, services.matching.MATCHER) that first proposed the pair;
+    # never updated afterwards, so the quality report can compare matchers by what they found.
+    matcher = models.CharField(_("matcher"), max_length=100, blank=True, default="")
     # For a match found by meaning with few shared words: the result's sentences closest to
     # the need ({"key", "sentences": [{"text", "start", "end", "score"}]}), computed by a worker
     # when the match is first shown (services.matching.close_sentences); null until then.

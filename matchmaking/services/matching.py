@@ -401,14 +401,110 @@ def _ranker(index: MatchIndex) -> MatchIndex:
 # -- storing matches ---------------------------------------------------------------------------
 
 
+#: The ranking's own version: bumped when the way pairs are ranked changes (not the data).
+RANKING = "rrf60-2026.12"
+
+
+def matcher_name(found) -> str:
+    """Which matcher proposed a pair: method, ranking version, encoder. Stored once per match
+    (Match.matcher) for the quality report's comparison of matchers."""
+    method = getattr(found, "method", "lexical")
+    if method == "hybrid":
+        return f"hybrid {RANKING} {_dense_identity() or ''}".strip()[:100]
+    return f"lexical {RANKING}"
+
+
 def _fields(found, version: str) -> dict:
+    explanation = found.explanation.to_dict() if found.explanation is not None else {}
+    if getattr(found, "lowered_by", None):
+        explanation["lowered_by"] = found.lowered_by
     return {
         "score": round(float(found.score), 6),
         "text_score": round(float(found.text_score), 6),
         "structured_score": round(float(found.structured_score), 6),
-        "explanation": found.explanation.to_dict() if found.explanation is not None else {},
+        "explanation": explanation,
         "matcher_version": version,
+        "matcher": matcher_name(found),
     }
+
+
+# -- learning from what users do (issue 17) -----------------------------------------------------
+#
+# A result declined as 技术不对口 for one of an enterprise's needs is lowered for its other needs
+# that are similar: by meaning (the needs' vectors), or, without vectors, in the same category.
+
+TECH_MISMATCH_FACTOR = 0.5
+#: Cosine of two needs' e5 query vectors above which they count as similar.
+SIMILAR_NEEDS_COSINE = 0.85
+
+
+def _similar(a: TechnologyNeed, b: TechnologyNeed, encoder_name: str | None) -> bool:
+    va = stored_vector(a, need_doc(a), encoder_name)
+    vb = stored_vector(b, need_doc(b), encoder_name)
+    if va is not None and vb is not None:
+        return float(va @ vb) >= SIMILAR_NEEDS_COSINE
+    return a.category_id == b.category_id
+
+
+def lowered_results(need: TechnologyNeed) -> dict[int, float]:
+    """{result id: factor} for this need from its enterprise's 技术不对口 declines."""
+    from matchmaking.enums import DeclineReason
+
+    declined = (
+        Match.objects.filter(
+            need__organisation_id=need.organisation_id,
+            decline_reason=DeclineReason.TECH_MISMATCH,
+        )
+        .exclude(need_id=need.pk)
+        .values_list("need_id", "result_id")
+    )
+    by_need: dict[int, set[int]] = {}
+    for need_id, result_id in declined:
+        by_need.setdefault(need_id, set()).add(result_id)
+    if not by_need:
+        return {}
+    name = _dense_identity()
+    factors: dict[int, float] = {}
+    for other in _needs().filter(pk__in=by_need):
+        if _similar(need, other, name):
+            for result_id in by_need[other.pk]:
+                factors[result_id] = TECH_MISMATCH_FACTOR
+    return factors
+
+
+def lowered_pairs(need_ids) -> dict[tuple[int, int], float]:
+    """{(need id, result id): factor} for many needs (a rebuild chunk): only the needs of
+    enterprises that declined something as 技术不对口 are looked at."""
+    from matchmaking.enums import DeclineReason
+
+    organisations = Match.objects.filter(decline_reason=DeclineReason.TECH_MISMATCH).values(
+        "need__organisation_id"
+    )
+    out: dict[tuple[int, int], float] = {}
+    for need in _needs().filter(pk__in=list(need_ids), organisation_id__in=organisations):
+        for result_id, factor in lowered_results(need).items():
+            out[need.pk, result_id] = factor
+    return out
+
+
+def _lower(pairs: dict, factors: dict) -> dict:
+    for pair, factor in factors.items():
+        if pair in pairs:
+            pairs[pair].score *= factor
+            pairs[pair].lowered_by = "tech_mismatch"
+    return {pair: f for pair, f in pairs.items() if f.score >= MIN_SCORE}
+
+
+def apply_feedback(need: TechnologyNeed, found: list) -> list:
+    """The matcher's ranking of a need's results, with what the enterprise said applied."""
+    factors = lowered_results(need)
+    if not factors:
+        return found
+    for f in found:
+        if f.id in factors:
+            f.score *= factors[f.id]
+            f.lowered_by = "tech_mismatch"
+    return sorted(found, key=lambda f: -f.score)
 
 
 def store_pairs(pairs: dict[tuple[int, int], object], version: str) -> list[Match]:
@@ -535,7 +631,7 @@ def rematch_need(need_id: int) -> list[Match]:
             affected_results = []
         else:
             found = _ranker(index).top_k_for_need(need.pk, k=REVERSE_POOL, explain=True)
-            found = [f for f in found if f.score >= MIN_SCORE]
+            found = [f for f in apply_feedback(need, found) if f.score >= MIN_SCORE]
             top = {(need.pk, f.id): f for f in found[:K]}
             rest = {f.id: f for f in found[K:]}
             thresholds = _kth_best(rest)
@@ -564,6 +660,7 @@ def rematch_result(result_id: int) -> list[Match]:
         else:
             found = _ranker(index).top_k_for_result(result.pk, k=K, explain=True)
             pairs = {(f.id, result.pk): f for f in found if f.score >= MIN_SCORE}
+            pairs = _lower(pairs, lowered_pairs({nid for nid, _ in pairs}))
             created = store_pairs(pairs, version)
             drop_stale(keep=set(pairs), result_id=result.pk)
             affected_needs = [nid for nid, _ in pairs]
@@ -649,10 +746,12 @@ def _chunk_pairs(version: str, kind: str, ids: list[int]) -> dict[tuple[int, int
     if kind == "needs":
         ids = [i for i in ids if index.get("needs", i) is not None]
         found = index.top_k_for_needs(ids, k=K, explain=True)
-        return {(nid, f.id): f for nid, fs in found.items() for f in fs if f.score >= MIN_SCORE}
+        pairs = {(nid, f.id): f for nid, fs in found.items() for f in fs if f.score >= MIN_SCORE}
+        return _lower(pairs, lowered_pairs(ids))
     ids = [i for i in ids if index.get("results", i) is not None]
     found = index.top_k_for_results(ids, k=K, explain=True)
-    return {(f.id, rid): f for rid, fs in found.items() for f in fs if f.score >= MIN_SCORE}
+    pairs = {(f.id, rid): f for rid, fs in found.items() for f in fs if f.score >= MIN_SCORE}
+    return _lower(pairs, lowered_pairs({nid for nid, _ in pairs}))
 
 
 def rebuild_chunk(chunk_id: int) -> bool:

@@ -137,6 +137,20 @@ def match_action(request, pk: int):
 
 
 @login_required
+@require_POST
+def match_not_relevant(request, pk: int):
+    """The "不相关" button of a match card: the result leaves the need's list for good."""
+    match = _visible_match(request, pk)
+    try:
+        services.match_not_relevant(match=match, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Marked not relevant. It will not be suggested again."))
+    return redirect(safe_next(request, reverse("need-detail", args=[match.need_id]) + "#matches"))
+
+
+@login_required
 def notification_list(request):
     notifications = Notification.objects.filter(user=request.user)[:100]
     if request.method == "POST":
