@@ -234,7 +234,7 @@ def can_mark_not_relevant(user: User, match) -> bool:
 
 def can_view_match_quality(user: User) -> bool:
     """The matcher's quality report from the site's history: staff and admins."""
-    return is_admin(user) or bool(getattr(user, "is_staff", False))
+    return is_admin(user)
 
 
 def can_work_match(user: User, match) -> bool:

@@ -102,4 +102,5 @@ urlpatterns += [
     path("stats/", stats_views.statistics, name="statistics"),
     path("stats/export.<str:fmt>", stats_views.statistics_export, name="statistics-export"),
     path("stats/public/", stats_views.statistics_public, name="statistics-public"),
+    path("stats/match-quality/", stats_views.match_quality, name="match-quality"),
 ]

@@ -229,6 +229,8 @@ MATRIX: dict[tuple, tuple] = {
     # "不相关" is the need's side's word (its station's too); the researcher may not say it.
     ('match-not-relevant', 'GET'):                      (   L,  405,  405,  405,  405,  405,  405),
     ('match-not-relevant', 'POST'):                     (   L,  302,  404,  403,  302,  404,  302),
+    # The matcher's quality report from the site's history: staff (admins) only.
+    ('match-quality', 'GET'):                           (   L,  403,  403,  403,  403,  403,  200),
     # Everyone's own notifications and saved searches.
     ('notifications', 'GET'):                           (   L,  200,  200,  200,  200,  200,  200),
     ('notifications', 'POST'):                          (   L,  302,  302,  302,  302,  302,  302),
