@@ -843,12 +843,14 @@ def close_sentences_key(match: Match) -> str:
 
 
 def wants_close_sentences(match: Match) -> bool:
-    """Found by meaning, sharing few words: the shared words alone do not explain it."""
+    """Found by meaning, sharing few words: the shared words alone do not explain it. Words
+    matched through the thesaurus ("保鲜 ≈ 预冷") are not in the result, so they do not count."""
     explanation = match.explanation or {}
+    literal = [t for t, _share in explanation.get("terms") or [] if "≈" not in t]
     return (
         explanation.get("method") == "hybrid"
         and explanation.get("dense_score") is not None
-        and len(explanation.get("terms") or []) < CLOSE_SENTENCES_BELOW_TERMS
+        and len(literal) < CLOSE_SENTENCES_BELOW_TERMS
     )
 
 
