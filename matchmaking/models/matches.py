@@ -327,6 +327,9 @@ class EmbedChunk(models.Model):
     kind = models.CharField(max_length=10, choices=[("needs", "needs"), ("results", "results")])
     ids = models.JSONField(default=list)
     encoded = models.PositiveIntegerField(default=0)
+    # Taken by a worker (or `manage.py embed`): another one leaves it alone until it is done,
+    # or until the claim is older than REBUILD_STALLED_AFTER_SECONDS (its taker died).
+    claimed_at = models.DateTimeField(null=True, blank=True)
     done_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -1004,6 +1004,12 @@ def embed_chunk(chunk_id: int) -> bool:
     chunk = EmbedChunk.objects.select_related("run").filter(pk=chunk_id).first()
     if chunk is None or chunk.done_at is not None or chunk.run.status != "running":
         return False
+    now = timezone.now()
+    stale = now - timedelta(seconds=settings.REBUILD_STALLED_AFTER_SECONDS)
+    if not EmbedChunk.objects.filter(
+        Q(claimed_at__isnull=True) | Q(claimed_at__lt=stale), pk=chunk.pk, done_at__isnull=True
+    ).update(claimed_at=now):
+        return False  # another worker is on it
     started = time.perf_counter()
     encoded = embed_listings(chunk.kind, chunk.ids)  # outside a transaction: minutes long
     seconds = time.perf_counter() - started

@@ -175,9 +175,13 @@ def listing_detail(request, kind: str, pk: int):
         if request.htmx and "start" in request.GET:
             start = _count(request.GET.get("start"), 0)
             context.update(_match_page(matches, start, start + MATCHES_PER_PAGE))
+            if kind == "need":  # the 意思相近 sentences of the results about to be shown
+                matching.request_close_sentences(context["matches"])
             return render(request, "matchmaking/partials/match_cards.html", context, status=status)
         shown = max(_count(request.GET.get("show"), MATCHES_PER_PAGE), MATCHES_PER_PAGE)
         context.update(_match_page(matches, 0, shown))
+        if kind == "need":
+            matching.request_close_sentences(context["matches"])
     return render(request, f"matchmaking/{kind}_detail.html", context, status=status)
 
 
@@ -193,8 +197,6 @@ def _count(raw, default: int) -> int:
 
 def _match_page(matches: list, start: int, end: int) -> dict:
     more = len(matches) > end
-    if matches and hasattr(matches[0], "result"):
-        matching.request_close_sentences(matches[start:end])
     return {
         "matches": matches[start:end],
         "shown": min(end, len(matches)),

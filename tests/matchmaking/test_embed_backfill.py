@@ -90,3 +90,17 @@ def test_the_admin_shows_progress_and_starts_a_backfill(client, corpus):
     page = client.get("/admin/matchmaking/embedrun/").content.decode()
     assert '<progress max="100" value="100"></progress> 100%' in page
     assert "补算缺少的语义向量" in page
+
+
+def test_a_chunk_another_worker_took_is_left_to_it(corpus):
+    run = EmbedRun.objects.create()
+    matching.embed_plan(run, chunk_size=10)
+    chunk = EmbedChunk.objects.filter(run=run, kind="results").get()
+    EmbedChunk.objects.filter(pk=chunk.pk).update(claimed_at=timezone.now())
+    assert matching.embed_chunk(chunk.pk) is False
+    assert EmbedChunk.objects.get(pk=chunk.pk).done_at is None
+    assert len(missing()["results"]) == 5  # nothing encoded twice
+    stale = timezone.now() - timezone.timedelta(hours=1)
+    EmbedChunk.objects.filter(pk=chunk.pk).update(claimed_at=stale)  # its taker died
+    matching.embed_chunk(chunk.pk)
+    assert missing()["results"] == []

@@ -59,6 +59,13 @@ class Command(BaseCommand):
             )
         rebuild = matching.embed_finish(run.pk)
         run.refresh_from_db()
+        if run.status == "running":
+            left = run.total_chunks - run.done_chunks
+            self.stdout.write(
+                f"{left} chunk(s) are taken by another worker (or one that stopped: taken "
+                "again after REBUILD_STALLED_AFTER_SECONDS); run this again later."
+            )
+            return
         per = run.seconds / run.encoded if run.encoded else 0.0
         self.stdout.write(
             f"Done: {run.encoded} vector(s) in {run.seconds:.1f} s ({per:.3f} s each)."
