@@ -40,7 +40,7 @@ def test_the_command_encodes_every_missing_vector_in_chunks_and_rematches(corpus
         7,
         7,
     )
-    assert "Done: 7 vector(s)" in out.getvalue()
+    assert "Done: 7 vector(s)," in out.getvalue()
     rebuild = RebuildRun.objects.get()  # the matches, now by meaning too
     assert rebuild.status == "done"
     assert Match.objects.filter(explanation__method="hybrid").exists()

@@ -6,7 +6,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from matchmaking import tasks
-from matchmaking.models import EmbedRun
+from matchmaking.models import EmbedChunk, EmbedRun
 from matchmaking.queue import enqueue
 from matchmaking.services import matching
 
@@ -51,7 +51,11 @@ class Command(BaseCommand):
             if what != "embed_chunk":
                 break
             started = time.perf_counter()
+            before = EmbedChunk.objects.values_list("claimed_at", flat=True).get(pk=pk)
             matching.embed_chunk(pk)
+            after = EmbedChunk.objects.values_list("claimed_at", flat=True).get(pk=pk)
+            if after == before:
+                continue  # another worker has it
             run.refresh_from_db()
             self.stdout.write(
                 f"  chunk {run.done_chunks}/{run.total_chunks}: {run.encoded} encoded so far "
@@ -67,8 +71,10 @@ class Command(BaseCommand):
             )
             return
         per = run.seconds / run.encoded if run.encoded else 0.0
+        wall = (run.finished_at - run.started_at).total_seconds() if run.finished_at else 0.0
         self.stdout.write(
-            f"Done: {run.encoded} vector(s) in {run.seconds:.1f} s ({per:.3f} s each)."
+            f"Done: {run.encoded} vector(s), {wall:.1f} s from start to end; encoding took "
+            f"{run.seconds:.1f} s summed over the workers ({per:.3f} s a vector)."
         )
         if rebuild is not None and not no_rematch:
             enqueue(tasks.rebuild_index, rebuild)
