@@ -45,7 +45,7 @@ def _reason_text(reason: str, match=None) -> str:
 
 
 def fit_state(match, fit: str) -> str:
-    """"good", "bad", or "neutral" (what a side did not state is not a shortcoming)."""
+    """ "good", "bad", or "neutral" (what a side did not state is not a shortcoming)."""
     if fit_is_good(match, fit):
         return "good"
     if match.explanation.get("fits", {}).get(fit, {}).get("known") is False:

@@ -22,9 +22,8 @@ from matchmaking.filters import parse_flag
 from matchmaking.forms import NeedForm, PhotoAddForm, ResultForm
 from matchmaking.models import NeedPhoto, ResearchResult, TechnologyNeed
 from matchmaking.services import listings as services
-from matchmaking.services import matching
+from matchmaking.services import matching, submissions
 from matchmaking.services import photos as photo_services
-from matchmaking.services import submissions
 
 
 @dataclass(frozen=True)

@@ -92,9 +92,7 @@ def test_the_match_page_keeps_the_percentage_beside_the_word(client, page_of):
     assert '>强</span> <span class="match-score">95%</span>' in page
 
 
-def test_fits_the_need_did_not_ask_about_are_left_out_and_related_categories_hold(
-    client, page_of
-):
+def test_fits_the_need_did_not_ask_about_are_left_out_and_related_categories_hold(client, page_of):
     make, html, _, _ = page_of
     match = make(0.9)
     chips = re.findall(r'<li class="fit fit--(\w+)">([^<]*)</li>', card(html(client), match))

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('matchmaking', '0022_match_matcher_and_tech_mismatch'),
+        ('matchmaking', '0026_match_matcher_and_tech_mismatch'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

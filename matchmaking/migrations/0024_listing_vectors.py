@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('matchmaking', '0019_bounded_text_fields'),
+        ('matchmaking', '0023_need_photos'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('matchmaking', '0020_listing_vectors'),
+        ('matchmaking', '0024_listing_vectors'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('matchmaking', '0021_match_close_sentences'),
+        ('matchmaking', '0025_match_close_sentences'),
     ]
 
     operations = [
