@@ -226,6 +226,17 @@ def stations_working(user: User, enterprise: Organisation) -> list[Organisation]
     return covering_stations(user, enterprise)
 
 
+def can_mark_not_relevant(user: User, match) -> bool:
+    """Say "不相关" of a suggested result: whoever acts for the need's enterprise (its members,
+    its covering station), and admins."""
+    return is_admin(user) or can_act_for(user, match.need.organisation)
+
+
+def can_view_match_quality(user: User) -> bool:
+    """The matcher's quality report from the site's history: staff and admins."""
+    return is_admin(user)
+
+
 def can_work_match(user: User, match) -> bool:
     """File evaluations, plans and costs on a match: staff of a covering station, or admins."""
     return is_admin(user) or bool(stations_working(user, match.need.organisation))

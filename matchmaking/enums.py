@@ -100,6 +100,8 @@ class DeclineReason(models.TextChoices):
     TOO_EXPENSIVE = "too_expensive", _("Too expensive")
     NOT_OUR_REGION = "not_our_region", _("Does not serve our region")
     NOT_RELEVANT = "not_relevant", _("Not relevant")
+    # Lowers the result for this enterprise's similar needs (services.matching.feedback).
+    TECH_MISMATCH = "tech_mismatch", _("The technology does not fit")
     OTHER = "other", _("Other")
 
 

@@ -125,6 +125,13 @@ def status_counts(queryset: QuerySet) -> dict[str, int]:
 # -- matches -------------------------------------------------------------------------------------
 
 
+def matched_by_meaning(listing) -> bool:
+    """False while the listing waits for its dense vector: its matches are by keywords only."""
+    from matchmaking.services.matching import has_fresh_vector
+
+    return has_fresh_vector(listing)
+
+
 def fit_is_good(match, fit: str) -> bool:
     reason = match.explanation.get("fits", {}).get(fit, {}).get("reason")
     return reason in GOOD_REASONS[fit]

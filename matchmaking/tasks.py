@@ -30,6 +30,8 @@ def import_save(job_id: int) -> str:
 
 @shared_task
 def rematch_need(need_id: int) -> int:
+    # Its vector first (published, or its text changed): then it is matched by meaning too.
+    matching.embed_quietly("needs", [need_id])
     created = matching.rematch_need(need_id)
     if created:
         enqueue(notify_strong_matches, [m.pk for m in created])
@@ -38,6 +40,7 @@ def rematch_need(need_id: int) -> int:
 
 @shared_task
 def rematch_result(result_id: int) -> int:
+    matching.embed_quietly("results", [result_id])
     created = matching.rematch_result(result_id)
     if created:
         enqueue(notify_strong_matches, [m.pk for m in created])
@@ -51,7 +54,9 @@ def sweep_pending() -> int:
 
     Loading the index first also applies thesaurus edits, which flag the listings they touch.
     """
-    _queue(matching.stalled_rebuild_work(timedelta(seconds=settings.REBUILD_STALLED_AFTER_SECONDS)))
+    stalled_after = timedelta(seconds=settings.REBUILD_STALLED_AFTER_SECONDS)
+    _queue(matching.stalled_rebuild_work(stalled_after))
+    _queue(matching.stalled_embed_work(stalled_after))
     matching.ensure_index()
     needs, results = matching.pending_listings()
     # Chunks, so that a big import becomes a few tasks that several workers share.
@@ -64,6 +69,7 @@ def sweep_pending() -> int:
 
 @shared_task
 def rematch_needs(need_ids: list[int]) -> int:
+    matching.embed_quietly("needs", need_ids)  # one batch for the chunk
     created = [m.pk for need_id in need_ids for m in matching.rematch_need(need_id)]
     if created:
         enqueue(notify_strong_matches, created)
@@ -72,6 +78,7 @@ def rematch_needs(need_ids: list[int]) -> int:
 
 @shared_task
 def rematch_results(result_ids: list[int]) -> int:
+    matching.embed_quietly("results", result_ids)
     created = [m.pk for result_id in result_ids for m in matching.rematch_result(result_id)]
     if created:
         enqueue(notify_strong_matches, created)
@@ -109,10 +116,58 @@ def rebuild_finish(run_id: int) -> int | None:
     return matching.rebuild_finish(run_id)
 
 
+@shared_task
+def embed_start(run_id: int | None = None, chunk_size: int = matching.EMBED_CHUNK) -> int:
+    """Backfill the missing dense vectors in chunks that run on any worker (issue 17)."""
+    from matchmaking.models import EmbedRun
+
+    if run_id is None:
+        if EmbedRun.objects.filter(status="running").exists():
+            return 0
+        run_id = EmbedRun.objects.create().pk
+    run = EmbedRun.objects.filter(pk=run_id).first()
+    if run is None:
+        return 0
+    if matching.embed_plan(run, chunk_size):
+        _queue(matching.embed_work(run.pk))
+    return run.pk
+
+
+@shared_task
+def embed_chunk(chunk_id: int) -> bool:
+    from matchmaking.models import EmbedChunk
+
+    last = matching.embed_chunk(chunk_id)
+    if last:
+        _queue(matching.embed_work(EmbedChunk.objects.get(pk=chunk_id).run_id))
+    return last
+
+
+@shared_task
+def embed_finish(run_id: int) -> int | None:
+    rebuild = matching.embed_finish(run_id)
+    if rebuild is not None:  # the matches, with the new vectors
+        enqueue(rebuild_index, rebuild)
+    return rebuild
+
+
 def _queue(work: list[tuple[str, int]]) -> None:
-    tasks = {"start": rebuild_index, "chunk": rebuild_chunk, "finish": rebuild_finish}
+    tasks = {
+        "start": rebuild_index,
+        "chunk": rebuild_chunk,
+        "finish": rebuild_finish,
+        "embed_start": embed_start,
+        "embed_chunk": embed_chunk,
+        "embed_finish": embed_finish,
+    }
     for what, pk in work:
         enqueue(tasks[what], pk)
+
+
+@shared_task
+def close_sentences(match_ids: list[int]) -> int:
+    """The "意思相近" sentences of matches about to be shown (see matching.compute_...)."""
+    return matching.compute_close_sentences(match_ids)
 
 
 @shared_task

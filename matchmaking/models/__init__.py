@@ -8,6 +8,8 @@ from matchmaking.models.fairs import (
 from matchmaking.models.imports import ImportJob
 from matchmaking.models.listings import Category, NeedPhoto, ResearchResult, TechnologyNeed
 from matchmaking.models.matches import (
+    EmbedChunk,
+    EmbedRun,
     Match,
     MatchEvent,
     Notification,
@@ -40,6 +42,8 @@ __all__ = [
     "TrainingAttendance",
     "TrainingSession",
     "Category",
+    "EmbedChunk",
+    "EmbedRun",
     "ImportJob",
     "Match",
     "NeedPhoto",

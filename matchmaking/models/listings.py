@@ -110,6 +110,13 @@ class Listing(models.Model):
     # PostgreSQL.
     search_tokens = models.TextField(editable=False, default="")
     matching_pending = models.BooleanField(_("waiting for matching"), default=False)
+    # The dense vector of the matcher (issue 17), computed by a worker (services.matching
+    # embed_listings): 384 float16 values, the encoder that made it and a digest of the text it
+    # read. A vector whose digest no longer matches the listing's text is ignored until redone.
+    embedding = models.BinaryField(null=True, blank=True, editable=False)
+    embedding_encoder = models.CharField(max_length=64, blank=True, default="", editable=False)
+    embedding_digest = models.CharField(max_length=40, blank=True, default="", editable=False)
+    embedded_at = models.DateTimeField(null=True, blank=True, editable=False, db_index=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)

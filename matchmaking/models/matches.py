@@ -30,6 +30,13 @@ class Match(models.Model):
     # The matcher's explanation: terms with their shares and each structured fit's reason.
     explanation = models.JSONField(_("explanation"), default=dict)
     matcher_version = models.CharField(_("matcher version"), max_length=64)
+    # The matcher (method and encoder, services.matching.MATCHER) that first proposed the pair;
+    # never updated afterwards, so the quality report can compare matchers by what they found.
+    matcher = models.CharField(_("matcher"), max_length=100, blank=True, default="")
+    # For a match found by meaning with few shared words: the result's sentences closest to
+    # the need ({"key", "sentences": [{"text", "start", "end", "score"}]}), computed by a worker
+    # when the match is first shown (services.matching.close_sentences); null until then.
+    close_sentences = models.JSONField(_("closest sentences"), null=True, blank=True)
     state = models.CharField(
         _("state"), max_length=20, choices=MatchState.choices, default=MatchState.SUGGESTED
     )
@@ -267,6 +274,67 @@ class RebuildChunk(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["run", "number"], name="rebuild_chunk_unique_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.run_id}/{self.number}"
+
+
+class EmbedRun(models.Model):
+    """A backfill of dense vectors (issue 17): the listings without a current vector, encoded
+    in chunks that any worker takes; `manage.py embed` or the admin's button starts one."""
+
+    encoder = models.CharField(max_length=64, blank=True)
+    status = models.CharField(
+        max_length=10,
+        choices=[("running", _("Running")), ("done", _("Done")), ("failed", _("Failed"))],
+        default="running",
+    )
+    planned = models.BooleanField(default=False)
+    total_chunks = models.PositiveIntegerField(default=0)
+    done_chunks = models.PositiveIntegerField(default=0)
+    listings = models.PositiveIntegerField(default=0)
+    encoded = models.PositiveIntegerField(default=0)
+    seconds = models.FloatField(default=0.0)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    started_at = models.DateTimeField(auto_now_add=True)
+    progressed_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("vector backfill")
+        verbose_name_plural = _("vector backfills")
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"{self.started_at:%Y-%m-%d %H:%M} {self.status}"
+
+    @property
+    def percent(self) -> int:
+        if not self.total_chunks:
+            return 0 if self.status == "running" else 100
+        return round(100 * self.done_chunks / self.total_chunks)
+
+
+class EmbedChunk(models.Model):
+    """One share of a backfill: these needs' or results' vectors. Encoding is idempotent (a
+    current vector is kept), so a chunk cut off halfway is simply done again."""
+
+    run = models.ForeignKey(EmbedRun, on_delete=models.CASCADE, related_name="chunks")
+    number = models.PositiveIntegerField()
+    kind = models.CharField(max_length=10, choices=[("needs", "needs"), ("results", "results")])
+    ids = models.JSONField(default=list)
+    encoded = models.PositiveIntegerField(default=0)
+    # Taken by a worker (or `manage.py embed`): another one leaves it alone until it is done,
+    # or until the claim is older than REBUILD_STALLED_AFTER_SECONDS (its taker died).
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["run", "number"], name="embed_chunk_unique_number")
         ]
 
     def __str__(self) -> str:

@@ -199,3 +199,31 @@ def match_answer_contact(*, match: Match, by: User, accept: bool, note: str = ""
 
     transaction.on_commit(lambda: enqueue(notify_contact_answered, locked.pk))
     return locked
+
+
+#: States from which "不相关" takes a result off a need's list.
+NOT_RELEVANT_FROM = (MatchState.SUGGESTED, MatchState.SHORTLISTED)
+
+
+@transaction.atomic
+def match_not_relevant(*, match: Match, by: User) -> Match:
+    """The enterprise says a suggested result is not relevant: declined with that reason, so it
+    is never suggested for this need again (the row stays; the matcher updates it but never
+    brings it back) and it counts as a judgement in the quality report."""
+    if not permissions.can_mark_not_relevant(by, match):
+        raise PermissionDenied(_("Only the need's side says whether a result is relevant."))
+    if match.state not in NOT_RELEVANT_FROM:
+        raise ValidationError(
+            {"state": _("Only a suggested or shortlisted result can be marked not relevant.")}
+        )
+    match = _transition(
+        match=match,
+        to=MatchState.DECLINED,
+        by=by,
+        reason=DeclineReason.NOT_RELEVANT,
+        expected_state=match.state,
+    )
+    if match.decline_reason != DeclineReason.NOT_RELEVANT:  # an admin acts for both sides
+        match.decline_reason = DeclineReason.NOT_RELEVANT
+        match.save(update_fields=["decline_reason", "updated_at"])
+    return match

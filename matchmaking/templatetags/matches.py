@@ -6,12 +6,13 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from matchmaking.filters import MATCH_FITS
+from matchmaking.matching import calibration
 from matchmaking.selectors import fit_is_good
 
 register = template.Library()
 
 
-def _reason_text(reason: str) -> str:
+def _reason_text(reason: str, match=None) -> str:
     texts = {
         "category_match": _("Same technology category"),
         "category_same_parent": _("Same broad technology category"),
@@ -34,7 +35,22 @@ def _reason_text(reason: str) -> str:
         "transfer_mode_unknown": _("Transfer modes not stated"),
         "transfer_mode_any": _("Any transfer mode accepted"),
     }
+    if reason == "price_over_budget" and match is not None:
+        # Never "over budget" alone: the price it is about stands beside it.
+        from matchmaking.templatetags.money import price
+
+        if getattr(match.result, "asking_price", None) is not None:
+            return _("Price above the budget: %(price)s") % {"price": price(match.result)}
     return texts.get(reason, reason)
+
+
+def fit_state(match, fit: str) -> str:
+    """ "good", "bad", or "neutral" (what a side did not state is not a shortcoming)."""
+    if fit_is_good(match, fit):
+        return "good"
+    if match.explanation.get("fits", {}).get(fit, {}).get("known") is False:
+        return "neutral"
+    return "bad"
 
 
 @register.simple_tag
@@ -42,15 +58,43 @@ def match_fits(match) -> list[dict]:
     """Each structured fit as plain words, and whether it holds. A fit the need did not ask
     about (no budget, any maturity) is not a shortcoming of the result: it is left out."""
     fits = match.explanation.get("fits", {})
-    return [
-        {
-            "name": fit,
-            "good": fit_is_good(match, fit),
-            "text": _reason_text(fits.get(fit, {}).get("reason", "")),
-        }
-        for fit in MATCH_FITS
-        if fit in fits and fits[fit].get("asked", True)
-    ]
+    out = []
+    for fit in MATCH_FITS:
+        if fit not in fits or not fits[fit].get("asked", True):
+            continue
+        state = fit_state(match, fit)
+        out.append(
+            {
+                "name": fit,
+                "good": state == "good",
+                "state": state,
+                "text": _reason_text(fits[fit].get("reason", ""), match),
+            }
+        )
+    return out
+
+
+@register.simple_tag
+def match_strength(match) -> dict:
+    """The match's strength in words (强 / 较好 / 可能) from the calibrated thresholds of its
+    method; the percentage is for the details page only."""
+    code = calibration.strength(
+        float(match.score or 0), match.explanation.get("method") or "lexical"
+    )
+    text = {
+        calibration.STRONG: _("Strong match"),
+        calibration.GOOD: _("Good match"),
+        calibration.POSSIBLE: _("Possible match"),
+    }[code]
+    return {"code": code, "text": text}
+
+
+@register.filter
+def close_sentences(match) -> list[dict]:
+    """The result's sentences closest to the need ("意思相近"), when stored and current."""
+    from matchmaking.services.matching import shown_close_sentences
+
+    return shown_close_sentences(match)
 
 
 @register.filter

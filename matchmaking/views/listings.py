@@ -22,8 +22,8 @@ from matchmaking.filters import parse_flag
 from matchmaking.forms import NeedForm, PhotoAddForm, ResultForm
 from matchmaking.models import NeedPhoto, ResearchResult, TechnologyNeed
 from matchmaking.services import listings as services
+from matchmaking.services import matching, submissions
 from matchmaking.services import photos as photo_services
-from matchmaking.services import submissions
 
 
 @dataclass(frozen=True)
@@ -170,12 +170,17 @@ def listing_detail(request, kind: str, pk: int):
             query.pop(key, None)
         context["match_query"] = query.urlencode()
         context["match_total"] = len(matches)
+        context["matched_by_words_only"] = not selectors.matched_by_meaning(listing)
         if request.htmx and "start" in request.GET:
             start = _count(request.GET.get("start"), 0)
             context.update(_match_page(matches, start, start + MATCHES_PER_PAGE))
+            if kind == "need":  # the 意思相近 sentences of the results about to be shown
+                matching.request_close_sentences(context["matches"])
             return render(request, "matchmaking/partials/match_cards.html", context, status=status)
         shown = max(_count(request.GET.get("show"), MATCHES_PER_PAGE), MATCHES_PER_PAGE)
         context.update(_match_page(matches, 0, shown))
+        if kind == "need":
+            matching.request_close_sentences(context["matches"])
     return render(request, f"matchmaking/{kind}_detail.html", context, status=status)
 
 

@@ -24,6 +24,7 @@ from matchmaking.models import (
     ShortLink,
 )
 from matchmaking.services import matches as services
+from matchmaking.services import matching
 from matchmaking.services.notifications import SMS_KINDS
 from matchmaking.views import safe_next
 from matchmaking.workflow import ENTERPRISE, RESEARCH
@@ -51,6 +52,7 @@ def _visible_match(request, pk: int) -> Match:
 def match_detail(request, pk: int):
     match = _visible_match(request, pk)
     sides = services.sides_of(request.user, match)
+    matching.request_close_sentences([match])
     context = {
         "match": selectors.as_seen_by(request.user, match),
         "sides": sides,
@@ -132,6 +134,20 @@ def match_action(request, pk: int):
     except PermissionDenied as error:
         messages.error(request, str(error) or _("You may not do this."))
     return redirect(safe_next(request, reverse("match-detail", args=[match.pk])))
+
+
+@login_required
+@require_POST
+def match_not_relevant(request, pk: int):
+    """The "不相关" button of a match card: the result leaves the need's list for good."""
+    match = _visible_match(request, pk)
+    try:
+        services.match_not_relevant(match=match, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Marked not relevant. It will not be suggested again."))
+    return redirect(safe_next(request, reverse("need-detail", args=[match.need_id]) + "#matches"))
 
 
 @login_required

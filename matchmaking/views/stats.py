@@ -149,3 +149,13 @@ def statistics_public(request):
         "matchmaking/statistics_public.html",
         {"headline": headline, "computed_at": computed, "by_year": data["by_year"]},
     )
+
+
+@login_required
+def match_quality(request):
+    """The matcher's quality from what enterprises did (staff only)."""
+    if not permissions.can_view_match_quality(request.user):
+        raise PermissionDenied
+    from matchmaking.match_quality import match_quality_report
+
+    return render(request, "matchmaking/match_quality.html", {"report": match_quality_report()})

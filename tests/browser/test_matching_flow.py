@@ -39,7 +39,8 @@ def test_shortlist_request_contact_accept_and_see_contact_details(page: Page, co
     page.goto(f"/needs/{need.pk}/")
     first = page.locator(".match-card").first
     expect(first).to_contain_text(result.title)
-    expect(first.locator(".match-score")).to_have_text(re.compile(r"\d+%"))
+    expect(first.locator(".match-strength")).to_have_text(re.compile(r"^(强|较好|可能)$"))
+    expect(first.locator(".match-score")).to_have_count(0)  # the percentage: details only
     expect(first.locator(".fit").first).to_be_visible()
     first.get_by_role("button", name="加入候选").click()
     expect(page.locator(".message")).to_contain_text("已保存")

@@ -14,7 +14,7 @@ from django.test import Client
 from rest_framework.test import APIClient
 
 from accounts.enums import OrganisationKind
-from matchmaking.matching import FitConfig
+from matchmaking.matching import FitConfig, calibration
 from matchmaking.models import Match
 from matchmaking.services import listings, matching
 from tests.factories import OrganisationFactory, ResultFactory, category, member_of
@@ -153,7 +153,9 @@ def test_the_pages_show_the_score_without_the_price(world, client):
         f'<span class="match-score">{shown}</span>'
         in client.get(f"/matches/{match.pk}/").content.decode()
     )
-    assert shown in client.get(f"/results/{match.result_id}/").content.decode()
+    # The result's list shows the strength word of that same score, not a percentage.
+    word = calibration.strength(hidden, match.explanation.get("method", "lexical"))
+    assert f"match-strength--{word}" in client.get(f"/results/{match.result_id}/").content.decode()
     client.force_login(world["owner"])
     real = f"{round(100 * match.score)}%"
     assert (
