@@ -221,10 +221,10 @@ class SavedSearch(models.Model):
         return self.query or str(self.category or "")
 
 
-class RebuildRun(models.Model):
-    """A full re-match: a new index snapshot and every match recomputed, in chunks."""
+class ChunkedRun(models.Model):
+    """A long job split into chunks that any worker takes, with its progress: a full re-match
+    or a vector backfill. The sweep resumes a run whose progress stopped."""
 
-    version = models.CharField(max_length=64, blank=True)
     status = models.CharField(
         max_length=10,
         choices=[("running", _("Running")), ("done", _("Done")), ("failed", _("Failed"))],
@@ -232,8 +232,6 @@ class RebuildRun(models.Model):
     )
     total_chunks = models.PositiveIntegerField(default=0)
     done_chunks = models.PositiveIntegerField(default=0)
-    pairs = models.PositiveIntegerField(default=0)
-    dropped = models.PositiveIntegerField(default=0)
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -243,8 +241,7 @@ class RebuildRun(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        verbose_name = _("full re-match")
-        verbose_name_plural = _("full re-matches")
+        abstract = True
         ordering = ["-started_at"]
 
     def __str__(self) -> str:
@@ -255,6 +252,18 @@ class RebuildRun(models.Model):
         if not self.total_chunks:
             return 0 if self.status == "running" else 100
         return round(100 * self.done_chunks / self.total_chunks)
+
+
+class RebuildRun(ChunkedRun):
+    """A full re-match: a new index snapshot and every match recomputed, in chunks."""
+
+    version = models.CharField(max_length=64, blank=True)
+    pairs = models.PositiveIntegerField(default=0)
+    dropped = models.PositiveIntegerField(default=0)
+
+    class Meta(ChunkedRun.Meta):
+        verbose_name = _("full re-match")
+        verbose_name_plural = _("full re-matches")
 
 
 class RebuildChunk(models.Model):
@@ -280,42 +289,19 @@ class RebuildChunk(models.Model):
         return f"{self.run_id}/{self.number}"
 
 
-class EmbedRun(models.Model):
+class EmbedRun(ChunkedRun):
     """A backfill of dense vectors (issue 17): the listings without a current vector, encoded
     in chunks that any worker takes; `manage.py embed` or the admin's button starts one."""
 
     encoder = models.CharField(max_length=64, blank=True)
-    status = models.CharField(
-        max_length=10,
-        choices=[("running", _("Running")), ("done", _("Done")), ("failed", _("Failed"))],
-        default="running",
-    )
     planned = models.BooleanField(default=False)
-    total_chunks = models.PositiveIntegerField(default=0)
-    done_chunks = models.PositiveIntegerField(default=0)
     listings = models.PositiveIntegerField(default=0)
     encoded = models.PositiveIntegerField(default=0)
     seconds = models.FloatField(default=0.0)
-    started_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    started_at = models.DateTimeField(auto_now_add=True)
-    progressed_at = models.DateTimeField(default=timezone.now)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
+    class Meta(ChunkedRun.Meta):
         verbose_name = _("vector backfill")
         verbose_name_plural = _("vector backfills")
-        ordering = ["-started_at"]
-
-    def __str__(self) -> str:
-        return f"{self.started_at:%Y-%m-%d %H:%M} {self.status}"
-
-    @property
-    def percent(self) -> int:
-        if not self.total_chunks:
-            return 0 if self.status == "running" else 100
-        return round(100 * self.done_chunks / self.total_chunks)
 
 
 class EmbedChunk(models.Model):
