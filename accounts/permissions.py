@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.enums import MembershipRole, MembershipStatus, OrganisationKind, Role
+from matchmaking.matches import states as match_states
 
 if TYPE_CHECKING:
     from accounts.models import Membership, Organisation, Region, User
@@ -139,9 +142,14 @@ def can_act_for(user: User, organisation: Organisation) -> bool:
     )
 
 
+def may_act_for(user: User, organisation: Organisation) -> bool:
+    """can_act_for, or an admin: who may write on the organisation's behalf."""
+    return is_admin(user) or can_act_for(user, organisation)
+
+
 def can_view_private(user: User, organisation: Organisation) -> bool:
     """See the organisation's private fields (contact details, private budgets, drafts)."""
-    return is_admin(user) or can_act_for(user, organisation)
+    return may_act_for(user, organisation)
 
 
 def contact_block_reason(user: User) -> str | None:
@@ -192,7 +200,7 @@ REGISTERED_ONLY = "registered"
 
 def can_edit_listing(user: User, listing) -> bool:
     """Create, edit and change the state of a need or result of this organisation."""
-    return is_admin(user) or can_act_for(user, listing.organisation)
+    return may_act_for(user, listing.organisation)
 
 
 def can_view_listing(user: User, listing) -> bool:
@@ -248,6 +256,18 @@ def can_view_station_record(user: User, record) -> bool:
         return True
     match = getattr(record, "match", None)
     return match is not None and is_member(user, match.need.organisation)
+
+
+def station_records_visible(
+    queryset, user: User, station_field="station", enterprise_field="match__need__organisation"
+):
+    """can_view_station_record as a queryset filter, for lists."""
+    if is_admin(user):
+        return queryset
+    own = [o.pk for o in organisations_of(user)]
+    return queryset.filter(
+        Q(**{f"{station_field}__in": own}) | Q(**{f"{enterprise_field}__in": own})
+    )
 
 
 def can_view_training(user: User, session, attendees: list[Organisation]) -> bool:
@@ -316,3 +336,63 @@ def can_view_import(user: User, job) -> bool:
 def can_view_statistics(user: User) -> bool:
     """The full statistics: administrators and the authorities that fund the programme."""
     return is_admin(user) or bool(organisations_of(user, OrganisationKind.AUTHORITY))
+
+
+# -- matches ------------------------------------------------------------------------------
+
+
+def sides_of(user: User, match) -> set[str]:
+    """The sides of the match the user may act for."""
+    if is_admin(user):
+        return {match_states.ENTERPRISE, match_states.RESEARCH}
+    sides = set()
+    if can_act_for(user, match.need.organisation):
+        sides.add(match_states.ENTERPRISE)
+    if can_act_for(user, match.result.organisation):
+        sides.add(match_states.RESEARCH)
+    return sides
+
+
+def can_view_match(user: User, match) -> bool:
+    return bool(sides_of(user, match))
+
+
+def allowed_targets(user: User, match) -> list[str]:
+    """The states the user may move the match to from where it is (matches/states.py)."""
+    sides = sides_of(user, match)
+    return [
+        target
+        for target, side in match_states.TRANSITIONS.get(match.state, {}).items()
+        if side == match_states.EITHER and sides or side in sides
+    ]
+
+
+# -- the fair -----------------------------------------------------------------------------
+
+
+def can_run_fair(user: User) -> bool:
+    """Platform staff and station staff run the day; admins also schedule. At the check-in
+    desk each station sees only the registrations can_check_in allows."""
+    return is_admin(user) or bool(organisations_of(user, OrganisationKind.STATION))
+
+
+def can_record_outcome(user: User, meeting) -> bool:
+    """Admins, and staff of a station covering either side's organisation."""
+    if is_admin(user):
+        return True
+    sides = (meeting.request.requester.organisation, meeting.request.recipient.organisation)
+    return any(covering_stations(user, organisation) for organisation in sides)
+
+
+# -- statistics ---------------------------------------------------------------------------
+
+
+def statistics_stations(user: User) -> list[int] | None:
+    """Whose figures the user may read: None for all (admins, authorities), else the pks of
+    the user's own stations. Anyone else is refused."""
+    if can_view_statistics(user):
+        return None
+    stations = organisations_of(user, OrganisationKind.STATION)
+    if not stations:
+        raise PermissionDenied
+    return [station.pk for station in stations]

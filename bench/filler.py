@@ -35,8 +35,8 @@ def clone_listings(n_results: int, n_needs: int, *, seed: int = 2026) -> None:
     published, their matching already done (matching_pending off)."""
     from django.db import connection
 
+    from matchmaking.listings.search import index_tokens
     from matchmaking.models import ResearchResult, TechnologyNeed
-    from matchmaking.search import index_tokens
 
     rng = random.Random(seed)
     filled = False

@@ -40,8 +40,8 @@ def fill(target: int) -> None:
     from django.core.management import call_command
     from django.db import connection
 
+    from matchmaking.listings.search import index_tokens
     from matchmaking.models import TechnologyNeed
-    from matchmaking.search import index_tokens
 
     call_command("migrate", verbosity=0)
     with open(os.devnull, "w") as quiet:

@@ -56,7 +56,7 @@ def fill(n_results: int, n_needs: int) -> None:
     if not TechnologyNeed.objects.exists():
         # The demo world without demo_data's own first rebuild: the bench times its own.
         from accounts.demo import create_demo_accounts
-        from matchmaking.demo import create_world
+        from matchmaking.demo.world import create_world
 
         create_world(create_demo_accounts()["admin"])
     clone_listings(n_results, n_needs)
@@ -111,7 +111,7 @@ def stop_workers(workers) -> None:
 
 def warm_index(workers) -> None:
     """Each worker loads the snapshot before timing (a restart pays this once)."""
-    from matchmaking.services import matching
+    from matchmaking.matches import matching
     from matchmaking.tasks import sweep_pending
 
     started = time.perf_counter()
@@ -126,8 +126,8 @@ def publish_latency(count: int) -> list[float]:
     from django.utils import timezone
 
     from accounts.models import Organisation
+    from matchmaking.listings import services as listings
     from matchmaking.models import Match, TechnologyNeed
-    from matchmaking.services import listings
 
     times = []
     drafts = list(
@@ -153,8 +153,8 @@ def publish_latency(count: int) -> list[float]:
 
 def encode_time(count: int = 10) -> None:
     """Encoding time per listing with the site's encoder (what each publish pays once)."""
+    from matchmaking.matches import matching
     from matchmaking.models import TechnologyNeed
-    from matchmaking.services import matching
 
     encoder = matching.site_encoder()
     if encoder is None:

@@ -46,12 +46,12 @@ STATES = [
 
 def _history(rng: random.Random, state: str, born):
     """A plausible way to `state`: the stages passed, each some days after the one before."""
-    from matchmaking import workflow
+    from matchmaking.matches import states as matches_states
 
     if state == "declined":
-        stages = workflow.FORWARD[1 : rng.randint(1, 4)] + ["declined"]
+        stages = matches_states.FORWARD[1 : rng.randint(1, 4)] + ["declined"]
     else:
-        stages = workflow.FORWARD[1 : workflow.FORWARD.index(state) + 1]
+        stages = matches_states.FORWARD[1 : matches_states.FORWARD.index(state) + 1]
         if len(stages) > 1 and rng.random() < 0.5:
             stages = stages[1:]  # straight to contact, without shortlisting first
     when, steps = born, []

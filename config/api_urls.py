@@ -4,17 +4,18 @@ from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from accounts.api import views as accounts_api
-from matchmaking.api import fairs as fairs_api
-from matchmaking.api import stations as stations_api
-from matchmaking.api import stats as stats_api
-from matchmaking.api import views as matchmaking_api
+from matchmaking.fairs import api as fairs_api
+from matchmaking.listings import api as listings_api
+from matchmaking.matches import api as matches_api
+from matchmaking.stations import api as stations_api
+from matchmaking.stats import api as stats_api
 
 router = DefaultRouter()
 router.register("regions", accounts_api.RegionViewSet, basename="region")
-router.register("categories", matchmaking_api.CategoryViewSet, basename="category")
-router.register("needs", matchmaking_api.NeedViewSet, basename="api-need")
-router.register("results", matchmaking_api.ResultViewSet, basename="api-result")
-router.register("matches", matchmaking_api.MatchViewSet, basename="api-match")
+router.register("categories", listings_api.CategoryViewSet, basename="category")
+router.register("needs", listings_api.NeedViewSet, basename="api-need")
+router.register("results", listings_api.ResultViewSet, basename="api-result")
+router.register("matches", matches_api.MatchViewSet, basename="api-match")
 router.register("evaluations", stations_api.EvaluationViewSet, basename="api-evaluation")
 router.register("plans", stations_api.PlanViewSet, basename="api-plan")
 router.register("adoption-costs", stations_api.AdoptionCostViewSet, basename="api-adoption-cost")

@@ -376,7 +376,7 @@ BACKUP_DIR = Path(env_str("BACKUP_DIR", str(VAR_DIR / "backups")))
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_MB", 10) * 1024 * 1024
 FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
-    "matchmaking.uploads.SizeLimitedUploadHandler",
+    "matchmaking.imports.uploads.SizeLimitedUploadHandler",
 ]
 
 REST_FRAMEWORK = {
@@ -413,14 +413,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {
-        "MatchStateEnum": "matchmaking.enums.MatchState",
+        "MatchStateEnum": "matchmaking.matches.states.MatchState",
         "MaturityEnum": "matchmaking.enums.Maturity",
-        "NeedStatusEnum": "matchmaking.enums.NeedStatus",
-        "ResultStatusEnum": "matchmaking.enums.ResultStatus",
-        "FairStatusEnum": "matchmaking.models.fairs.FairStatus",
-        "MeetingRequestStatusEnum": "matchmaking.models.fairs.RequestStatus",
-        "MeetingStatusEnum": "matchmaking.models.fairs.MeetingStatus",
-        "MeetingOutcomeEnum": "matchmaking.models.fairs.MeetingOutcome",
+        "NeedStatusEnum": "matchmaking.listings.states.NeedStatus",
+        "ResultStatusEnum": "matchmaking.listings.states.ResultStatus",
+        "FairStatusEnum": "matchmaking.fairs.models.FairStatus",
+        "MeetingRequestStatusEnum": "matchmaking.fairs.models.RequestStatus",
+        "MeetingStatusEnum": "matchmaking.fairs.models.MeetingStatus",
+        "MeetingOutcomeEnum": "matchmaking.fairs.models.MeetingOutcome",
     },
 }
 

@@ -29,17 +29,19 @@ def home(request):
     from django.utils import timezone
 
     from accounts.enums import Role
-    from matchmaking import selectors
+    from matchmaking.homes import selectors as homes_selectors
 
     user = request.user
     roles = permissions.roles(user)
     since = user.home_seen_at
     context = {
         "memberships": list(memberships_of(user)),
-        "enterprise": selectors.enterprise_home(user, since) if Role.ENTERPRISE in roles else {},
-        "researcher": selectors.researcher_home(user) if Role.RESEARCHER in roles else {},
-        "station": selectors.station_home(user) if Role.STATION_STAFF in roles else {},
-        "admin": selectors.admin_home(user) if Role.ADMIN in roles else {},
+        "enterprise": homes_selectors.enterprise_home(user, since)
+        if Role.ENTERPRISE in roles
+        else {},
+        "researcher": homes_selectors.researcher_home(user) if Role.RESEARCHER in roles else {},
+        "station": homes_selectors.station_home(user) if Role.STATION_STAFF in roles else {},
+        "admin": homes_selectors.admin_home(user) if Role.ADMIN in roles else {},
         "since": since,
     }
     get_user_model().objects.filter(pk=user.pk).update(home_seen_at=timezone.now())
@@ -47,9 +49,9 @@ def home(request):
 
 
 def public_home() -> dict:
-    from matchmaking import stats
-    from matchmaking.enums import NeedStatus, ResultStatus
+    from matchmaking.listings.states import NeedStatus, ResultStatus
     from matchmaking.models import ResearchResult, TechnologyNeed
+    from matchmaking.stats import selectors as stats
 
     def recent(model, status):
         return list(

@@ -5,6 +5,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from matchmaking.core.queue import enqueue
 from matchmaking.models import (
     Category,
     EmbedRun,
@@ -17,7 +18,6 @@ from matchmaking.models import (
     TechnologyNeed,
     ThesaurusEntry,
 )
-from matchmaking.queue import enqueue
 from matchmaking.tasks import embed_start, rebuild_index, sweep_pending
 
 

@@ -2,22 +2,6 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
-class NeedStatus(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    OPEN = "open", _("Open")
-    IN_PROGRESS = "in_progress", _("In progress")
-    FULFILLED = "fulfilled", _("Fulfilled")
-    CLOSED = "closed", _("Closed")
-    EXPIRED = "expired", _("Expired")
-
-
-class ResultStatus(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    LISTED = "listed", _("Listed")
-    TRANSFERRED = "transferred", _("Transferred")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
-
-
 class Visibility(models.TextChoices):
     PUBLIC = "public", _("Everyone")
     REGISTERED = "registered", _("Logged-in users only")
@@ -74,25 +58,6 @@ def stage_of(trl: int | None) -> MaturityStage | None:
     if trl is None:
         return None
     return next(MaturityStage(stage) for stage, trls in STAGE_TRLS.items() if trl in trls)
-
-
-class MatchState(models.TextChoices):
-    SUGGESTED = "suggested", _("Suggested")
-    SHORTLISTED = "shortlisted", _("Shortlisted")
-    CONTACTED = "contacted", _("Contact requested")
-    EVALUATING = "evaluating", _("Evaluating")
-    SOLUTION_PROPOSED = "solution_proposed", _("Solution proposed")
-    ON_TRIAL = "on_trial", _("On trial")
-    ADOPTED = "adopted", _("Adopted")
-    DECLINED = "declined", _("Declined")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
-
-
-class ContactStatus(models.TextChoices):
-    NONE = "", _("Not requested")
-    PENDING = "pending", _("Awaiting answer")
-    ACCEPTED = "accepted", _("Accepted")
-    DECLINED = "declined", _("Declined")
 
 
 class DeclineReason(models.TextChoices):

@@ -8,9 +8,11 @@ from django.utils import timezone
 
 from accounts.sms import SmsError, SmsRefused
 from config import metrics
+from matchmaking.core.queue import enqueue
+from matchmaking.imports import services as imports
+from matchmaking.matches import matching
 from matchmaking.models import ImportJob, RebuildChunk, RebuildRun
-from matchmaking.queue import enqueue
-from matchmaking.services import imports, matching, notifications
+from matchmaking.notifications import services as notifications
 
 REBUILD_CHUNK = 2000
 SWEEP_CHUNK = 50
@@ -257,7 +259,7 @@ def send_digests() -> int:
 
 @shared_task
 def refresh_statistics() -> int:
-    from matchmaking import stats
+    from matchmaking.stats import selectors as stats
 
     return stats.refresh_all()
 
@@ -274,8 +276,8 @@ def send_meeting_request_reminders() -> int:
 
 @shared_task
 def run_fair_scheduler(run_id: int) -> str:
+    from matchmaking.fairs import services as fairs
     from matchmaking.models import ScheduleRun
-    from matchmaking.services import fairs
 
     run = ScheduleRun.objects.select_related("fair").filter(pk=run_id).first()
     return fairs.schedule_compute(run).status if run else "missing"
@@ -285,8 +287,8 @@ def run_fair_scheduler(run_id: int) -> str:
 def mark_fair_no_shows() -> int:
     """Every minute on a fair day: participants late for a meeting are marked absent, so that
     the organiser's day-of re-run finds the freed tables."""
+    from matchmaking.fairs import services as fairs
     from matchmaking.models import Fair
-    from matchmaking.services import fairs
 
     today = timezone.localdate()
     marked = 0

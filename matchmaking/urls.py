@@ -1,7 +1,11 @@
 from django.urls import path
 
-from matchmaking.views import fairs, imports, listings, matches, stations
-from matchmaking.views import stats as stats_views
+from matchmaking.fairs import views as fairs
+from matchmaking.imports import views as imports
+from matchmaking.listings import views as listings
+from matchmaking.matches import views as matches
+from matchmaking.stations import views as stations
+from matchmaking.stats import views as stats_views
 
 urlpatterns = []
 for kind, prefix in (("need", "needs"), ("result", "results")):

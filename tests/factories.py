@@ -73,8 +73,8 @@ DEMO_PASSWORD = settings.DEMO_PASSWORD
 
 def index_listing(listing, create, extracted, **kwargs):
     """Fill the search columns the way the listing services do."""
-    from matchmaking.search import index_tokens
-    from matchmaking.services.listings import search_text_of
+    from matchmaking.listings.search import index_tokens
+    from matchmaking.listings.services import search_text_of
 
     listing.search_text = search_text_of(listing)
     listing.search_tokens = index_tokens(listing.search_text)
@@ -209,9 +209,9 @@ def photo_of(need, by=None, **image):
     from django.core.files.base import ContentFile
     from django.core.files.uploadedfile import SimpleUploadedFile
 
+    from matchmaking.listings.photo_checks import check_photo
+    from matchmaking.listings.photos import add_photos
     from matchmaking.models import NeedPhoto
-    from matchmaking.photos import check_photo
-    from matchmaking.services.photos import add_photos
 
     photo = check_photo(SimpleUploadedFile("photo.jpg", image_bytes(**image)))
     if by is not None:

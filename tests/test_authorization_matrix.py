@@ -59,7 +59,6 @@ from rest_framework.views import APIView
 from accounts.demo import make_credit_code
 from accounts.enums import MembershipStatus, OrganisationKind
 from accounts.models import Membership
-from matchmaking import costs
 from matchmaking.models import (
     AdoptionCost,
     Evaluation,
@@ -76,6 +75,7 @@ from matchmaking.models import (
     TrainingAttendance,
     TrainingSession,
 )
+from matchmaking.stations import costs
 from tests.factories import (
     NeedFactory,
     OrganisationFactory,

@@ -31,9 +31,13 @@ from openpyxl import load_workbook
 from accounts import services as account_services
 from accounts.enums import MembershipRole, OrganisationKind
 from accounts.tasks import notify_membership_requested
+from matchmaking.fairs import services as fairs
+from matchmaking.imports import services as imports
+from matchmaking.matches import matching
+from matchmaking.matches import services as match_services
 from matchmaking.models import Category, Fair, Match, Meeting, SavedSearch
-from matchmaking.services import fairs, imports, matching, notifications, stations
-from matchmaking.services import matches as match_services
+from matchmaking.notifications import services as notifications
+from matchmaking.stations import services as stations
 from matchmaking.templatetags.matches import highlight
 from tests.factories import NeedFactory, OrganisationFactory, ResultFactory, UserFactory, member_of
 

@@ -2,8 +2,8 @@
 
 import django.core.validators
 import django.db.models.deletion
-import matchmaking.fields
-import matchmaking.models.imports
+import matchmaking.core.fields
+import matchmaking.imports.models
 from decimal import Decimal
 from django.conf import settings
 from django.db import migrations, models
@@ -42,7 +42,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('kind', models.CharField(choices=[('needs', 'Technology needs'), ('results', 'Research results')], max_length=16, verbose_name='kind')),
-                ('file', models.FileField(upload_to=matchmaking.models.imports.import_upload_to, verbose_name='file')),
+                ('file', models.FileField(upload_to=matchmaking.imports.models.import_upload_to, verbose_name='file')),
                 ('original_name', models.CharField(max_length=255, verbose_name='file name')),
                 ('status', models.CharField(choices=[('validating', 'Checking'), ('invalid', 'Has errors'), ('valid', 'Ready to import'), ('importing', 'Importing'), ('done', 'Imported'), ('failed', 'Failed')], default='validating', max_length=16, verbose_name='status')),
                 ('total_rows', models.PositiveIntegerField(default=0, verbose_name='rows')),
@@ -65,7 +65,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('title', models.CharField(max_length=200, verbose_name='title')),
                 ('keywords', models.CharField(blank=True, help_text='A few terms separated by spaces or commas, e.g. 冷链 预冷 猕猴桃.', max_length=300, verbose_name='keywords')),
-                ('transfer_modes', matchmaking.fields.ChoiceSetField(blank=True, choices=[('license', 'Licence'), ('assignment', 'Assignment'), ('joint_development', 'Joint development'), ('technical_service', 'Technical service'), ('equity', 'Equity investment')], default='', max_length=200, verbose_name='transfer modes')),
+                ('transfer_modes', matchmaking.core.fields.ChoiceSetField(blank=True, choices=[('license', 'Licence'), ('assignment', 'Assignment'), ('joint_development', 'Joint development'), ('technical_service', 'Technical service'), ('equity', 'Equity investment')], default='', max_length=200, verbose_name='transfer modes')),
                 ('visibility', models.CharField(choices=[('public', 'Everyone'), ('registered', 'Logged-in users only')], default='public', max_length=16, verbose_name='visible to')),
                 ('search_text', models.TextField(default='', editable=False)),
                 ('matching_pending', models.BooleanField(default=False, verbose_name='waiting for matching')),
@@ -105,7 +105,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('title', models.CharField(max_length=200, verbose_name='title')),
                 ('keywords', models.CharField(blank=True, help_text='A few terms separated by spaces or commas, e.g. 冷链 预冷 猕猴桃.', max_length=300, verbose_name='keywords')),
-                ('transfer_modes', matchmaking.fields.ChoiceSetField(blank=True, choices=[('license', 'Licence'), ('assignment', 'Assignment'), ('joint_development', 'Joint development'), ('technical_service', 'Technical service'), ('equity', 'Equity investment')], default='', max_length=200, verbose_name='transfer modes')),
+                ('transfer_modes', matchmaking.core.fields.ChoiceSetField(blank=True, choices=[('license', 'Licence'), ('assignment', 'Assignment'), ('joint_development', 'Joint development'), ('technical_service', 'Technical service'), ('equity', 'Equity investment')], default='', max_length=200, verbose_name='transfer modes')),
                 ('visibility', models.CharField(choices=[('public', 'Everyone'), ('registered', 'Logged-in users only')], default='public', max_length=16, verbose_name='visible to')),
                 ('search_text', models.TextField(default='', editable=False)),
                 ('matching_pending', models.BooleanField(default=False, verbose_name='waiting for matching')),

@@ -2,7 +2,7 @@ from django.db import migrations
 
 
 def seed(apps, schema_editor):
-    from matchmaking.categories import load_categories
+    from matchmaking.listings.categories import load_categories
 
     load_categories(apps.get_model("matchmaking", "Category"))
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 def fill_codes(apps, schema_editor):
     """Every registration made before gets its own code, unique within its fair."""
-    from matchmaking.models.fairs import new_check_in_code
+    from matchmaking.fairs.models import new_check_in_code
 
     registration = apps.get_model("matchmaking", "FairRegistration")
     taken = set()

@@ -5,9 +5,9 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from matchmaking.filters import MATCH_FITS
+from matchmaking.matches.filters import MATCH_FITS
+from matchmaking.matches.selectors import fit_is_good
 from matchmaking.matching import calibration
-from matchmaking.selectors import fit_is_good
 
 register = template.Library()
 
@@ -92,7 +92,7 @@ def match_strength(match) -> dict:
 @register.filter
 def close_sentences(match) -> list[dict]:
     """The result's sentences closest to the need ("意思相近"), when stored and current."""
-    from matchmaking.services.matching import shown_close_sentences
+    from matchmaking.matches.matching import shown_close_sentences
 
     return shown_close_sentences(match)
 

@@ -38,8 +38,9 @@ from schemathesis.specs.openapi.checks import (
 
 from accounts.enums import MembershipRole, OrganisationKind
 from config.wsgi import application
+from matchmaking.fairs import services as fairs
 from matchmaking.models import AdoptionCost, Fair, Match, Meeting
-from matchmaking.services import fairs, stations
+from matchmaking.stations import services as stations
 from tests.factories import NeedFactory, OrganisationFactory, ResultFactory, UserFactory, member_of
 
 ROLES = ("anonymous", "enterprise", "researcher", "station", "admin")

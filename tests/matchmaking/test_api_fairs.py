@@ -6,8 +6,8 @@ import pytest
 from rest_framework.test import APIClient
 
 from accounts.enums import MembershipRole, OrganisationKind
+from matchmaking.fairs import services as fairs
 from matchmaking.models import Fair, Match, Meeting, MeetingRequest
-from matchmaking.services import fairs
 from tests.factories import NeedFactory, OrganisationFactory, ResultFactory, UserFactory, member_of
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from matchmaking.forms import format_budget, parse_budget
+from matchmaking.core.money import format_budget, parse_budget
 from matchmaking.models import TechnologyNeed
 from matchmaking.templatetags.money import budget
 from tests.factories import NeedFactory, OrganisationFactory, category, member_of

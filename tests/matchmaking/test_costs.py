@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from matchmaking.costs import CostError, compute, loan_interest_subsidy
+from matchmaking.stations.costs import CostError, compute, loan_interest_subsidy
 
 
 def test_twelve_months_of_interest_on_two_hundred_thousand_at_3_85_percent():

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from accounts.validation import patent_check_char, patent_number_error, phone_error
-from matchmaking import demo_content as dc
+from matchmaking.demo import content as dc
 
 ROOT = Path(__file__).resolve().parents[2]
 REGIONS = {r["code"]: r for r in json.loads((ROOT / "fixtures/regions.json").read_text("utf-8"))}

@@ -7,8 +7,8 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from matchmaking.matches import matching
 from matchmaking.models import EmbedChunk, EmbedRun, Match, RebuildRun, ResearchResult
-from matchmaking.services import matching
 from tests.factories import NeedFactory, ResultFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

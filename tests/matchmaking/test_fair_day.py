@@ -5,8 +5,8 @@ import re
 import pytest
 from django.urls import reverse
 
+from matchmaking.fairs.models import CODE_ALPHABET
 from matchmaking.models import Fair, FairRegistration
-from matchmaking.models.fairs import CODE_ALPHABET
 from tests.matchmaking.test_fairs import desk, fair  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.django_db
@@ -99,8 +99,8 @@ def test_an_absent_participants_later_table_goes_to_a_pair_that_did_not_fit(
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
+    from matchmaking.fairs import services
     from matchmaking.models import Match, Meeting, MeetingRequest, Notification
-    from matchmaking.services import fairs as services
     from tests.factories import NeedFactory, OrganisationFactory, ResultFactory, UserFactory
     from tests.factories import member_of as member
 
@@ -207,7 +207,7 @@ def test_two_desks_checking_in_the_same_person_keep_the_first_time(fair, desk): 
 
     from django.utils import timezone
 
-    from matchmaking.services import fairs as services
+    from matchmaking.fairs import services
 
     now = timezone.now()
     registration = desk["guizhou"]

@@ -6,8 +6,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from accounts.enums import OrganisationKind
+from matchmaking.fairs import services as fairs
 from matchmaking.models import Fair
-from matchmaking.services import fairs
 from tests.factories import OrganisationFactory, UserFactory, member_of
 
 pytestmark = pytest.mark.django_db

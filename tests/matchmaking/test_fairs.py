@@ -9,8 +9,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from accounts.enums import OrganisationKind
+from matchmaking.fairs import services as fairs
 from matchmaking.models import Fair, Match, Meeting
-from matchmaking.services import fairs
 from tests.factories import NeedFactory, OrganisationFactory, ResultFactory, UserFactory, member_of
 
 pytestmark = pytest.mark.django_db

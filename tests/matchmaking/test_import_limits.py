@@ -16,8 +16,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from accounts.enums import OrganisationKind
+from matchmaking.imports import services as imports
 from matchmaking.models import ImportJob
-from matchmaking.services import imports
 from tests.factories import OrganisationFactory, member_of
 
 pytestmark = pytest.mark.django_db
@@ -257,7 +257,7 @@ def test_a_tiny_workbook_of_a_million_texts_is_refused_before_they_are_loaded(
 
 
 def test_shared_strings_are_counted_across_chunk_boundaries():
-    from matchmaking import uploads
+    from matchmaking.imports import uploads
 
     for count in (uploads.MAX_SHARED_STRINGS, uploads.MAX_SHARED_STRINGS + 1):
         with zipfile.ZipFile(io.BytesIO(shared_strings_workbook(count))) as archive:

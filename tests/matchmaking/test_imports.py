@@ -11,8 +11,8 @@ from django.urls import reverse
 from openpyxl import Workbook
 
 from accounts.enums import OrganisationKind
+from matchmaking.imports import services as imports
 from matchmaking.models import ImportJob, TechnologyNeed
-from matchmaking.services import imports
 from tests.factories import OrganisationFactory, member_of
 
 HEADER = [

@@ -4,8 +4,9 @@ every worker's index and every snapshot read that one copy (issue 17)."""
 import numpy as np
 import pytest
 
+from matchmaking.listings import services as listings
+from matchmaking.matches import matching
 from matchmaking.models import Match, ResearchResult, TechnologyNeed
-from matchmaking.services import listings, matching
 from tests.factories import OrganisationFactory, ResultFactory, category, member_of
 
 pytestmark = pytest.mark.django_db

@@ -8,9 +8,9 @@ import pytest
 from django.urls import reverse
 
 from accounts.enums import OrganisationKind
+from matchmaking.matches import matching
 from matchmaking.matching import calibration
 from matchmaking.models import Match
-from matchmaking.services import matching
 from tests.factories import NeedFactory, OrganisationFactory, ResultFactory, member_of
 
 pytestmark = pytest.mark.django_db

@@ -7,8 +7,9 @@ from django.urls import reverse
 
 from accounts.enums import OrganisationKind
 from matchmaking.enums import DeclineReason
+from matchmaking.matches import matching
+from matchmaking.matches import services as matches
 from matchmaking.models import Match
-from matchmaking.services import matches, matching
 from tests.factories import NeedFactory, OrganisationFactory, ResultFactory, category, member_of
 
 pytestmark = pytest.mark.django_db

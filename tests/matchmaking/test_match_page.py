@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 
 from accounts.enums import OrganisationKind
+from matchmaking.matches import services as matches
 from matchmaking.models import Match
-from matchmaking.services import matches
 from tests.factories import NeedFactory, OrganisationFactory, ResultFactory, member_of
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from accounts.enums import OrganisationKind
-from matchmaking.match_quality import match_quality_report
+from matchmaking.matches.quality import match_quality_report
 from matchmaking.models import Match
 from tests.factories import NeedFactory, OrganisationFactory, ResultFactory, UserFactory
 

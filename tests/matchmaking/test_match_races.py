@@ -16,8 +16,8 @@ from django.utils import translation
 from rest_framework.test import APIClient
 
 from accounts.enums import OrganisationKind
+from matchmaking.matches.services import MatchConflict
 from matchmaking.models import Match, MatchEvent
-from matchmaking.services.matches import MatchConflict
 from tests.conftest import require, using_postgres, worker_database_url
 from tests.factories import NeedFactory, OrganisationFactory, ResultFactory, member_of
 

@@ -129,7 +129,7 @@ def test_a_phone_photo_with_gps_is_kept_smaller_and_without_any_exif(client):
 def test_a_photo_is_turned_upright_by_its_exif_orientation_before_the_exif_goes():
     exif = Image.Exif()
     exif[ExifTags.Base.Orientation] = 6  # taken with the phone on its side
-    from matchmaking.photos import check_photo
+    from matchmaking.listings.photo_checks import check_photo
 
     kept = check_photo(upload("side.jpg", image_bytes(size=(200, 100), exif=exif)))
     assert (kept.width, kept.height) == (100, 200)
@@ -263,7 +263,7 @@ def test_a_12_megapixel_phone_photo_sent_without_javascript_is_kept_at_1280(clie
 
 
 def test_a_jpeg_beyond_the_pixel_cap_is_refused_by_its_header(client):
-    from matchmaking.photos import check_photo
+    from matchmaking.listings.photo_checks import check_photo
 
     header_only = image_bytes(size=(8000, 6000))
     with pytest.raises(ValidationError) as refused:

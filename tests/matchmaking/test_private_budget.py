@@ -14,9 +14,10 @@ from django.test import Client
 from rest_framework.test import APIClient
 
 from accounts.enums import OrganisationKind
+from matchmaking.listings import services as listings
+from matchmaking.matches import matching
 from matchmaking.matching import FitConfig, calibration
 from matchmaking.models import Match
-from matchmaking.services import listings, matching
 from tests.factories import OrganisationFactory, ResultFactory, category, member_of
 
 pytestmark = pytest.mark.django_db

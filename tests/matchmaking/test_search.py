@@ -1,4 +1,4 @@
-from matchmaking.search import index_tokens, search_terms, term_tokens
+from matchmaking.listings.search import index_tokens, search_terms, term_tokens
 
 
 def test_chinese_is_indexed_as_characters_and_bigrams_and_latin_as_words():

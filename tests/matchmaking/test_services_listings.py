@@ -8,8 +8,8 @@ from django.db import IntegrityError
 from django.utils import timezone
 
 from accounts.enums import MembershipRole, OrganisationKind
+from matchmaking.listings import services as listings
 from matchmaking.models import TechnologyNeed
-from matchmaking.services import listings
 from tests.factories import (
     NeedFactory,
     OrganisationFactory,

@@ -10,9 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from accounts.enums import OrganisationKind
-from matchmaking import workflow
+from matchmaking.matches import services as matches
+from matchmaking.matches import states as matches_states
 from matchmaking.models import Match, Notification, NotificationSetting
-from matchmaking.services import matches, notifications
+from matchmaking.notifications import services as notifications
 from tests.factories import (
     NeedFactory,
     OrganisationFactory,
@@ -46,9 +47,9 @@ def pair():
 
 
 def test_the_table_has_every_state_and_closing_moves_from_every_open_state():
-    assert set(workflow.TRANSITIONS) == set(workflow.FORWARD) | workflow.CLOSED
-    for state in workflow.FORWARD[:-1]:
-        assert {"declined", "withdrawn"} <= set(workflow.TRANSITIONS[state])
+    assert set(matches_states.TRANSITIONS) == set(matches_states.FORWARD) | matches_states.CLOSED
+    for state in matches_states.FORWARD[:-1]:
+        assert {"declined", "withdrawn"} <= set(matches_states.TRANSITIONS[state])
 
 
 def test_the_enterprise_shortlists_and_the_move_is_recorded(pair):

@@ -3,8 +3,10 @@
 import pytest
 
 from accounts.enums import OrganisationKind
+from matchmaking.listings import services as listings
+from matchmaking.matches import matching
+from matchmaking.matches import services as matches
 from matchmaking.models import Match, RebuildRun
-from matchmaking.services import listings, matches, matching
 from tests.factories import NeedFactory, OrganisationFactory, ResultFactory, category, member_of
 
 pytestmark = pytest.mark.django_db
@@ -137,12 +139,12 @@ def test_closing_a_need_drops_its_untouched_suggestions_only(
 
 
 def test_a_declined_result_does_not_come_back_on_the_need_s_page(world):
-    from matchmaking import selectors
+    from matchmaking.matches import selectors as matches_selectors
 
     match = Match.objects.get(need=world["need"], result=world["kiwi"])
     matches.match_transition(match=match, to="declined", by=world["member"], reason="too_expensive")
     matching.rematch_need(world["need"].pk)
-    assert world["kiwi"] not in [m.result for m in selectors.need_matches(world["need"])]
+    assert world["kiwi"] not in [m.result for m in matches_selectors.need_matches(world["need"])]
     assert Match.objects.get(pk=match.pk).state == "declined"
 
 
@@ -211,8 +213,8 @@ def test_the_rematch_command_rebuilds_everything(world):
 
 
 def test_a_rebuild_chunk_delivered_twice_is_done_and_counted_once(world):
+    from matchmaking.matches.matching import rebuild_chunk, rebuild_plan
     from matchmaking.models import RebuildChunk
-    from matchmaking.services.matching import rebuild_chunk, rebuild_plan
 
     run = RebuildRun.objects.create()
     assert rebuild_plan(run, chunk_size=1)
@@ -231,7 +233,7 @@ def test_the_sweep_resumes_a_stalled_rebuild_and_a_finish_runs_once(world, setti
 
     from django.utils import timezone
 
-    from matchmaking.services.matching import rebuild_finish, rebuild_plan
+    from matchmaking.matches.matching import rebuild_finish, rebuild_plan
     from matchmaking.tasks import sweep_pending
 
     run = RebuildRun.objects.create()

@@ -7,8 +7,9 @@ from django.urls import reverse
 
 from accounts.enums import OrganisationKind
 from accounts.sms import outbox
+from matchmaking.matches import services as matches
 from matchmaking.models import Match, NotificationSetting, SmsMessage
-from matchmaking.services import matches, notifications
+from matchmaking.notifications import services as notifications
 from tests.accounts.test_sms_backends import Endpoint
 from tests.factories import NeedFactory, OrganisationFactory, ResultFactory, member_of
 
@@ -173,7 +174,7 @@ def test_a_filed_evaluation_reaches_the_enterprise_by_sms(
 
 
 def stations_service():
-    from matchmaking.services import stations
+    from matchmaking.stations import services as stations
 
     return stations
 

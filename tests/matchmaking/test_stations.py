@@ -10,9 +10,9 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts.enums import OrganisationKind
-from matchmaking import selectors
 from matchmaking.models import Match
-from matchmaking.services import stations
+from matchmaking.stations import selectors as station_selectors
+from matchmaking.stations import services as stations
 from tests.factories import NeedFactory, OrganisationFactory, ResultFactory, member_of
 
 pytestmark = pytest.mark.django_db
@@ -225,7 +225,7 @@ def test_the_board_shows_only_the_station_s_counties(client, world):
 def test_a_long_board_column_shows_the_longest_waiting_and_counts_them_all(
     client, world, monkeypatch
 ):
-    monkeypatch.setattr(selectors, "BOARD_COLUMN_SIZE", 2)
+    monkeypatch.setattr(station_selectors, "BOARD_COLUMN_SIZE", 2)
     matches = [world["match"]] + [
         Match.objects.create(
             need=NeedFactory(organisation=world["enterprise"]),

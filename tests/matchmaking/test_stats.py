@@ -8,9 +8,10 @@ import pytest
 from rest_framework.test import APIClient
 
 from accounts.enums import OrganisationKind
-from matchmaking import stats, workflow
+from matchmaking.matches import states as matches_states
+from matchmaking.matches.services import match_request_contact, match_transition
 from matchmaking.models import Match, MatchEvent
-from matchmaking.services.matches import match_request_contact, match_transition
+from matchmaking.stats import selectors as stats
 from tests.factories import NeedFactory, OrganisationFactory, ResultFactory, UserFactory, member_of
 
 pytestmark = pytest.mark.django_db
@@ -120,7 +121,7 @@ def test_the_funnel_counts_later_stages_as_passing_earlier_ones(world):
 
 
 def test_adoption_costs_add_up_in_the_database(world):
-    from matchmaking.services import stations as station_services
+    from matchmaking.stations import services as station_services
 
     station = OrganisationFactory(kind=OrganisationKind.STATION, covered=["522634"])
     staff = member_of(station)
@@ -188,7 +189,7 @@ def test_a_declined_match_still_counts_for_the_stages_it_passed():
     walk(match, "shortlisted", "contacted", "declined")
     stored = Match.objects.get(pk=match.pk)
     assert stored.shortlisted_at == first_shortlisted  # the first arrival, not the second
-    assert stored.furthest_stage == workflow.FORWARD.index("contacted")
+    assert stored.furthest_stage == matches_states.FORWARD.index("contacted")
     rows = {row["stage"]: row["reached"] for row in stats.funnel(stats.Filters())}
     assert (rows["suggested"], rows["shortlisted"], rows["contacted"], rows["evaluating"]) == (
         1,
@@ -263,7 +264,7 @@ def test_odd_filter_values_are_refused_naming_the_parameter_not_fatal(client):
 
 
 def test_station_activity_adds_up_records_and_hours_per_station_and_month(world):
-    from matchmaking.services import stations as station_services
+    from matchmaking.stations import services as station_services
 
     station = OrganisationFactory(kind=OrganisationKind.STATION, covered=["522634"])
     staff = member_of(station)

@@ -8,9 +8,9 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from accounts.enums import OrganisationKind
-from matchmaking.fields import LONG_TEXT
+from matchmaking.core.fields import LONG_TEXT
+from matchmaking.listings import services
 from matchmaking.models import TechnologyNeed
-from matchmaking.services import listings as services
 from tests.factories import OrganisationFactory, category, member_of
 
 pytestmark = pytest.mark.django_db

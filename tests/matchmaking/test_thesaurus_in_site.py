@@ -4,8 +4,9 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from accounts.enums import OrganisationKind
+from matchmaking.listings import services as listings
+from matchmaking.matches import matching
 from matchmaking.models import Match, ThesaurusEntry
-from matchmaking.services import listings, matching
 from matchmaking.tasks import sweep_pending
 from tests.factories import OrganisationFactory, ResultFactory, category, member_of
 

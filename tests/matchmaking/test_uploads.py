@@ -16,9 +16,9 @@ from django.views.static import serve
 from openpyxl import Workbook
 
 from accounts.enums import OrganisationKind
-from matchmaking import uploads
+from matchmaking.imports import services as imports
+from matchmaking.imports import uploads
 from matchmaking.models import ImportJob
-from matchmaking.services import imports
 from tests.factories import OrganisationFactory, member_of
 
 pytestmark = pytest.mark.django_db

@@ -3,7 +3,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from accounts.demo import create_demo_accounts
-from matchmaking.demo import (
+from matchmaking.demo.world import (
     create_demo_fair,
     create_demo_journeys,
     create_station_activity,

@@ -6,9 +6,9 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from matchmaking import tasks
+from matchmaking.core.queue import enqueue
+from matchmaking.matches import matching
 from matchmaking.models import EmbedChunk, EmbedRun
-from matchmaking.queue import enqueue
-from matchmaking.services import matching
 
 
 class Command(BaseCommand):

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from matchmaking.match_quality import match_quality_report
+from matchmaking.matches.quality import match_quality_report
 
 
 def _f(value) -> str:

@@ -14,10 +14,10 @@ from collections import Counter
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from matchmaking.listings.search import index_tokens, normalise, term_tokens
 from matchmaking.matching.colloquial import clean_need_text, extract_budget
 from matchmaking.matching.text import Analyzer, TermMatcher, is_cjk, normalize, readable_spans
 from matchmaking.matching.thesaurus import default_thesaurus
-from matchmaking.search import index_tokens, normalise, term_tokens
 
 PLAIN = Analyzer()
 THESAURUS = Analyzer(expansions=default_thesaurus())

@@ -1,0 +1,113 @@
+"""Reads for needs and results: what a user may see, filtered and ready to render."""
+
+from __future__ import annotations
+
+from django.db.models import (
+    Case,
+    Count,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+
+from accounts import permissions
+from accounts.enums import OrganisationKind
+from accounts.models import User
+from matchmaking.enums import Visibility
+from matchmaking.listings import search
+from matchmaking.listings.filters import NeedFilter, ResultFilter
+from matchmaking.listings.states import NeedStatus, ResultStatus
+from matchmaking.models import ResearchResult, TechnologyNeed
+
+_LIST_RELATED = ("organisation", "category", "category__parent", "region")
+
+
+def _visible(queryset: QuerySet, user: User) -> QuerySet:
+    queryset = queryset.exclude(status="draft")
+    if not user.is_authenticated:
+        queryset = queryset.exclude(visibility=Visibility.REGISTERED)
+    return queryset
+
+
+def _mine(queryset: QuerySet, user: User) -> QuerySet:
+    """The listings of the user's organisations (drafts included), and for station staff,
+    those of the enterprises in their counties that they entered."""
+    if not user.is_authenticated:
+        return queryset.none()
+    organisations = permissions.organisations_of(user)
+    mine = Q(organisation__in=[o.pk for o in organisations])
+    stations = [o.pk for o in organisations if o.kind == OrganisationKind.STATION]
+    if stations:
+        # Only stations act for others. Without the OR the query keeps to one index.
+        mine |= Q(acting_station__in=stations)
+    return queryset.filter(mine)
+
+
+def need_queryset(user: User, *, mine: bool = False) -> QuerySet[TechnologyNeed]:
+    needs = TechnologyNeed.objects.select_related(*_LIST_RELATED)
+    return _mine(needs, user) if mine else _visible(needs, user)
+
+
+def result_queryset(user: User, *, mine: bool = False) -> QuerySet[ResearchResult]:
+    results = ResearchResult.objects.select_related(*_LIST_RELATED)
+    return _mine(results, user) if mine else _visible(results, user)
+
+
+def _filtered(filter_class, queryset, params, default_status: str, *, mine: bool, request=None):
+    filterset = filter_class(params, queryset=queryset, request=request)
+    filtered = filterset.qs if filterset.is_valid() else queryset.none()
+    if not mine and not params.get("status"):
+        filtered = filtered.filter(status=default_status)
+    if not params.get("sort"):
+        terms = search.search_terms(str(params.get("q") or ""))
+        if terms:
+            # Most relevant first: the terms in the title count most, in the keywords next.
+            relevance = sum(
+                (
+                    Case(When(title__icontains=term, then=Value(2)), default=Value(0))
+                    + Case(When(keywords__icontains=term, then=Value(1)), default=Value(0))
+                    for term in terms
+                ),
+                start=Value(0),
+            )
+            filtered = filtered.annotate(relevance=relevance).order_by(
+                "-relevance", "-published_at", "-created_at", "-pk"
+            )
+        else:
+            filtered = filtered.order_by("-published_at", "-created_at", "-pk")
+    return filterset, filtered
+
+
+def need_list(user: User, params, *, mine: bool = False, request=None):
+    """(filterset, queryset) of the needs the user may see, filtered by `params`."""
+    return _filtered(
+        NeedFilter,
+        need_queryset(user, mine=mine),
+        params,
+        NeedStatus.OPEN,
+        mine=mine,
+        request=request,
+    )
+
+
+def result_list(user: User, params, *, mine: bool = False, request=None):
+    return _filtered(
+        ResultFilter,
+        result_queryset(user, mine=mine),
+        params,
+        ResultStatus.LISTED,
+        mine=mine,
+        request=request,
+    )
+
+
+def status_counts(queryset: QuerySet) -> dict[str, int]:
+    return dict(queryset.order_by().values_list("status").annotate(n=Count("pk")))
+
+
+def matched_by_meaning(listing) -> bool:
+    """False while the listing waits for its dense vector: its matches are by keywords only."""
+    from matchmaking.matches.matching import has_fresh_vector
+
+    return has_fresh_vector(listing)

@@ -1,0 +1,424 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from matchmaking.core.fields import MEDIUM_TEXT, bounded_text
+from matchmaking.enums import DeclineReason, NotificationKind
+from matchmaking.listings.models import ResearchResult, TechnologyNeed
+from matchmaking.matches.states import ContactStatus, MatchState
+
+
+class ThesaurusKind(models.TextChoices):
+    PRODUCE = "produce", _("Local produce name")
+    COLLOQUIAL = "colloquial", _("Colloquial")
+    DIALECT = "dialect", _("Dialect")
+    ABBREVIATION = "abbreviation", _("Abbreviation")
+    ENGLISH = "english", _("English term")
+    TYPO = "typo", _("Common typo")
+    SYNONYM = "synonym", _("Synonym")
+    BLOCK = "block", _("Never expand (switch an entry off)")
+
+
+class ThesaurusEntry(models.Model):
+    """An admin's entry on top of the shipped thesaurus file; it wins over the file's entry."""
+
+    term = models.CharField(_("term as people write it"), max_length=50, unique=True)
+    canonical = models.CharField(
+        _("canonical terms"),
+        max_length=200,
+        blank=True,
+        help_text=_("Separated by spaces, e.g. 马铃薯 土豆. Leave empty for “never expand”."),
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=ThesaurusKind.choices)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("thesaurus entry")
+        verbose_name_plural = _("thesaurus entries")
+        ordering = ["term"]
+
+    def __str__(self) -> str:
+        return f"{self.term} → {self.canonical}"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        from matchmaking.matching import Thesaurus, ThesaurusError
+
+        try:
+            Thesaurus.from_rows([(self.term, self.canonical or "-", self.kind)], source="admin")
+        except ThesaurusError as error:
+            raise ValidationError(
+                {"canonical": "; ".join(m for _line, m in error.errors)}
+            ) from error
+
+
+class Match(models.Model):
+    """A (need, result) pair the matcher proposed, and how far the two sides took it."""
+
+    need = models.ForeignKey(
+        TechnologyNeed,
+        verbose_name=_("need"),
+        on_delete=models.CASCADE,
+        related_name="matches",
+        db_index=False,  # the indexes below start with the need
+    )
+    result = models.ForeignKey(
+        ResearchResult, verbose_name=_("result"), on_delete=models.CASCADE, related_name="matches"
+    )
+    score = models.FloatField(_("score"))
+    text_score = models.FloatField(_("text score"))
+    structured_score = models.FloatField(_("structured score"))
+    rank_for_need = models.PositiveIntegerField(_("rank among the need's results"), null=True)
+    rank_for_result = models.PositiveIntegerField(_("rank among the result's needs"), null=True)
+    # The matcher's explanation: terms with their shares and each structured fit's reason.
+    explanation = models.JSONField(_("explanation"), default=dict)
+    matcher_version = models.CharField(_("matcher version"), max_length=64)
+    # The matcher (method and encoder, services.matching.MATCHER) that first proposed the pair;
+    # never updated afterwards, so the quality report can compare matchers by what they found.
+    matcher = models.CharField(_("matcher"), max_length=100, blank=True, default="")
+    # For a match found by meaning with few shared words: the result's sentences closest to
+    # the need ({"key", "sentences": [{"text", "start", "end", "score"}]}), computed by a worker
+    # when the match is first shown (services.matching.close_sentences); null until then.
+    close_sentences = models.JSONField(_("closest sentences"), null=True, blank=True)
+    state = models.CharField(
+        _("state"), max_length=20, choices=MatchState.choices, default=MatchState.SUGGESTED
+    )
+    state_changed_at = models.DateTimeField(_("state changed at"), auto_now_add=True)
+    contact_status = models.CharField(
+        _("contact"), max_length=10, choices=ContactStatus.choices, blank=True, default=""
+    )
+    contact_message = bounded_text(
+        _("message with the contact request"), limit=MEDIUM_TEXT, blank=True
+    )
+    contact_requested_at = models.DateTimeField(null=True, blank=True)
+    contact_answered_at = models.DateTimeField(null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    decline_reason = models.CharField(
+        _("reason for declining"), max_length=20, choices=DeclineReason.choices, blank=True
+    )
+    decline_note = models.CharField(_("note"), max_length=500, blank=True)
+    # How far along the forward path the match ever got (an index into workflow.FORWARD) and
+    # when it first reached each stage: the funnel reads these in one pass over the matches
+    # instead of walking their events. `mark_reached` keeps them; migration 0010 filled them.
+    furthest_stage = models.PositiveSmallIntegerField(_("furthest stage reached"), default=0)
+    shortlisted_at = models.DateTimeField(null=True, blank=True)
+    contacted_at = models.DateTimeField(null=True, blank=True)
+    evaluating_at = models.DateTimeField(null=True, blank=True)
+    solution_proposed_at = models.DateTimeField(null=True, blank=True)
+    on_trial_at = models.DateTimeField(null=True, blank=True)
+    adopted_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("match")
+        verbose_name_plural = _("matches")
+        constraints = [
+            models.UniqueConstraint(fields=["need", "result"], name="match_unique_pair"),
+            models.CheckConstraint(
+                condition=Q(state__in=MatchState.values), name="match_state_valid"
+            ),
+        ]
+        indexes = [
+            # The station board reads state and date of each need's matches from the index
+            # alone: 0.3 s less for 9,000 open needs in a station's counties.
+            models.Index(
+                fields=["need", "rank_for_need"],
+                include=["state", "state_changed_at", "id"],
+                name="match_need_rank_idx",
+            ),
+            models.Index(fields=["result", "rank_for_result"]),
+            models.Index(fields=["state", "state_changed_at"]),
+            # Time from publishing a need to its first contact request.
+            models.Index(
+                fields=["need", "contact_requested_at"],
+                condition=Q(contact_requested_at__isnull=False),
+                name="match_need_contact_idx",
+            ),
+            models.Index(
+                fields=["contact_status", "contact_requested_at"],
+                condition=Q(contact_status="pending"),
+                name="match_pending_contact_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.need} ↔ {self.result}"
+
+    def mark_reached(self, state: str, when) -> list[str]:
+        """Note that the match has just moved to `state`; returns the fields that changed."""
+        from matchmaking.matches import states
+
+        if state not in states.FORWARD:
+            return []
+        changed = []
+        index = states.FORWARD.index(state)
+        if index > self.furthest_stage:
+            self.furthest_stage = index
+            changed.append("furthest_stage")
+        if index and getattr(self, f"{state}_at") is None:
+            setattr(self, f"{state}_at", when)
+            changed.append(f"{state}_at")
+        return changed
+
+    @property
+    def acted_on(self) -> bool:
+        return self.state != MatchState.SUGGESTED
+
+    @property
+    def contact_open(self) -> bool:
+        """Both sides see each other's contact details once the researcher accepted."""
+        return self.contact_status == ContactStatus.ACCEPTED
+
+
+class MatchEvent(models.Model):
+    """One change of a match's state: who, when, from, to, and why."""
+
+    match = models.ForeignKey(Match, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    from_state = models.CharField(max_length=20, choices=MatchState.choices)
+    to_state = models.CharField(max_length=20, choices=MatchState.choices)
+    note = bounded_text(limit=MEDIUM_TEXT, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("match event")
+        verbose_name_plural = _("match events")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.match_id}: {self.from_state} → {self.to_state}"
+
+
+class Notification(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(max_length=20, choices=NotificationKind.choices)
+    title = models.CharField(max_length=300)
+    body = models.TextField(blank=True)
+    url = models.CharField(max_length=300, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "read_at", "-created_at"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class NotificationSetting(models.Model):
+    """A user's choice for one kind of notification; no row means on."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_settings"
+    )
+    kind = models.CharField(max_length=20, choices=NotificationKind.choices)
+    in_app = models.BooleanField(_("in the site"), default=True)
+    email = models.BooleanField(_("by email"), default=True)
+    # Only for the kinds that cannot wait (SMS_KINDS in services/notifications.py); turned off
+    # here or by replying "TD" to such an SMS (manage.py sms_reply).
+    sms = models.BooleanField(_("by SMS"), default=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="notification_setting_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.kind}"
+
+
+class SavedSearch(models.Model):
+    """Listings a user wants to hear about: a daily digest of new ones that fit."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_searches"
+    )
+    target = models.CharField(
+        _("looking for"),
+        max_length=10,
+        choices=[("needs", _("Technology needs")), ("results", _("Research results"))],
+    )
+    query = models.CharField(_("keywords"), max_length=200, blank=True)
+    category = models.ForeignKey(
+        "matchmaking.Category", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    province = models.ForeignKey(
+        "accounts.Region", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    last_sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("saved search")
+        verbose_name_plural = _("saved searches")
+
+    def __str__(self) -> str:
+        return self.query or str(self.category or "")
+
+
+class ChunkedRun(models.Model):
+    """A long job split into chunks that any worker takes, with its progress: a full re-match
+    or a vector backfill. The sweep resumes a run whose progress stopped."""
+
+    status = models.CharField(
+        max_length=10,
+        choices=[("running", _("Running")), ("done", _("Done")), ("failed", _("Failed"))],
+        default="running",
+    )
+    total_chunks = models.PositiveIntegerField(default=0)
+    done_chunks = models.PositiveIntegerField(default=0)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    started_at = models.DateTimeField(auto_now_add=True)
+    # Last sign of life: planned, a chunk done. The sweep resumes a run silent for too long.
+    progressed_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"{self.started_at:%Y-%m-%d %H:%M} {self.status}"
+
+    @property
+    def percent(self) -> int:
+        if not self.total_chunks:
+            return 0 if self.status == "running" else 100
+        return round(100 * self.done_chunks / self.total_chunks)
+
+
+class RebuildRun(ChunkedRun):
+    """A full re-match: a new index snapshot and every match recomputed, in chunks."""
+
+    version = models.CharField(max_length=64, blank=True)
+    pairs = models.PositiveIntegerField(default=0)
+    dropped = models.PositiveIntegerField(default=0)
+
+    class Meta(ChunkedRun.Meta):
+        verbose_name = _("full re-match")
+        verbose_name_plural = _("full re-matches")
+
+
+class RebuildChunk(models.Model):
+    """One share of a full re-match: these needs' or results' matches against the run's snapshot.
+
+    Done once, whoever runs it and however often: a worker killed halfway leaves it undone for
+    the sweep to queue again, and a second run of a done chunk changes nothing.
+    """
+
+    run = models.ForeignKey(RebuildRun, on_delete=models.CASCADE, related_name="chunks")
+    number = models.PositiveIntegerField()
+    kind = models.CharField(max_length=10, choices=[("needs", "needs"), ("results", "results")])
+    ids = models.JSONField(default=list)
+    pairs = models.PositiveIntegerField(default=0)
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["run", "number"], name="rebuild_chunk_unique_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.run_id}/{self.number}"
+
+
+class EmbedRun(ChunkedRun):
+    """A backfill of dense vectors (issue 17): the listings without a current vector, encoded
+    in chunks that any worker takes; `manage.py embed` or the admin's button starts one."""
+
+    encoder = models.CharField(max_length=64, blank=True)
+    planned = models.BooleanField(default=False)
+    listings = models.PositiveIntegerField(default=0)
+    encoded = models.PositiveIntegerField(default=0)
+    seconds = models.FloatField(default=0.0)
+
+    class Meta(ChunkedRun.Meta):
+        verbose_name = _("vector backfill")
+        verbose_name_plural = _("vector backfills")
+
+
+class EmbedChunk(models.Model):
+    """One share of a backfill: these needs' or results' vectors. Encoding is idempotent (a
+    current vector is kept), so a chunk cut off halfway is simply done again."""
+
+    run = models.ForeignKey(EmbedRun, on_delete=models.CASCADE, related_name="chunks")
+    number = models.PositiveIntegerField()
+    kind = models.CharField(max_length=10, choices=[("needs", "needs"), ("results", "results")])
+    ids = models.JSONField(default=list)
+    encoded = models.PositiveIntegerField(default=0)
+    # Taken by a worker (or `manage.py embed`): another one leaves it alone until it is done,
+    # or until the claim is older than REBUILD_STALLED_AFTER_SECONDS (its taker died).
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["run", "number"], name="embed_chunk_unique_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.run_id}/{self.number}"
+
+
+class SmsMessage(models.Model):
+    """One SMS of a notification, sent once: the key makes a second delivery of the same
+    notification to the same person a no-op. A refusal by the provider is kept, for staff."""
+
+    QUEUED, SENT, REFUSED, FAILED = "queued", "sent", "refused", "failed"
+    STATUSES = [
+        (QUEUED, _("queued")),
+        (SENT, _("sent")),
+        (REFUSED, _("refused by the provider")),
+        (FAILED, _("failed after retries")),
+    ]
+
+    key = models.CharField(max_length=120, unique=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    number = models.CharField(_("number"), max_length=32, db_index=True)
+    notification_kind = models.CharField(max_length=20, choices=NotificationKind.choices)
+    template = models.CharField(_("template"), max_length=40)
+    params = models.JSONField(default=dict)
+    status = models.CharField(_("status"), max_length=10, choices=STATUSES, default=QUEUED)
+    provider_id = models.CharField(max_length=100, blank=True)
+    error = models.CharField(_("provider's answer"), max_length=300, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("SMS")
+        verbose_name_plural = _("SMS")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.template} → {self.number[:6]}***** ({self.status})"
+
+
+class ShortLink(models.Model):
+    """/s/<code>: a page of this site behind a code short enough for a 70-character SMS."""
+
+    code = models.CharField(max_length=12, unique=True)
+    path = models.CharField(max_length=300)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"/s/{self.code} → {self.path}"

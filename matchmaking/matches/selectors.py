@@ -1,0 +1,181 @@
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db.models import (
+    Count,
+    IntegerField,
+    OuterRef,
+    QuerySet,
+    Subquery,
+)
+
+from accounts import permissions
+from accounts.models import User
+from matchmaking.listings.states import NeedStatus, ResultStatus
+from matchmaking.matches.filters import GOOD_REASONS, MATCH_FITS, MatchFilter
+from matchmaking.models import ResearchResult, TechnologyNeed
+
+
+def fit_is_good(match, fit: str) -> bool:
+    reason = match.explanation.get("fits", {}).get(fit, {}).get("reason")
+    return reason in GOOD_REASONS[fit]
+
+
+def _filter_matches(matches: QuerySet, params) -> QuerySet:
+    """Filters a user sets on a match list: states, and fits that must hold. A value the
+    filter does not know raises a ValidationError naming the parameter."""
+    filterset = MatchFilter(params or {}, queryset=matches)
+    if not filterset.is_valid():
+        raise ValidationError(
+            {name: [str(m) for m in messages] for name, messages in filterset.errors.items()}
+        )
+    return filterset.qs
+
+
+def _fit_weights() -> dict[str, float]:
+    from matchmaking.matching import FitConfig
+
+    config = FitConfig()
+    return {name: getattr(config, name) for name in MATCH_FITS}
+
+
+def figures_hiding_the_budget(match) -> dict:
+    """The match's figures computed without the price fit: score, structured_score, the
+    explanation (its price fit a word only), and no ranks."""
+    from matchmaking.matching import FitConfig
+
+    explanation = match.explanation or {}
+    fits = dict(explanation.get("fits") or {})
+    if "price" in fits:
+        fits["price"] = {**fits["price"], "score": None}
+    weights = _fit_weights()
+    known = [
+        name
+        for name in MATCH_FITS
+        if name != "price" and isinstance((fits.get(name) or {}).get("score"), int | float)
+    ]
+    text_score = float(match.text_score or 0)
+    if known:
+        structured = sum(weights[n] * fits[n]["score"] for n in known) / sum(
+            weights[n] for n in known
+        )
+        weight = FitConfig().structured_weight
+        score = min(1.0, text_score * (1 - weight + weight * structured))
+        structured = round(structured, 6)
+    else:
+        structured, score = None, text_score
+    score = round(score, 6)
+    return {
+        "score": score,
+        "structured_score": structured,
+        "rank_for_need": None,
+        "rank_for_result": None,
+        "explanation": {
+            **explanation,
+            "score": score,
+            "structured_score": structured,
+            "fits": fits,
+        },
+    }
+
+
+def figures_for(user: User, match) -> dict:
+    """The figures of a match that this viewer may see: the stored ones, or for a viewer who
+    may not see the need's private budget, those computed without the price fit. The one
+    place the API (MatchSerializer) and the pages (as_seen_by) take them from."""
+    if user is not None and permissions.can_see_budget(user, match.need):
+        return {
+            "score": match.score,
+            "structured_score": match.structured_score,
+            "rank_for_need": match.rank_for_need,
+            "rank_for_result": match.rank_for_result,
+            "explanation": match.explanation or {},
+        }
+    return figures_hiding_the_budget(match)
+
+
+def as_seen_by(user: User, matches):
+    """The matches (a list, or one match) with the figures this viewer may see put on them,
+    for rendering only: these instances must not be saved. A list is re-ordered by the score
+    the viewer sees, so its order tells nothing the figures do not."""
+    many = isinstance(matches, list | tuple)
+    hidden = False
+    for match in matches if many else [matches]:
+        if permissions.can_see_budget(user, match.need):
+            continue
+        hidden = True
+        for name, value in figures_hiding_the_budget(match).items():
+            setattr(match, name, value)
+    if many and hidden:
+        # Ordered by the stored rank, the list would tell what the hidden figures hide; ties
+        # go by id, not by the stored order.
+        return sorted(matches, key=lambda m: (-(m.score or 0), m.pk))
+    return list(matches) if many else matches
+
+
+def need_matches(need: TechnologyNeed, params=None) -> list:
+    """The need's ranked results, best first; declined, withdrawn and unlisted ones left out."""
+    from matchmaking.matches.states import CLOSED
+    from matchmaking.models import Match
+
+    matches = (
+        Match.objects.filter(need=need, result__status=ResultStatus.LISTED)
+        .exclude(state__in=CLOSED)
+        .select_related("result", "result__organisation", "result__category")
+        .order_by("rank_for_need", "-score")
+    )
+    matches = list(_filter_matches(matches, params))
+    for match in matches:
+        match.need = need  # all share it: no query per row when a page or the API reads it
+    return matches
+
+
+def result_matches(result: ResearchResult, params=None) -> list:
+    from matchmaking.matches.states import CLOSED
+    from matchmaking.models import Match, NeedPhoto
+
+    # Each need's photos on its card (issue #16): how many, and the first one's thumbnail.
+    photos = NeedPhoto.objects.filter(need=OuterRef("need")).order_by()
+    matches = (
+        Match.objects.filter(
+            result=result, need__status__in=(NeedStatus.OPEN, NeedStatus.IN_PROGRESS)
+        )
+        .exclude(state__in=CLOSED)
+        .select_related("need", "need__organisation", "need__region", "need__category")
+        .annotate(
+            need_photos=Subquery(
+                photos.values("need").annotate(n=Count("pk")).values("n")[:1],
+                output_field=IntegerField(),
+            ),
+            need_first_photo=Subquery(photos.order_by("created_at", "pk").values("pk")[:1]),
+        )
+        .order_by("rank_for_result", "-score")
+    )
+    matches = list(_filter_matches(matches, params))
+    for match in matches:
+        match.result = result
+    return matches
+
+
+def decline_reasons_for(result: ResearchResult) -> dict[str, int]:
+    """Why enterprises declined this result, counted (researchers see reasons, not who)."""
+    from matchmaking.models import Match
+
+    return dict(
+        Match.objects.filter(result=result, state="declined")
+        .exclude(decline_reason="")
+        .values_list("decline_reason")
+        .annotate(n=Count("pk"))
+    )
+
+
+def pending_contact_requests(user: User):
+    """Contact requests waiting for the user's institutions' answer."""
+    from matchmaking.models import Match
+
+    institutions = [o.pk for o in permissions.organisations_of(user)]
+    return (
+        Match.objects.filter(result__organisation__in=institutions, contact_status="pending")
+        .select_related("need", "need__organisation", "result")
+        .order_by("contact_requested_at")
+    )

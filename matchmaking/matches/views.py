@@ -1,0 +1,229 @@
+"""Match pages: one match with its history and actions; notifications; saved searches."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts import permissions
+from matchmaking.core.http import safe_next
+from matchmaking.enums import NotificationKind
+from matchmaking.matches import matching, selectors, services
+from matchmaking.matches.forms import (
+    ContactRequestForm,
+    DeclineForm,
+    MatchMoveForm,
+    SavedSearchForm,
+)
+from matchmaking.matches.states import ENTERPRISE, RESEARCH
+from matchmaking.models import (
+    AdoptionCost,
+    Fair,
+    Match,
+    Notification,
+    NotificationSetting,
+    SavedSearch,
+    ShortLink,
+)
+from matchmaking.notifications.services import SMS_KINDS
+
+
+def _visible_match(request, pk: int) -> Match:
+    match = get_object_or_404(
+        Match.objects.select_related(
+            "need",
+            "need__organisation",
+            "need__region",
+            "need__category",
+            "result",
+            "result__organisation",
+            "result__category",
+        ),
+        pk=pk,
+    )
+    if not permissions.can_view_match(request.user, match):
+        raise Http404
+    return match
+
+
+@login_required
+def match_detail(request, pk: int):
+    match = _visible_match(request, pk)
+    sides = permissions.sides_of(request.user, match)
+    matching.request_close_sentences([match])
+    context = {
+        "match": selectors.as_seen_by(request.user, match),
+        "sides": sides,
+        "is_enterprise_side": ENTERPRISE in sides,
+        "is_research_side": RESEARCH in sides,
+        "targets": permissions.allowed_targets(request.user, match),
+        "events": match.events.select_related("actor").order_by("-created_at", "-pk"),
+        "decline_form": DeclineForm(),
+        "can_work": permissions.can_work_match(request.user, match),
+        "station_records": ENTERPRISE in sides
+        and (match.evaluations.exists() or match.plans.exists()),
+        "adoption_cost": AdoptionCost.objects.filter(match=match).first(),
+        "open_fair": Fair.objects.filter(
+            status__in=("registration_open", "scheduling", "agenda_published")
+        ).first(),
+        "contact_form": ContactRequestForm(),
+        "can_see_contact": permissions.can_receive_contact_details(request.user, match),
+        "contact_block_reason": permissions.contact_block_reason(request.user),
+    }
+    return render(request, "matchmaking/match_detail.html", context)
+
+
+@login_required
+@require_POST
+def match_action(request, pk: int):
+    """Every button on a match: shortlist, decline, request contact, answer, move along."""
+    match = _visible_match(request, pk)
+    action = request.POST.get("action", "move")
+    try:
+        if action == "contact":
+            form = ContactRequestForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError(form.errors.get("message", [_("Write a message.")]))
+            services.match_request_contact(
+                match=match, by=request.user, message=form.cleaned_data["message"]
+            )
+            messages.success(
+                request, _("Your request was sent. You will be told when they answer.")
+            )
+        elif action in ("accept", "refuse"):
+            services.match_answer_contact(
+                match=match,
+                by=request.user,
+                accept=action == "accept",
+                note=request.POST.get("note", ""),
+            )
+            messages.success(
+                request,
+                _("Contact accepted: you now see each other's details.")
+                if action == "accept"
+                else _("Request declined."),
+            )
+        elif action == "decline":
+            form = DeclineForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError(_("Choose a reason for declining."))
+            services.match_transition(
+                match=match,
+                to="declined",
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+                note=form.cleaned_data["note"],
+            )
+            messages.success(request, _("Declined. It will not be suggested again."))
+        else:
+            form = MatchMoveForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError(_("Unknown state."))
+            services.match_transition(
+                match=match,
+                to=form.cleaned_data["to"],
+                by=request.user,
+                note=form.cleaned_data["note"],
+                expected_state=form.cleaned_data["expected_state"] or None,
+            )
+            messages.success(request, _("Saved."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    except PermissionDenied as error:
+        messages.error(request, str(error) or _("You may not do this."))
+    return redirect(safe_next(request, reverse("match-detail", args=[match.pk])))
+
+
+@login_required
+@require_POST
+def match_not_relevant(request, pk: int):
+    """The "不相关" button of a match card: the result leaves the need's list for good."""
+    match = _visible_match(request, pk)
+    try:
+        services.match_not_relevant(match=match, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Marked not relevant. It will not be suggested again."))
+    return redirect(safe_next(request, reverse("need-detail", args=[match.need_id]) + "#matches"))
+
+
+@login_required
+def notification_list(request):
+    notifications = Notification.objects.filter(user=request.user)[:100]
+    if request.method == "POST":
+        Notification.objects.filter(user=request.user, read_at__isnull=True).update(
+            read_at=timezone.now()
+        )
+        return redirect("notifications")
+    return render(request, "matchmaking/notifications.html", {"notifications": notifications})
+
+
+@login_required
+def notification_settings(request):
+    current = {s.kind: s for s in NotificationSetting.objects.filter(user=request.user)}
+    if request.method == "POST":
+        for kind in NotificationKind.values:
+            NotificationSetting.objects.update_or_create(
+                user=request.user,
+                kind=kind,
+                defaults={
+                    "in_app": f"{kind}_in_app" in request.POST,
+                    "email": f"{kind}_email" in request.POST,
+                    "sms": f"{kind}_sms" in request.POST,
+                },
+            )
+        messages.success(request, _("Your notification settings were saved."))
+        return redirect("notification-settings")
+    rows = [
+        {
+            "kind": kind,
+            "label": label,
+            "in_app": current[kind].in_app if kind in current else True,
+            "email": current[kind].email if kind in current else True,
+            "sms": current[kind].sms if kind in current else True,
+            "has_sms": kind in SMS_KINDS,
+        }
+        for kind, label in NotificationKind.choices
+    ]
+    searches = SavedSearch.objects.filter(user=request.user).select_related("category", "province")
+    return render(
+        request,
+        "matchmaking/notification_settings.html",
+        {"rows": rows, "searches": searches, "phone_verified": request.user.phone_verified},
+    )
+
+
+def short_link(request, code: str):
+    """/s/<code> from an SMS: to the page of this site it stands for (never elsewhere)."""
+    link = get_object_or_404(ShortLink, code=code)
+    if not link.path.startswith("/") or link.path.startswith("//"):
+        raise Http404
+    return redirect(link.path)
+
+
+@login_required
+@require_POST
+def saved_search_create(request):
+    form = SavedSearchForm(request.POST)
+    if form.is_valid():
+        saved = form.save(commit=False)
+        saved.user = request.user
+        saved.save()
+        messages.success(request, _("Saved. You will get a daily digest of new listings that fit."))
+    else:
+        messages.error(request, _("This search could not be saved."))
+    return redirect("notification-settings")
+
+
+@login_required
+@require_POST
+def saved_search_delete(request, pk: int):
+    get_object_or_404(SavedSearch, pk=pk, user=request.user).delete()
+    messages.success(request, _("Saved search removed."))
+    return redirect("notification-settings")

@@ -1,0 +1,149 @@
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    Window,
+)
+from django.db.models.functions import RowNumber
+
+from accounts import permissions
+from accounts.enums import OrganisationKind
+from accounts.models import User
+from matchmaking.listings.states import NeedStatus
+from matchmaking.stations.filters import BoardFilterForm
+
+
+def covered_prefixes(codes) -> tuple[str, ...]:
+    """The prefix every county code under each region starts with: a province's first 2
+    digits, a prefecture's 4, a county's whole 6-digit code."""
+    return tuple(
+        code[:2] if code.endswith("0000") else code[:4] if code.endswith("00") else code
+        for code in codes
+    )
+
+
+def coverage_q(station, field: str = "need__organisation__region__code") -> Q:
+    """Rows whose region lies in the station's counties (or prefectures, or provinces)."""
+    condition = Q(pk__in=[])
+    for prefix in covered_prefixes(station.covered_regions.values_list("code", flat=True)):
+        lookup = field if len(prefix) == 6 else f"{field}__startswith"
+        condition |= Q(**{lookup: prefix})
+    return condition
+
+
+BOARD_STATES = [
+    "suggested",
+    "shortlisted",
+    "contacted",
+    "evaluating",
+    "solution_proposed",
+    "on_trial",
+    "adopted",
+]
+
+
+# Cards shown per board column; the column's heading still counts them all.
+BOARD_COLUMN_SIZE = 30
+
+
+@dataclass
+class BoardColumn:
+    total: int = 0
+    cards: list = field(default_factory=list)
+
+
+def station_board(station, params) -> dict[str, BoardColumn]:
+    """The station's matches by state, longest waiting first: each column's total and its
+    first BOARD_COLUMN_SIZE cards. Of suggestions, only each need's top 3."""
+    from django.utils import timezone
+
+    from matchmaking.models import Match, MatchEvent
+
+    matches = Match.objects.filter(
+        coverage_q(station), need__status__in=(NeedStatus.OPEN, NeedStatus.IN_PROGRESS)
+    ).filter(Q(state__in=BOARD_STATES[1:]) | Q(state="suggested", rank_for_need__lte=3))
+    form = BoardFilterForm(params, station)
+    if not form.is_valid():
+        raise ValidationError(
+            {name: [str(m) for m in messages] for name, messages in form.errors.items()}
+        )
+    if county := form.cleaned_data["county"]:
+        # A covered prefecture or province stands for all its counties.
+        matches = matches.filter(
+            need__organisation__region__code__startswith=covered_prefixes([county])[0]
+        )
+    if category := form.cleaned_data["category"]:
+        # The board's menu sends the category's name as people know it (冷链与物流); an old
+        # bookmark may still carry a slug.
+        named = Q(need__category__name=category) | Q(need__category__parent__name=category)
+        matches = matches.filter(
+            named
+            | Q(need__category__name_en__iexact=category)
+            | Q(need__category__parent__name_en__iexact=category)
+            | Q(need__category__slug=category)
+            | Q(need__category__parent__slug=category)
+        )
+    if staff := form.cleaned_data["staff"]:
+        acted = MatchEvent.objects.filter(match=OuterRef("pk"), actor_id=int(staff))
+        matches = matches.filter(Exists(acted))
+    # One narrow query counts each column and picks its cards; only the cards are loaded.
+    # With 100,000 needs a station can have 27,000 suggestions: loading and rendering them
+    # all took seconds (bench/load_site.py).
+    waiting = [F("state_changed_at").asc(), F("pk").asc()]
+    firsts = (
+        matches.annotate(
+            position=Window(RowNumber(), partition_by=[F("state")], order_by=waiting),
+            in_column=Window(Count("pk"), partition_by=[F("state")]),
+        )
+        .filter(position__lte=BOARD_COLUMN_SIZE)
+        .values_list("pk", "state", "in_column")
+    )
+    columns = {state: BoardColumn() for state in BOARD_STATES}
+    shown = []
+    for pk, state, in_column in firsts:
+        columns[state].total = in_column
+        shown.append(pk)
+    cards = (
+        Match.objects.filter(pk__in=shown)
+        .select_related("need", "need__organisation", "need__region", "result")
+        .defer(  # a card shows titles and names; these are the long texts
+            "explanation",
+            "need__description",
+            "need__search_text",
+            "need__search_tokens",
+            "result__abstract",
+            "result__application_scenarios",
+            "result__search_text",
+            "result__search_tokens",
+        )
+        .order_by("state_changed_at", "pk")
+    )
+    now = timezone.now()
+    for match in cards:
+        match.waited_days = (now - match.state_changed_at).days
+        columns[match.state].cards.append(match)
+    return columns
+
+
+def enterprises_covered_for(user: User) -> list:
+    """Enterprises the user's stations cover (whom station staff may act for), in one query."""
+    from accounts.models import Organisation
+
+    stations = permissions.organisations_of(user, OrganisationKind.STATION)
+    if not stations:
+        return []
+    covered = Q(pk__in=[])
+    for station in stations:
+        covered |= coverage_q(station, "region__code")
+    return list(
+        Organisation.objects.filter(covered, kind=OrganisationKind.ENTERPRISE)
+        .select_related("region")
+        .order_by("name")
+    )
