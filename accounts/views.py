@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_ratelimit.decorators import ratelimit
 
 from accounts import permissions, selectors, services
+from accounts.enums import MembershipStatus
 from accounts.forms import (
     EnterpriseAccountForm,
     JoinRequestForm,
@@ -159,7 +160,9 @@ def organisation_detail(request, pk: int):
         "can_verify": not organisation.is_verified
         and permissions.can_verify_organisation(user, organisation),
         "can_view_private": permissions.can_view_private(user, organisation),
-        "members": organisation.memberships.filter(status="active").select_related("user")
+        "members": organisation.memberships.filter(status=MembershipStatus.ACTIVE).select_related(
+            "user"
+        )
         if permissions.is_member(user, organisation) or permissions.is_admin(user)
         else [],
         "pending": selectors.pending_requests_for(organisation) if can_manage else [],

@@ -417,10 +417,10 @@ SPECTACULAR_SETTINGS = {
         "MaturityEnum": "matchmaking.enums.Maturity",
         "NeedStatusEnum": "matchmaking.listings.states.NeedStatus",
         "ResultStatusEnum": "matchmaking.listings.states.ResultStatus",
-        "FairStatusEnum": "matchmaking.fairs.models.FairStatus",
-        "MeetingRequestStatusEnum": "matchmaking.fairs.models.RequestStatus",
-        "MeetingStatusEnum": "matchmaking.fairs.models.MeetingStatus",
-        "MeetingOutcomeEnum": "matchmaking.fairs.models.MeetingOutcome",
+        "FairStatusEnum": "matchmaking.fairs.states.FairStatus",
+        "MeetingRequestStatusEnum": "matchmaking.fairs.states.RequestStatus",
+        "MeetingStatusEnum": "matchmaking.fairs.states.MeetingStatus",
+        "MeetingOutcomeEnum": "matchmaking.fairs.states.MeetingOutcome",
     },
 }
 

@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import redirect
 from django.urls import path, reverse
@@ -6,6 +7,9 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from matchmaking.core.queue import enqueue
+from matchmaking.fairs import services as fair_services
+from matchmaking.fairs.states import FairStatus
+from matchmaking.matches.states import RunStatus
 from matchmaking.models import (
     Category,
     EmbedRun,
@@ -110,14 +114,14 @@ class RebuildRunAdmin(admin.ModelAdmin):
         if enqueue(rebuild_index, run.pk):
             self.message_user(request, _("A full re-match has started."), messages.SUCCESS)
         else:
-            RebuildRun.objects.filter(pk=run.pk).update(status="failed")
+            RebuildRun.objects.filter(pk=run.pk).update(status=RunStatus.FAILED)
             self.message_user(
                 request, _("The task queue is not reachable; try again later."), messages.ERROR
             )
         return redirect("admin:matchmaking_rebuildrun_changelist")
 
     def changelist_view(self, request, extra_context=None):
-        running = RebuildRun.objects.filter(status="running").exists()
+        running = RebuildRun.objects.filter(status=RunStatus.RUNNING).exists()
         return super().changelist_view(request, {**(extra_context or {}), "running": running})
 
 
@@ -164,21 +168,21 @@ class EmbedRunAdmin(admin.ModelAdmin):
     def start_view(self, request):
         if request.method != "POST":
             return redirect("admin:matchmaking_embedrun_changelist")
-        if EmbedRun.objects.filter(status="running").exists():
+        if EmbedRun.objects.filter(status=RunStatus.RUNNING).exists():
             self.message_user(request, _("A backfill is already running."), messages.WARNING)
             return redirect("admin:matchmaking_embedrun_changelist")
         run = EmbedRun.objects.create(started_by=request.user)
         if enqueue(embed_start, run.pk):
             self.message_user(request, _("A backfill of vectors has started."), messages.SUCCESS)
         else:
-            EmbedRun.objects.filter(pk=run.pk).update(status="failed")
+            EmbedRun.objects.filter(pk=run.pk).update(status=RunStatus.FAILED)
             self.message_user(
                 request, _("The task queue is not reachable; try again later."), messages.ERROR
             )
         return redirect("admin:matchmaking_embedrun_changelist")
 
     def changelist_view(self, request, extra_context=None):
-        running = EmbedRun.objects.filter(status="running").exists()
+        running = EmbedRun.objects.filter(status=RunStatus.RUNNING).exists()
         return super().changelist_view(request, {**(extra_context or {}), "running": running})
 
 
@@ -189,7 +193,20 @@ class MatchAdmin(admin.ModelAdmin):
     search_fields = ["need__title", "result__title"]
     list_select_related = ["need", "result"]
     raw_id_fields = ["need", "result"]
-    readonly_fields = ["explanation", "matcher_version", "created_at", "updated_at"]
+    # State, contact and ranking are written by the transition service and the matcher only
+    # (matches/services.py, matches/matching.py): an edit here would skip the checks, the
+    # history and the re-ranking.
+    readonly_fields = [
+        "state",
+        "contact_status",
+        "score",
+        "rank_for_need",
+        "rank_for_result",
+        "explanation",
+        "matcher_version",
+        "created_at",
+        "updated_at",
+    ]
 
 
 @admin.register(Fair)
@@ -198,6 +215,10 @@ class FairAdmin(admin.ModelAdmin):
     list_filter = ["status", "year"]
     search_fields = ["name", "city", "venue"]
     filter_horizontal = ["organisers"]
+    # The status moves through fairs/services.py (its table is in fairs/states.py), by the
+    # pages and by the actions below, never by editing the field.
+    readonly_fields = ["status"]
+    actions = ["close_registration", "finish"]
     fieldsets = [
         (None, {"fields": ["name", "year", "city", "venue", "status", "organisers"]}),
         (
@@ -221,6 +242,21 @@ class FairAdmin(admin.ModelAdmin):
 
     def view_on_site(self, fair):
         return reverse("fair-detail", args=[fair.pk])
+
+    def _move(self, request, queryset, to):
+        for fair in queryset:
+            try:
+                fair_services.fair_transition(fair=fair, to=to)
+            except ValidationError as error:
+                self.message_user(request, f"{fair}: {' '.join(error.messages)}", messages.ERROR)
+
+    @admin.action(description=_("Close registration (scheduling)"))
+    def close_registration(self, request, queryset):
+        self._move(request, queryset, FairStatus.SCHEDULING)
+
+    @admin.action(description=_("Mark as finished"))
+    def finish(self, request, queryset):
+        self._move(request, queryset, FairStatus.FINISHED)
 
 
 @admin.register(ThesaurusEntry)

@@ -9,8 +9,10 @@ from django.utils import timezone
 from accounts.sms import SmsError, SmsRefused
 from config import metrics
 from matchmaking.core.queue import enqueue
+from matchmaking.fairs.states import FairStatus
 from matchmaking.imports import services as imports
 from matchmaking.matches import matching
+from matchmaking.matches.states import RunStatus
 from matchmaking.models import ImportJob, RebuildChunk, RebuildRun
 from matchmaking.notifications import services as notifications
 
@@ -94,7 +96,7 @@ def rebuild_index(run_id: int | None = None, chunk_size: int = REBUILD_CHUNK) ->
     Without a run (the nightly beat) it starts one, unless one is still running.
     """
     if run_id is None:
-        if RebuildRun.objects.filter(status="running").exists():
+        if RebuildRun.objects.filter(status=RunStatus.RUNNING).exists():
             return ""
         run_id = RebuildRun.objects.create().pk
     run = RebuildRun.objects.filter(pk=run_id).first()
@@ -124,7 +126,7 @@ def embed_start(run_id: int | None = None, chunk_size: int = matching.EMBED_CHUN
     from matchmaking.models import EmbedRun
 
     if run_id is None:
-        if EmbedRun.objects.filter(status="running").exists():
+        if EmbedRun.objects.filter(status=RunStatus.RUNNING).exists():
             return 0
         run_id = EmbedRun.objects.create().pk
     run = EmbedRun.objects.filter(pk=run_id).first()
@@ -292,7 +294,7 @@ def mark_fair_no_shows() -> int:
 
     today = timezone.localdate()
     marked = 0
-    for fair in Fair.objects.filter(status="agenda_published", first_day__lte=today):
+    for fair in Fair.objects.filter(status=FairStatus.AGENDA_PUBLISHED, first_day__lte=today):
         if fair.first_day + timedelta(days=fair.days) > today:
             marked += len(fairs.mark_no_shows(fair=fair))
     return marked

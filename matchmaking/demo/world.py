@@ -14,9 +14,11 @@ from accounts.models import Organisation, Region, User
 from accounts.validation import normalise_patent_number
 from matchmaking.demo import content
 from matchmaking.enums import IPType
+from matchmaking.fairs.states import ScheduleRunStatus
 from matchmaking.listings.search import index_tokens
 from matchmaking.listings.services import search_text_of
 from matchmaking.listings.states import NeedStatus, ResultStatus
+from matchmaking.matches.states import MatchState
 from matchmaking.models import Category, ResearchResult, TechnologyNeed
 
 # The demo accounts of the README own these organisations of the demo world.
@@ -184,7 +186,9 @@ def create_station_activity(seed: int = 7) -> dict[str, int]:
     for station in Organisation.objects.filter(kind=OrganisationKind.STATION).order_by("pk"):
         staff = station.memberships.select_related("user").first().user
         candidates = list(
-            Match.objects.filter(coverage_q(station), state="suggested", rank_for_need__lte=2)
+            Match.objects.filter(
+                coverage_q(station), state=MatchState.SUGGESTED, rank_for_need__lte=2
+            )
             .select_related("need__organisation", "result__organisation")
             .order_by("need_id", "rank_for_need")
         )
@@ -194,14 +198,16 @@ def create_station_activity(seed: int = 7) -> dict[str, int]:
             if roll < 0.15:
                 match_services.match_transition(
                     match=match,
-                    to="declined",
+                    to=MatchState.DECLINED,
                     by=enterprise_user,
                     reason=rng.choice(["too_early", "too_expensive", "not_relevant"]),
                 )
                 counts["declined"] += 1
                 continue
             if roll < 0.35:
-                match_services.match_transition(match=match, to="shortlisted", by=enterprise_user)
+                match_services.match_transition(
+                    match=match, to=MatchState.SHORTLISTED, by=enterprise_user
+                )
                 continue
             station_services.evaluation_create(
                 match=match,
@@ -319,7 +325,7 @@ def create_demo_journeys(admin: User) -> dict[str, int]:
     def owner_of(organisation: Organisation) -> User:
         return organisation.memberships.select_related("user").first().user
 
-    open_matches = Match.objects.filter(state="suggested").select_related(
+    open_matches = Match.objects.filter(state=MatchState.SUGGESTED).select_related(
         "need__organisation", "result__organisation"
     )
     # The enterprise's best match: contact accepted, then the station's whole follow-up.
@@ -407,7 +413,7 @@ def create_demo_fair(admin: User) -> dict[str, int]:
     from datetime import time
 
     from matchmaking.fairs import services as fair_services
-    from matchmaking.fairs.models import FairStatus, RequestStatus
+    from matchmaking.fairs.states import FairStatus, RequestStatus
     from matchmaking.models import Fair, Match, MeetingRequest
 
     if Fair.objects.filter(name=DEMO_FAIR_NAME).exists():
@@ -488,7 +494,7 @@ def create_demo_fair(admin: User) -> dict[str, int]:
         counts["requests"] += 1
     run = fair_services.ScheduleRun.objects.create(fair=fair, created_by=admin)
     run = fair_services.schedule_compute(run)
-    if run.status == "preview":
+    if run.status == ScheduleRunStatus.PREVIEW:
         fair_services.schedule_publish(run=run, by=admin)
         counts["meetings"] = run.meetings
     return counts

@@ -17,7 +17,7 @@ from accounts import permissions
 from accounts.models import Organisation
 from matchmaking.core.api import as_drf_error
 from matchmaking.fairs import services
-from matchmaking.fairs.models import MeetingOutcome
+from matchmaking.fairs.states import MeetingOutcome
 from matchmaking.models import (
     Fair,
     FairRegistration,

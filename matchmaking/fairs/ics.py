@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, vText
 
+from matchmaking.fairs.states import MeetingStatus
 from matchmaking.models import Fair, FairRegistration, Meeting
 
 
@@ -51,7 +52,9 @@ def _calendar(registration: FairRegistration, meetings: list[Meeting]) -> bytes:
         event.add("summary", f"{other.organisation.name} · {table}")
         event.add("location", f"{fair.venue}, {table}")
         event.add("description", f"{other.organisation.name}\n{other.attendees}")
-        event.add("status", "CANCELLED" if meeting.status == "cancelled" else "CONFIRMED")
+        event.add(
+            "status", "CANCELLED" if meeting.status == MeetingStatus.CANCELLED else "CONFIRMED"
+        )
         calendar.add_component(event)
     calendar.add_missing_timezones()
     return calendar.to_ical()

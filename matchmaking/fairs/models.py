@@ -12,16 +12,15 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
 from matchmaking.core.fields import MEDIUM_TEXT, bounded_text
+from matchmaking.fairs.states import (
+    FairStatus,
+    MeetingOutcome,
+    MeetingStatus,
+    RequestStatus,
+    ScheduleRunStatus,
+)
 from matchmaking.listings.models import ResearchResult, TechnologyNeed
 from matchmaking.matches.models import Match
-
-
-class FairStatus(models.TextChoices):
-    PLANNING = "planning", _("Planning")
-    REGISTRATION_OPEN = "registration_open", _("Registration open")
-    SCHEDULING = "scheduling", _("Scheduling")
-    AGENDA_PUBLISHED = "agenda_published", _("Agenda published")
-    FINISHED = "finished", _("Finished")
 
 
 class Fair(models.Model):
@@ -173,13 +172,6 @@ class FairRegistration(models.Model):
         super().save(*args, **kwargs)
 
 
-class RequestStatus(models.TextChoices):
-    PENDING = "pending", _("Awaiting answer")
-    ACCEPTED = "accepted", _("Accepted")
-    DECLINED = "declined", _("Declined")
-    CANCELLED = "cancelled", _("Cancelled")
-
-
 class MeetingRequest(models.Model):
     fair = models.ForeignKey(Fair, on_delete=models.CASCADE, related_name="meeting_requests")
     requester = models.ForeignKey(
@@ -222,21 +214,6 @@ class MeetingRequest(models.Model):
         return f"{self.requester.organisation} → {self.recipient.organisation}"
 
 
-class MeetingStatus(models.TextChoices):
-    SCHEDULED = "scheduled", _("Scheduled")
-    CONFIRMED = "confirmed", _("Confirmed")
-    HELD = "held", _("Held")
-    NO_SHOW = "no_show", _("No-show")
-    CANCELLED = "cancelled", _("Cancelled")
-
-
-class MeetingOutcome(models.TextChoices):
-    HELD = "held", _("Held")
-    NO_SHOW = "no_show", _("No-show")
-    FOLLOW_UP = "follow_up", _("Follow-up wanted")
-    NOT_INTERESTED = "not_interested", _("Not interested")
-
-
 class Meeting(models.Model):
     request = models.OneToOneField(MeetingRequest, on_delete=models.CASCADE, related_name="meeting")
     fair = models.ForeignKey(Fair, on_delete=models.CASCADE, related_name="meetings")
@@ -266,7 +243,7 @@ class Meeting(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["fair", "slot", "table"],
-                condition=~Q(status="cancelled"),
+                condition=~Q(status=MeetingStatus.CANCELLED),
                 name="meeting_one_per_table_and_slot",
             ),
         ]
@@ -281,14 +258,8 @@ class ScheduleRun(models.Model):
     fair = models.ForeignKey(Fair, on_delete=models.CASCADE, related_name="schedule_runs")
     status = models.CharField(
         max_length=10,
-        choices=[
-            ("running", _("Running")),
-            ("preview", _("Preview")),
-            ("published", _("Published")),
-            ("failed", _("Failed")),
-            ("stale", _("Superseded")),
-        ],
-        default="running",
+        choices=ScheduleRunStatus.choices,
+        default=ScheduleRunStatus.RUNNING,
     )
     progress = models.PositiveSmallIntegerField(default=0)
     # A re-run on the day: only the slots still ahead, every meeting in them kept, freed tables

@@ -15,14 +15,20 @@ from accounts.enums import OrganisationKind
 from accounts.models import Organisation, User
 from matchmaking import scheduling
 from matchmaking.core.queue import enqueue
-from matchmaking.fairs.models import FairStatus, MeetingOutcome, MeetingStatus, RequestStatus
+from matchmaking.fairs.states import (
+    FAIR_TRANSITIONS,
+    FairStatus,
+    MeetingOutcome,
+    MeetingStatus,
+    RequestStatus,
+    ScheduleRunStatus,
+)
+from matchmaking.matches import services as match_services
 from matchmaking.matches import states as matches_states
-from matchmaking.matches.states import ContactStatus, MatchState
 from matchmaking.models import (
     Fair,
     FairRegistration,
     Match,
-    MatchEvent,
     Meeting,
     MeetingRequest,
     ScheduleRun,
@@ -125,8 +131,21 @@ def fair_open_registration(*, fair: Fair, by: User) -> Fair:
         )
     if fair.status != FairStatus.PLANNING:
         raise ValidationError(_("Registration opens once, from planning."))
-    fair.status = FairStatus.REGISTRATION_OPEN
-    fair.save(update_fields=["status"])
+    return fair_transition(fair=fair, to=FairStatus.REGISTRATION_OPEN)
+
+
+def fair_transition(*, fair: Fair, to: str) -> Fair:
+    """Move the fair along FAIR_TRANSITIONS (fairs/states.py): the one writer of its status.
+    Callers check who may make the move."""
+    if to not in FAIR_TRANSITIONS.get(fair.status, ()):
+        raise ValidationError(
+            {
+                "status": _("A fair that is “%(current)s” cannot move to “%(target)s”.")
+                % {"current": FairStatus(fair.status).label, "target": FairStatus(to).label}
+            }
+        )
+    Fair.objects.filter(pk=fair.pk).update(status=to)
+    fair.status = to
     return fair
 
 
@@ -320,7 +339,7 @@ def schedule_start(*, fair: Fair, by: User) -> ScheduleRun:
 def schedule_compute(run: ScheduleRun) -> ScheduleRun:
     """The background part: solve, and keep the result as a preview. Runs once per run."""
     run.refresh_from_db()
-    if run.status != "running":
+    if run.status != ScheduleRunStatus.RUNNING:
         return run  # a redelivered task must not turn a published run back into a preview
 
     def progress(fraction: float) -> None:
@@ -330,7 +349,9 @@ def schedule_compute(run: ScheduleRun) -> ScheduleRun:
         problem = _day_of_problem(run) if run.day_of else _problem(run.fair)
         result = scheduling.schedule(problem, progress=progress)
     except Exception as error:  # noqa: BLE001 - shown to the admin, who can re-run
-        ScheduleRun.objects.filter(pk=run.pk).update(status="failed", error=str(error)[:2000])
+        ScheduleRun.objects.filter(pk=run.pk).update(
+            status=ScheduleRunStatus.FAILED, error=str(error)[:2000]
+        )
         run.refresh_from_db()
         return run
     changes = scheduling.diff(current_agenda(run.fair), result.assignments)
@@ -353,7 +374,7 @@ def schedule_publish(*, run: ScheduleRun, by: User) -> int:
     run = ScheduleRun.objects.select_for_update().get(pk=run.pk)
     if not permissions.can_manage_fair(by, run.fair):
         raise PermissionDenied(_("Only administrators and the fair's organisers publish it."))
-    if run.status != "preview":
+    if run.status != ScheduleRunStatus.PREVIEW:
         raise ValidationError(_("Only a preview can be published, once."))
     fair = run.fair
     wanted = {int(k): tuple(v) for k, v in run.assignments.items()}
@@ -387,12 +408,12 @@ def schedule_publish(*, run: ScheduleRun, by: User) -> int:
         if meeting.request_id not in wanted:
             Meeting.objects.filter(pk=meeting.pk).update(sequence=meeting.sequence + 1)
             changed += 1
-    ScheduleRun.objects.filter(fair=fair, status="preview").exclude(pk=run.pk).update(
-        status="stale"
-    )
-    run.status = "published"
+    ScheduleRun.objects.filter(fair=fair, status=ScheduleRunStatus.PREVIEW).exclude(
+        pk=run.pk
+    ).update(status=ScheduleRunStatus.STALE)
+    run.status = ScheduleRunStatus.PUBLISHED
     run.save(update_fields=["status"])
-    Fair.objects.filter(pk=fair.pk).update(status=FairStatus.AGENDA_PUBLISHED)
+    fair_transition(fair=fair, to=FairStatus.AGENDA_PUBLISHED)
     if run.day_of and placed:
         from matchmaking.notifications.services import meetings_refilled
 
@@ -649,32 +670,8 @@ def record_outcome(*, meeting: Meeting, by: User, outcome: str, note: str = "") 
 
 
 def _follow_up(match: Match, by: User, note: str) -> None:
-    """They met and want to go on: they have each other's contact; the match moves to contacted.
-
-    A match someone closed meanwhile stays closed, and its contact details stay private.
-    """
     text = _("Follow-up wanted after meeting at the fair.") + (f" {note}" if note else "")
-    locked = Match.objects.select_for_update(of=("self",)).get(pk=match.pk)
-    before = locked.state
-    if before not in matches_states.CLOSED:
-        locked.contact_status = ContactStatus.ACCEPTED
-        locked.contact_answered_at = timezone.now()
-        reached = []
-        if before in (MatchState.SUGGESTED, MatchState.SHORTLISTED):
-            locked.state, locked.state_changed_at = MatchState.CONTACTED, timezone.now()
-            reached = locked.mark_reached(MatchState.CONTACTED, locked.state_changed_at)
-        locked.save(
-            update_fields=[
-                "contact_status",
-                "contact_answered_at",
-                "state",
-                "state_changed_at",
-                *reached,
-            ]
-        )
-    MatchEvent.objects.create(
-        match=locked, actor=by, from_state=before, to_state=locked.state, note=text
-    )
+    match_services.match_met_at_fair(match=match, by=by, note=text)
 
 
 def fair_report(fair: Fair) -> dict:

@@ -20,7 +20,8 @@ from matchmaking.core.http import safe_next
 from matchmaking.fairs import ics, services
 from matchmaking.fairs.filters import ParticipantFilterForm
 from matchmaking.fairs.forms import FairForm
-from matchmaking.fairs.models import MeetingOutcome, RequestStatus
+from matchmaking.fairs.states import MeetingOutcome, MeetingStatus, RequestStatus, ScheduleRunStatus
+from matchmaking.listings.states import NeedStatus, ResultStatus
 from matchmaking.matches import selectors as matches_selectors
 from matchmaking.models import (
     Fair,
@@ -167,10 +168,10 @@ def fair_register(request, pk: int):
         "existing": existing,
         "slots": fair.slots(),
         "available": set(existing.available_slots) if existing else set(),
-        "needs": chosen.needs.filter(status="open")
+        "needs": chosen.needs.filter(status=NeedStatus.OPEN)
         if chosen.kind == OrganisationKind.ENTERPRISE
         else [],
-        "results": chosen.results.filter(status="listed")
+        "results": chosen.results.filter(status=ResultStatus.LISTED)
         if chosen.kind == OrganisationKind.INSTITUTION
         else [],
         "attendees": request.POST.get("attendees", existing.attendees if existing else ""),
@@ -315,7 +316,7 @@ def fair_schedule(request, pk: int):
     }
     slots = {index: (start, end) for index, start, end in fair.slots()}
     placed = []
-    if run and run.status in ("preview", "published"):
+    if run and run.status in (ScheduleRunStatus.PREVIEW, ScheduleRunStatus.PUBLISHED):
         for rid, (slot, table) in sorted(run.assignments.items(), key=lambda kv: tuple(kv[1])):
             start, end = slots.get(slot, (None, None))
             placed.append(
@@ -467,7 +468,7 @@ def fair_meetings(request, pk: int):
     slots = {index: start for index, start, _end in fair.slots()}
     meetings = list(
         Meeting.objects.filter(fair=fair)
-        .exclude(status="cancelled")
+        .exclude(status=MeetingStatus.CANCELLED)
         .select_related(
             "request__requester__organisation", "request__recipient__organisation", "request__match"
         )

@@ -9,8 +9,9 @@ from accounts import permissions
 from accounts.enums import OrganisationKind
 from accounts.models import User
 from matchmaking.enums import DeclineReason
+from matchmaking.fairs.states import FairStatus, RequestStatus
 from matchmaking.listings.states import NeedStatus, ResultStatus
-from matchmaking.matches.states import MatchState
+from matchmaking.matches.states import ContactStatus, MatchState
 from matchmaking.models import ResearchResult, TechnologyNeed
 from matchmaking.stations.selectors import station_board
 
@@ -62,8 +63,8 @@ def enterprise_home(user: User, since=None) -> dict:
     answered = list(
         Match.objects.filter(
             need__organisation__in=enterprises,
-            contact_status="accepted",
-            state="contacted",
+            contact_status=ContactStatus.ACCEPTED,
+            state=MatchState.CONTACTED,
         )
         .select_related("result", "result__organisation")
         .only("pk", "need_id", "contact_answered_at", "result__title", "result__organisation__name")
@@ -71,7 +72,9 @@ def enterprise_home(user: User, since=None) -> dict:
     )
     meetings = list(
         MeetingRequest.objects.filter(
-            recipient__organisation__in=enterprises, status="pending", fair__status__in=OPEN_FAIRS
+            recipient__organisation__in=enterprises,
+            status=RequestStatus.PENDING,
+            fair__status__in=OPEN_FAIRS,
         )
         .select_related("fair", "requester__organisation")
         .order_by("created_at")[:HOME_ITEMS]
@@ -145,7 +148,7 @@ def enterprise_home(user: User, since=None) -> dict:
     }
 
 
-OPEN_FAIRS = ("registration_open", "scheduling", "agenda_published")
+OPEN_FAIRS = (FairStatus.REGISTRATION_OPEN, FairStatus.SCHEDULING, FairStatus.AGENDA_PUBLISHED)
 
 
 def researcher_home(user: User) -> dict:
@@ -159,7 +162,9 @@ def researcher_home(user: User) -> dict:
         return {}
     waiting = _days_waiting(
         list(
-            Match.objects.filter(result__organisation__in=institutions, contact_status="pending")
+            Match.objects.filter(
+                result__organisation__in=institutions, contact_status=ContactStatus.PENDING
+            )
             .select_related("need", "need__organisation", "result")
             .only(
                 "pk",
@@ -201,13 +206,13 @@ def researcher_home(user: User) -> dict:
         ResearchResult.objects.filter(organisation__in=institutions)
         .exclude(status=ResultStatus.WITHDRAWN)
         .only("pk", "title", "status", "view_count")
-        .annotate(declined=Count("matches", filter=Q(matches__state="declined")))
+        .annotate(declined=Count("matches", filter=Q(matches__state=MatchState.DECLINED)))
         .order_by("-view_count", "pk")[:10]
     )
     reasons: dict[int, list] = {}
     labels = dict(DeclineReason.choices)
     rows = (
-        Match.objects.filter(result__in=results, state="declined")
+        Match.objects.filter(result__in=results, state=MatchState.DECLINED)
         .exclude(decline_reason="")
         .values_list("result_id", "decline_reason")
         .annotate(n=Count("pk"))
@@ -236,7 +241,7 @@ def station_home(user: User) -> dict:
     in_work = [
         card
         for state, column in columns.items()
-        if state not in ("suggested", "adopted")
+        if state not in (MatchState.SUGGESTED, MatchState.ADOPTED)
         for card in column.cards
     ]
     in_work.sort(key=lambda card: (card.state_changed_at, card.pk))
@@ -282,6 +287,6 @@ def admin_home(user: User) -> dict:
         "unverified_count": unverified_count,
         "unverified": unverified,
         "stale_contacts": Match.objects.filter(
-            contact_status="pending", contact_requested_at__lt=stale
+            contact_status=ContactStatus.PENDING, contact_requested_at__lt=stale
         ).count(),
     }

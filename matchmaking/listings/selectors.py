@@ -24,7 +24,7 @@ _LIST_RELATED = ("organisation", "category", "category__parent", "region")
 
 
 def _visible(queryset: QuerySet, user: User) -> QuerySet:
-    queryset = queryset.exclude(status="draft")
+    queryset = queryset.exclude(status=NeedStatus.DRAFT)
     if not user.is_authenticated:
         queryset = queryset.exclude(visibility=Visibility.REGISTERED)
     return queryset

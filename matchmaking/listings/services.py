@@ -20,7 +20,12 @@ from accounts.models import Organisation, User
 from accounts.validation import normalise_patent_number
 from matchmaking.core.queue import enqueue
 from matchmaking.listings import search
-from matchmaking.listings.states import NeedStatus, ResultStatus
+from matchmaking.listings.states import (
+    NEED_TRANSITIONS,
+    RESULT_TRANSITIONS,
+    NeedStatus,
+    ResultStatus,
+)
 from matchmaking.models import ResearchResult, TechnologyNeed
 
 Listing = TechnologyNeed | ResearchResult
@@ -35,23 +40,6 @@ class ListingRules:
     closed_states: frozenset[str]
     m2m_fields: tuple[str, ...] = ()
 
-
-NEED_TRANSITIONS = {
-    NeedStatus.DRAFT: frozenset({NeedStatus.OPEN, NeedStatus.CLOSED}),
-    NeedStatus.OPEN: frozenset(
-        {NeedStatus.IN_PROGRESS, NeedStatus.FULFILLED, NeedStatus.CLOSED, NeedStatus.EXPIRED}
-    ),
-    NeedStatus.IN_PROGRESS: frozenset({NeedStatus.OPEN, NeedStatus.FULFILLED, NeedStatus.CLOSED}),
-    NeedStatus.FULFILLED: frozenset({NeedStatus.OPEN}),
-    NeedStatus.CLOSED: frozenset({NeedStatus.OPEN}),
-    NeedStatus.EXPIRED: frozenset({NeedStatus.OPEN, NeedStatus.CLOSED}),
-}
-RESULT_TRANSITIONS = {
-    ResultStatus.DRAFT: frozenset({ResultStatus.LISTED}),
-    ResultStatus.LISTED: frozenset({ResultStatus.TRANSFERRED, ResultStatus.WITHDRAWN}),
-    ResultStatus.TRANSFERRED: frozenset({ResultStatus.LISTED, ResultStatus.WITHDRAWN}),
-    ResultStatus.WITHDRAWN: frozenset({ResultStatus.LISTED}),
-}
 
 NEED_RULES = ListingRules(
     model=TechnologyNeed,

@@ -22,6 +22,7 @@ from matchmaking.enums import DeclineReason
 from matchmaking.listings import exports, selectors, services
 from matchmaking.listings import photos as photo_services
 from matchmaking.listings.forms import NeedForm, PhotoAddForm, ResultForm
+from matchmaking.listings.states import NeedStatus
 from matchmaking.matches import matching
 from matchmaking.matches import selectors as matches_selectors
 from matchmaking.models import NeedPhoto, ResearchResult, TechnologyNeed
@@ -258,7 +259,7 @@ def listing_form(request, kind: str, pk: int | None = None):
         except ValidationError as error:
             add_errors(form, error)
         else:
-            if "publish" in request.POST and listing.status == "draft":
+            if "publish" in request.POST and listing.status == NeedStatus.DRAFT:
                 return _publish(request, listing, key)
             messages.success(request, _("Saved."))
             return sent(redirect(f"{kind}-detail", pk=listing.pk), key)

@@ -27,7 +27,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from matchmaking.listings.states import NeedStatus, ResultStatus
-from matchmaking.matches.states import MatchState
+from matchmaking.matches import states as matches_states
+from matchmaking.matches.states import MatchState, RunStatus
 from matchmaking.matching import (
     Encoder,
     HashEncoder,
@@ -49,7 +50,9 @@ REVERSE_POOL = 200  # a need's candidates checked for entering results' own top 
 MIN_SCORE = 0.05  # below this a pair is noise, not a suggestion
 MATCHABLE_NEEDS = (NeedStatus.OPEN, NeedStatus.IN_PROGRESS)
 MATCHABLE_RESULTS = (ResultStatus.LISTED,)
-CLOSED_STATES = (MatchState.DECLINED, MatchState.WITHDRAWN)
+CLOSED_STATES = tuple(sorted(matches_states.CLOSED))
+# The same, spelt for raw SQL (the enum's own values, never user input).
+_CLOSED_SQL = ", ".join(f"'{state.value}'" for state in CLOSED_STATES)
 # Clock skew and transactions committing out of order: re-apply a little before the last sync.
 SYNC_OVERLAP = timedelta(seconds=30)
 
@@ -569,7 +572,7 @@ UPDATE matchmaking_match SET {column} = ranked.position
 FROM (
     SELECT id, ROW_NUMBER() OVER (PARTITION BY {key} ORDER BY score DESC, id) AS position
     FROM matchmaking_match
-    WHERE {key} IN ({ids}) AND state NOT IN ('declined', 'withdrawn')
+    WHERE {key} IN ({ids}) AND state NOT IN ({closed})
 ) AS ranked
 WHERE matchmaking_match.id = ranked.id
 """
@@ -585,7 +588,10 @@ def rerank(*, need_ids=(), result_ids=()) -> None:
             for start in range(0, len(ids), 5000):
                 chunk = ids[start : start + 5000]
                 placeholders = ", ".join(["%s"] * len(chunk))
-                cursor.execute(_RANK_SQL.format(column=column, key=key, ids=placeholders), chunk)
+                cursor.execute(
+                    _RANK_SQL.format(column=column, key=key, ids=placeholders, closed=_CLOSED_SQL),
+                    chunk,
+                )
         Match.objects.filter(
             Q(need_id__in=need_ids) | Q(result_id__in=result_ids), state__in=CLOSED_STATES
         ).update(rank_for_need=None, rank_for_result=None)
@@ -596,7 +602,7 @@ SELECT result_id, score FROM (
     SELECT result_id, score,
            ROW_NUMBER() OVER (PARTITION BY result_id ORDER BY score DESC, id) AS position
     FROM matchmaking_match
-    WHERE result_id IN ({ids}) AND state NOT IN ('declined', 'withdrawn')
+    WHERE result_id IN ({ids}) AND state NOT IN ({closed})
 ) AS ranked WHERE position = %s
 """
 
@@ -610,7 +616,9 @@ def _kth_best(result_ids) -> dict[int, float]:
     thresholds = dict.fromkeys(ids, 0.0)
     if ids:
         with connection.cursor() as cursor:
-            cursor.execute(_KTH_SQL.format(ids=", ".join(["%s"] * len(ids))), [*ids, K])
+            cursor.execute(
+                _KTH_SQL.format(ids=", ".join(["%s"] * len(ids)), closed=_CLOSED_SQL), [*ids, K]
+            )
             thresholds.update(dict(cursor.fetchall()))
     return thresholds
 
@@ -685,7 +693,7 @@ REBUILD_PHASES = ("needs", "results")
 
 def rebuild_plan(run: RebuildRun, chunk_size: int) -> bool:
     """Take the run's snapshot and split its listings into chunks; False if already planned."""
-    if not RebuildRun.objects.filter(pk=run.pk, status="running", version="").update(
+    if not RebuildRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING, version="").update(
         progressed_at=timezone.now()
     ):
         return False  # checked before the costly part, and again under the lock below
@@ -694,7 +702,7 @@ def rebuild_plan(run: RebuildRun, chunk_size: int) -> bool:
     ids = {"needs": sorted(index.need_ids), "results": sorted(index.result_ids)}
     with transaction.atomic():
         locked = RebuildRun.objects.select_for_update().get(pk=run.pk)
-        if locked.version or locked.status != "running":
+        if locked.version or locked.status != RunStatus.RUNNING:
             return False  # a second delivery of the same start, or a finished run
         chunks = [
             (kind, ids[kind][i : i + chunk_size])
@@ -714,7 +722,7 @@ def rebuild_plan(run: RebuildRun, chunk_size: int) -> bool:
 def rebuild_work(run_id: int) -> list[tuple[str, int]]:
     """What the run needs next, as (task, id): its start, the chunks of its current phase, or
     its finish. Nothing once it is over."""
-    run = RebuildRun.objects.filter(pk=run_id, status="running").first()
+    run = RebuildRun.objects.filter(pk=run_id, status=RunStatus.RUNNING).first()
     if run is None:
         return []
     if not run.version:
@@ -732,7 +740,9 @@ def stalled_rebuild_work(stalled_after: timedelta) -> list[tuple[str, int]]:
     message was lost). Queued again counts as progress: the next try comes as late again."""
     now = timezone.now()
     todo: list[tuple[str, int]] = []
-    for run in RebuildRun.objects.filter(status="running", progressed_at__lt=now - stalled_after):
+    for run in RebuildRun.objects.filter(
+        status=RunStatus.RUNNING, progressed_at__lt=now - stalled_after
+    ):
         if RebuildRun.objects.filter(pk=run.pk, progressed_at=run.progressed_at).update(
             progressed_at=now
         ):
@@ -758,14 +768,16 @@ def _chunk_pairs(version: str, kind: str, ids: list[int]) -> dict[tuple[int, int
 def rebuild_chunk(chunk_id: int) -> bool:
     """Do one chunk of a full rebuild, once. True when it was the last of its phase."""
     chunk = RebuildChunk.objects.select_related("run").filter(pk=chunk_id).first()
-    if chunk is None or chunk.done_at is not None or chunk.run.status != "running":
+    if chunk is None or chunk.done_at is not None or chunk.run.status != RunStatus.RUNNING:
         return False
     try:
         pairs = _chunk_pairs(chunk.run.version, chunk.kind, chunk.ids)
     except FileNotFoundError:
         # The snapshot is gone (rotated out by newer ones): this run can never finish.
         logger.error("full re-match %s: snapshot %s is missing", chunk.run_id, chunk.run.version)
-        RebuildRun.objects.filter(pk=chunk.run_id, status="running").update(status="failed")
+        RebuildRun.objects.filter(pk=chunk.run_id, status=RunStatus.RUNNING).update(
+            status=RunStatus.FAILED
+        )
         return False
     now = timezone.now()
     with transaction.atomic():
@@ -792,13 +804,13 @@ def rebuild_finish(run_id: int) -> int | None:
     """
     with transaction.atomic():
         run = RebuildRun.objects.select_for_update().filter(pk=run_id).first()
-        if run is None or run.status != "running" or not run.version:
+        if run is None or run.status != RunStatus.RUNNING or not run.version:
             return None
         if RebuildChunk.objects.filter(run=run, done_at__isnull=True).exists():
             return None
         dropped = finish_rebuild(run.version)
         RebuildRun.objects.filter(pk=run.pk).update(
-            status="done", dropped=dropped, finished_at=timezone.now()
+            status=RunStatus.DONE, dropped=dropped, finished_at=timezone.now()
         )
     return dropped
 
@@ -954,14 +966,16 @@ def embed_plan(run, chunk_size: int = EMBED_CHUNK) -> bool:
 
     encoder = site_encoder()
     if encoder is None:
-        EmbedRun.objects.filter(pk=run.pk).update(status="failed", finished_at=timezone.now())
+        EmbedRun.objects.filter(pk=run.pk).update(
+            status=RunStatus.FAILED, finished_at=timezone.now()
+        )
         return False
-    if not EmbedRun.objects.filter(pk=run.pk, status="running", planned=False).exists():
+    if not EmbedRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING, planned=False).exists():
         return False
     todo = listings_without_vectors(encoder.name)
     with transaction.atomic():
         locked = EmbedRun.objects.select_for_update().get(pk=run.pk)
-        if locked.planned or locked.status != "running":
+        if locked.planned or locked.status != RunStatus.RUNNING:
             return False
         chunks = [
             (kind, todo[kind][i : i + chunk_size])
@@ -986,7 +1000,7 @@ def embed_work(run_id: int) -> list[tuple[str, int]]:
     """What the backfill needs next, as (task, id): its plan, its chunks, or its finish."""
     from matchmaking.models import EmbedChunk, EmbedRun
 
-    run = EmbedRun.objects.filter(pk=run_id, status="running").first()
+    run = EmbedRun.objects.filter(pk=run_id, status=RunStatus.RUNNING).first()
     if run is None:
         return []
     if not run.planned:
@@ -1003,7 +1017,7 @@ def embed_chunk(chunk_id: int) -> bool:
     from matchmaking.models import EmbedChunk, EmbedRun
 
     chunk = EmbedChunk.objects.select_related("run").filter(pk=chunk_id).first()
-    if chunk is None or chunk.done_at is not None or chunk.run.status != "running":
+    if chunk is None or chunk.done_at is not None or chunk.run.status != RunStatus.RUNNING:
         return False
     now = timezone.now()
     stale = now - timedelta(seconds=settings.REBUILD_STALLED_AFTER_SECONDS)
@@ -1036,12 +1050,12 @@ def embed_finish(run_id: int) -> int | None:
 
     with transaction.atomic():
         run = EmbedRun.objects.select_for_update().filter(pk=run_id).first()
-        if run is None or run.status != "running" or not run.planned:
+        if run is None or run.status != RunStatus.RUNNING or not run.planned:
             return None
         if EmbedChunk.objects.filter(run=run, done_at__isnull=True).exists():
             return None
-        EmbedRun.objects.filter(pk=run.pk).update(status="done", finished_at=timezone.now())
-    if not run.encoded or RebuildRun.objects.filter(status="running").exists():
+        EmbedRun.objects.filter(pk=run.pk).update(status=RunStatus.DONE, finished_at=timezone.now())
+    if not run.encoded or RebuildRun.objects.filter(status=RunStatus.RUNNING).exists():
         return None
     return RebuildRun.objects.create(started_by_id=run.started_by_id).pk
 
@@ -1052,7 +1066,9 @@ def stalled_embed_work(stalled_after: timedelta) -> list[tuple[str, int]]:
 
     now = timezone.now()
     todo: list[tuple[str, int]] = []
-    for run in EmbedRun.objects.filter(status="running", progressed_at__lt=now - stalled_after):
+    for run in EmbedRun.objects.filter(
+        status=RunStatus.RUNNING, progressed_at__lt=now - stalled_after
+    ):
         if EmbedRun.objects.filter(pk=run.pk, progressed_at=run.progressed_at).update(
             progressed_at=now
         ):

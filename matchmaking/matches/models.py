@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from matchmaking.core.fields import MEDIUM_TEXT, bounded_text
 from matchmaking.enums import DeclineReason, NotificationKind
 from matchmaking.listings.models import ResearchResult, TechnologyNeed
-from matchmaking.matches.states import ContactStatus, MatchState
+from matchmaking.matches.states import ContactStatus, MatchState, RunStatus
 
 
 class ThesaurusKind(models.TextChoices):
@@ -144,7 +144,7 @@ class Match(models.Model):
             ),
             models.Index(
                 fields=["contact_status", "contact_requested_at"],
-                condition=Q(contact_status="pending"),
+                condition=Q(contact_status=ContactStatus.PENDING),
                 name="match_pending_contact_idx",
             ),
         ]
@@ -277,8 +277,8 @@ class ChunkedRun(models.Model):
 
     status = models.CharField(
         max_length=10,
-        choices=[("running", _("Running")), ("done", _("Done")), ("failed", _("Failed"))],
-        default="running",
+        choices=RunStatus.choices,
+        default=RunStatus.RUNNING,
     )
     total_chunks = models.PositiveIntegerField(default=0)
     done_chunks = models.PositiveIntegerField(default=0)
@@ -300,7 +300,7 @@ class ChunkedRun(models.Model):
     @property
     def percent(self) -> int:
         if not self.total_chunks:
-            return 0 if self.status == "running" else 100
+            return 0 if self.status == RunStatus.RUNNING else 100
         return round(100 * self.done_chunks / self.total_chunks)
 
 

@@ -13,6 +13,7 @@ from accounts import permissions
 from accounts.models import User
 from matchmaking.listings.states import NeedStatus, ResultStatus
 from matchmaking.matches.filters import GOOD_REASONS, MATCH_FITS, MatchFilter
+from matchmaking.matches.states import ContactStatus, MatchState
 from matchmaking.models import ResearchResult, TechnologyNeed
 
 
@@ -162,7 +163,7 @@ def decline_reasons_for(result: ResearchResult) -> dict[str, int]:
     from matchmaking.models import Match
 
     return dict(
-        Match.objects.filter(result=result, state="declined")
+        Match.objects.filter(result=result, state=MatchState.DECLINED)
         .exclude(decline_reason="")
         .values_list("decline_reason")
         .annotate(n=Count("pk"))
@@ -175,7 +176,9 @@ def pending_contact_requests(user: User):
 
     institutions = [o.pk for o in permissions.organisations_of(user)]
     return (
-        Match.objects.filter(result__organisation__in=institutions, contact_status="pending")
+        Match.objects.filter(
+            result__organisation__in=institutions, contact_status=ContactStatus.PENDING
+        )
         .select_related("need", "need__organisation", "result")
         .order_by("contact_requested_at")
     )

@@ -173,6 +173,27 @@ def match_answer_contact(*, match: Match, by: User, accept: bool, note: str = ""
     return locked
 
 
+@transaction.atomic
+def match_met_at_fair(*, match: Match, by: User, note: str) -> Match:
+    """They met at the fair and want to go on (recorded by the station that saw it): they have
+    each other's contact, and a match not yet contacted becomes contacted, as an accepted
+    contact request would make it. A match someone closed meanwhile stays closed, and its
+    contact details stay private. Callers check who may record a fair's outcome."""
+    locked = Match.objects.select_for_update(of=("self",)).get(pk=match.pk)
+    before = locked.state
+    if before not in states.CLOSED:
+        now = timezone.now()
+        locked.contact_status, locked.contact_answered_at = ContactStatus.ACCEPTED, now
+        if before in (MatchState.SUGGESTED, MatchState.SHORTLISTED):
+            locked.state, locked.state_changed_at = MatchState.CONTACTED, now
+            locked.mark_reached(MatchState.CONTACTED, now)
+        locked.save()
+    MatchEvent.objects.create(
+        match=locked, actor=by, from_state=before, to_state=locked.state, note=note
+    )
+    return locked
+
+
 #: States from which "不相关" takes a result off a need's list.
 NOT_RELEVANT_FROM = (MatchState.SUGGESTED, MatchState.SHORTLISTED)
 

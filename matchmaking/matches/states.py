@@ -22,6 +22,22 @@ class MatchState(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
+class RunStatus(models.TextChoices):
+    """A chunked run (a full re-match, a vector backfill): running until its last chunk is
+    done, or failed (by an admin or a chunk that raised)."""
+
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+RUN_TRANSITIONS = {
+    RunStatus.RUNNING: frozenset({RunStatus.DONE, RunStatus.FAILED}),
+    RunStatus.DONE: frozenset(),
+    RunStatus.FAILED: frozenset(),
+}
+
+
 class ContactStatus(models.TextChoices):
     NONE = "", _("Not requested")
     PENDING = "pending", _("Awaiting answer")

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from accounts import permissions
 from matchmaking.core.http import safe_next
 from matchmaking.enums import NotificationKind
+from matchmaking.fairs.states import FairStatus
 from matchmaking.matches import matching, selectors, services
 from matchmaking.matches.forms import (
     ContactRequestForm,
@@ -20,7 +21,7 @@ from matchmaking.matches.forms import (
     MatchMoveForm,
     SavedSearchForm,
 )
-from matchmaking.matches.states import ENTERPRISE, RESEARCH
+from matchmaking.matches.states import ENTERPRISE, RESEARCH, MatchState
 from matchmaking.models import (
     AdoptionCost,
     Fair,
@@ -69,7 +70,11 @@ def match_detail(request, pk: int):
         and (match.evaluations.exists() or match.plans.exists()),
         "adoption_cost": AdoptionCost.objects.filter(match=match).first(),
         "open_fair": Fair.objects.filter(
-            status__in=("registration_open", "scheduling", "agenda_published")
+            status__in=(
+                FairStatus.REGISTRATION_OPEN,
+                FairStatus.SCHEDULING,
+                FairStatus.AGENDA_PUBLISHED,
+            )
         ).first(),
         "contact_form": ContactRequestForm(),
         "can_see_contact": permissions.can_receive_contact_details(request.user, match),
@@ -114,7 +119,7 @@ def match_action(request, pk: int):
                 raise ValidationError(_("Choose a reason for declining."))
             services.match_transition(
                 match=match,
-                to="declined",
+                to=MatchState.DECLINED,
                 by=request.user,
                 reason=form.cleaned_data["reason"],
                 note=form.cleaned_data["note"],

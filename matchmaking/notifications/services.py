@@ -19,6 +19,7 @@ from accounts.models import Organisation, User
 from accounts.sms import catalogue
 from config import metrics
 from matchmaking.enums import NotificationKind
+from matchmaking.fairs.states import RequestStatus
 from matchmaking.listings import selectors as listings_selectors
 from matchmaking.matches.states import ContactStatus
 from matchmaking.models import (
@@ -269,7 +270,7 @@ def meeting_requested(request_id: int) -> int:
         MeetingRequest.objects.select_related(
             "fair", "requester__organisation", "recipient__organisation"
         )
-        .filter(pk=request_id, status="pending")
+        .filter(pk=request_id, status=RequestStatus.PENDING)
         .first()
     )
     if request is None:
@@ -298,7 +299,9 @@ def meeting_request_reminders(now=None) -> int:
     now = now or timezone.now()
     sent = 0
     due = MeetingRequest.objects.filter(
-        status="pending", created_at__lte=now - timedelta(days=2), reminded_at__isnull=True
+        status=RequestStatus.PENDING,
+        created_at__lte=now - timedelta(days=2),
+        reminded_at__isnull=True,
     ).select_related("fair", "requester__organisation", "recipient__organisation")
     for request in due:
         if not MeetingRequest.objects.filter(pk=request.pk, reminded_at__isnull=True).update(
@@ -388,7 +391,7 @@ def evaluation_ready(evaluation_id: int) -> int:
 
 def fair_reminders(now=None) -> int:
     """The day before: each side of each scheduled meeting of tomorrow, once."""
-    from matchmaking.fairs.models import MeetingStatus
+    from matchmaking.fairs.states import MeetingStatus
     from matchmaking.models import Meeting
 
     now = now or timezone.now()

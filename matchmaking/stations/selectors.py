@@ -17,6 +17,8 @@ from accounts import permissions
 from accounts.enums import OrganisationKind
 from accounts.models import User
 from matchmaking.listings.states import NeedStatus
+from matchmaking.matches import states as matches_states
+from matchmaking.matches.states import MatchState
 from matchmaking.stations.filters import BoardFilterForm
 
 
@@ -38,15 +40,8 @@ def coverage_q(station, field: str = "need__organisation__region__code") -> Q:
     return condition
 
 
-BOARD_STATES = [
-    "suggested",
-    "shortlisted",
-    "contacted",
-    "evaluating",
-    "solution_proposed",
-    "on_trial",
-    "adopted",
-]
+# The board's columns: the workflow's forward path, in order.
+BOARD_STATES = list(matches_states.FORWARD)
 
 
 # Cards shown per board column; the column's heading still counts them all.
@@ -68,7 +63,7 @@ def station_board(station, params) -> dict[str, BoardColumn]:
 
     matches = Match.objects.filter(
         coverage_q(station), need__status__in=(NeedStatus.OPEN, NeedStatus.IN_PROGRESS)
-    ).filter(Q(state__in=BOARD_STATES[1:]) | Q(state="suggested", rank_for_need__lte=3))
+    ).filter(Q(state__in=BOARD_STATES[1:]) | Q(state=MatchState.SUGGESTED, rank_for_need__lte=3))
     form = BoardFilterForm(params, station)
     if not form.is_valid():
         raise ValidationError(

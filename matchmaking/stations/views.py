@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from accounts import permissions
-from accounts.enums import OrganisationKind
+from accounts.enums import MembershipStatus, OrganisationKind
 from accounts.models import Organisation
 from matchmaking.core import submissions
 from matchmaking.listings.categories import category_groups
@@ -63,7 +63,10 @@ def board(request):
         "counties": station.covered_regions.order_by("code"),
         "category_groups": category_groups(),
         "staff": [
-            m.user for m in station.memberships.filter(status="active").select_related("user")
+            m.user
+            for m in station.memberships.filter(status=MembershipStatus.ACTIVE).select_related(
+                "user"
+            )
         ],
         "next_state": {state: _next_step(state) for state in selectors.BOARD_STATES},
     }

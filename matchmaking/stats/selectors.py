@@ -36,7 +36,8 @@ from django.db.models.functions import ExtractYear, Substr, TruncMonth
 
 from accounts import permissions
 from accounts.enums import RegionGroup
-from matchmaking.fairs.models import MeetingOutcome, MeetingStatus, RequestStatus
+from matchmaking.fairs.states import MeetingOutcome, MeetingStatus, RequestStatus
+from matchmaking.listings.states import NeedStatus, ResultStatus
 from matchmaking.matches import states as matches_states
 from matchmaking.matches.states import MatchState
 from matchmaking.models import (
@@ -567,12 +568,14 @@ def platform_activity(filters: Filters) -> dict:
     need_counts = needs.aggregate(
         posted=Count("pk"),
         published=Count("pk", filter=Q(published_at__isnull=False)),
-        closed=Count("pk", filter=Q(status__in=("closed", "fulfilled", "expired"))),
+        closed=Count(
+            "pk", filter=Q(status__in=(NeedStatus.CLOSED, NeedStatus.FULFILLED, NeedStatus.EXPIRED))
+        ),
     )
     result_counts = results.aggregate(
         posted=Count("pk"),
         published=Count("pk", filter=Q(published_at__isnull=False)),
-        closed=Count("pk", filter=Q(status__in=("withdrawn", "transferred"))),
+        closed=Count("pk", filter=Q(status__in=(ResultStatus.WITHDRAWN, ResultStatus.TRANSFERRED))),
     )
     first_contact = (
         Match.objects.filter(need=OuterRef("pk"), contact_requested_at__isnull=False)

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from matchmaking.matches.filters import MATCH_FITS
 from matchmaking.matches.selectors import fit_is_good
+from matchmaking.matches.states import MatchState
 from matchmaking.matching import calibration
 
 register = template.Library()
@@ -157,15 +158,15 @@ def event_sentence(event) -> str:
         what = _("accepted the contact request")
     else:
         what = {
-            "shortlisted": _("added it to the shortlist"),
-            "suggested": _("took it off the shortlist"),
-            "contacted": _("requested contact"),
-            "evaluating": _("started an evaluation"),
-            "solution_proposed": _("proposed a solution"),
-            "on_trial": _("started a trial"),
-            "adopted": _("adopted the technology"),
-            "declined": _("declined"),
-            "withdrawn": _("withdrew"),
+            MatchState.SHORTLISTED: _("added it to the shortlist"),
+            MatchState.SUGGESTED: _("took it off the shortlist"),
+            MatchState.CONTACTED: _("requested contact"),
+            MatchState.EVALUATING: _("started an evaluation"),
+            MatchState.SOLUTION_PROPOSED: _("proposed a solution"),
+            MatchState.ON_TRIAL: _("started a trial"),
+            MatchState.ADOPTED: _("adopted the technology"),
+            MatchState.DECLINED: _("declined"),
+            MatchState.WITHDRAWN: _("withdrew"),
         }.get(event.to_state, event.to_state)
     note = event.note.strip()
     if note and note not in ("Contact request accepted.", _("Contact request accepted.")):

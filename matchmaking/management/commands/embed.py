@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from matchmaking import tasks
 from matchmaking.core.queue import enqueue
 from matchmaking.matches import matching
+from matchmaking.matches.states import RunStatus
 from matchmaking.models import EmbedChunk, EmbedRun
 
 
@@ -32,7 +33,7 @@ class Command(BaseCommand):
             raise CommandError("MATCHING_ENCODER is empty: the site matches by words only.")
         if chunk_size < 1:
             raise CommandError("--chunk-size must be at least 1")
-        run = EmbedRun.objects.filter(status="running").order_by("started_at").first()
+        run = EmbedRun.objects.filter(status=RunStatus.RUNNING).order_by("started_at").first()
         if run is not None:
             self.stdout.write(f"Resuming backfill {run.pk} ({run.done_chunks}/{run.total_chunks}).")
         else:
@@ -63,7 +64,7 @@ class Command(BaseCommand):
             )
         rebuild = matching.embed_finish(run.pk)
         run.refresh_from_db()
-        if run.status == "running":
+        if run.status == RunStatus.RUNNING:
             left = run.total_chunks - run.done_chunks
             self.stdout.write(
                 f"{left} chunk(s) are taken by another worker (or one that stopped: taken "

@@ -2,6 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
+from matchmaking.matches.states import RunStatus
 from matchmaking.models import RebuildRun
 from matchmaking.tasks import rebuild_index
 
@@ -23,7 +24,7 @@ class Command(BaseCommand):
             return
         while True:
             run.refresh_from_db()
-            if run.status != "running":
+            if run.status != RunStatus.RUNNING:
                 break
             self.stdout.write(
                 f"\r{run.percent:3d}% ({run.done_chunks}/{run.total_chunks} chunks)", ending=""
