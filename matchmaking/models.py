@@ -1,20 +1,28 @@
 from matchmaking.core.models import SubmissionKey
 from matchmaking.fairs.models import Fair, FairRegistration, Meeting, MeetingRequest, ScheduleRun
 from matchmaking.imports.models import ImportJob
-from matchmaking.listings.models import Category, NeedPhoto, ResearchResult, TechnologyNeed
+from matchmaking.listings.models import (
+    Category,
+    NeedPhoto,
+    ResearchResult,
+    SavedSearch,
+    TechnologyNeed,
+)
 from matchmaking.matches.models import (
     EmbedChunk,
     EmbedRun,
     Match,
     MatchEvent,
-    Notification,
-    NotificationSetting,
     RebuildChunk,
     RebuildRun,
-    SavedSearch,
+    ThesaurusEntry,
+)
+from matchmaking.notifications.models import (
+    DeliveryClaim,
+    Notification,
+    NotificationSetting,
     ShortLink,
     SmsMessage,
-    ThesaurusEntry,
 )
 from matchmaking.stations.models import (
     AdoptionCost,
@@ -25,6 +33,7 @@ from matchmaking.stations.models import (
 )
 
 __all__ = [
+    "DeliveryClaim",
     "Fair",
     "FairRegistration",
     "Meeting",

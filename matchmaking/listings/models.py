@@ -369,3 +369,32 @@ class NeedPhoto(models.Model):
 
     def __str__(self) -> str:
         return f"{self.need_id}: {self.image.name}"
+
+
+class SavedSearch(models.Model):
+    """Listings a user wants to hear about: a daily digest of new ones that fit."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_searches"
+    )
+    target = models.CharField(
+        _("looking for"),
+        max_length=10,
+        choices=[("needs", _("Technology needs")), ("results", _("Research results"))],
+    )
+    query = models.CharField(_("keywords"), max_length=200, blank=True)
+    category = models.ForeignKey(
+        "matchmaking.Category", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    province = models.ForeignKey(
+        "accounts.Region", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    last_sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("saved search")
+        verbose_name_plural = _("saved searches")
+
+    def __str__(self) -> str:
+        return self.query or str(self.category or "")

@@ -23,6 +23,7 @@ from matchmaking.fairs.states import RequestStatus
 from matchmaking.listings import selectors as listings_selectors
 from matchmaking.matches.states import ContactStatus
 from matchmaking.models import (
+    DeliveryClaim,
     Match,
     Notification,
     NotificationSetting,
@@ -77,7 +78,8 @@ def short_link(path: str) -> str:
 
 
 def queue_sms(user: User, kind: str, key: str, template: str, params: dict, url: str) -> bool:
-    """One SMS per (notification, person): a second delivery of the same key sends nothing."""
+    """One SMS per (notification, person): a second delivery of the same key sends nothing.
+    The SMS is sent by its own task, retried while the provider is unreachable."""
     params = {**params, "link": short_link(url)} if url else params
     sms, created = SmsMessage.objects.get_or_create(
         key=f"{key}:{user.pk}",
@@ -97,39 +99,59 @@ def queue_sms(user: User, kind: str, key: str, template: str, params: dict, url:
     return created
 
 
+def claim(key: str, user: User) -> bool:
+    """True the first time (key, user) is claimed, False ever after."""
+    _claim, created = DeliveryClaim.objects.get_or_create(key=f"{key}:{user.pk}"[:200])
+    return created
+
+
 def deliver(
     users: Iterable[User],
     kind: str,
     message: Callable[[], tuple[str, str, str]],
-    sms: tuple[str, str, dict] | None = None,
+    *,
+    key: str,
+    sms: tuple[str, dict] | None = None,
 ) -> int:
     """Send `message()` (title, body, url) to each user, rendered in the user's language;
-    with `sms` (key, template, params), also an SMS to those who want one."""
+    with `sms` (template, params), also an SMS to those who want one.
+
+    `key` names this notification (what happened, to which record). Each person's delivery is
+    claimed under it before anything is sent, in one transaction with the sending: a task run
+    twice (a redelivery with late acks, a retry) sends nothing the second time, and a send
+    that fails releases the claim for the retry."""
     sent = 0
     for user in {u.pk: u for u in users}.values():
         in_app, by_email = settings_for(user, kind)
         by_sms = sms is not None and sms_wanted(user, kind)
         if not (in_app or by_email or by_sms):
             continue
-        with translation.override(user.language):
-            title, body, url = message()
-        if by_sms:
-            queue_sms(user, kind, *sms, url=url)
-        if in_app:
-            Notification.objects.create(user=user, kind=kind, title=title, body=body, url=url)
-        if by_email and user.email:
-            link = f"{settings.SITE_URL}{url}" if url else settings.SITE_URL
-            # A title quotes names and titles people typed; a line break in one would make the
-            # subject an invalid header (BadHeaderError) and stop the delivery to everyone after.
-            subject = " ".join(title.split())
-            try:
-                send_mail(subject, f"{body}\n\n{link}\n", settings.DEFAULT_FROM_EMAIL, [user.email])
-            except Exception:
-                metrics.notification("email", kind, ok=False)
-                raise
-            metrics.notification("email", kind, ok=True)
-        sent += 1
+        with transaction.atomic():
+            if not claim(key, user):
+                continue
+            sent += _send(user, kind, message, key, sms if by_sms else None, in_app, by_email)
     return sent
+
+
+def _send(user, kind, message, key, sms, in_app: bool, by_email: bool) -> int:
+    with translation.override(user.language):
+        title, body, url = message()
+    if sms:
+        queue_sms(user, kind, key, *sms, url=url)
+    if in_app:
+        Notification.objects.create(user=user, kind=kind, title=title, body=body, url=url)
+    if by_email and user.email:
+        link = f"{settings.SITE_URL}{url}" if url else settings.SITE_URL
+        # A title quotes names and titles people typed; a line break in one would make the
+        # subject an invalid header (BadHeaderError) and stop the delivery to everyone after.
+        subject = " ".join(title.split())
+        try:
+            send_mail(subject, f"{body}\n\n{link}\n", settings.DEFAULT_FROM_EMAIL, [user.email])
+        except Exception:
+            metrics.notification("email", kind, ok=False)
+            raise
+        metrics.notification("email", kind, ok=True)
+    return 1
 
 
 def _match(match_id: int) -> Match | None:
@@ -154,7 +176,10 @@ def contact_requested(match_id: int) -> int:
             reverse("match-detail", args=[match.pk]),
         )
 
-    return deliver(members(match.result.organisation), NotificationKind.CONTACT_REQUEST, message)
+    key = f"contact_requested:{match.pk}:{match.contact_requested_at:%Y%m%d%H%M%S%f}"
+    return deliver(
+        members(match.result.organisation), NotificationKind.CONTACT_REQUEST, message, key=key
+    )
 
 
 def contact_answered(match_id: int) -> int:
@@ -179,9 +204,12 @@ def contact_answered(match_id: int) -> int:
         ) % {"result": match.result.title}
         return title, body, reverse("match-detail", args=[match.pk])
 
-    sms = (f"contact_answered:{match.pk}", catalogue.CONTACT_ANSWERED, {}) if accepted else None
     return deliver(
-        members(match.need.organisation), NotificationKind.CONTACT_ANSWER, message, sms=sms
+        members(match.need.organisation),
+        NotificationKind.CONTACT_ANSWER,
+        message,
+        key=f"contact_answered:{match.pk}",
+        sms=(catalogue.CONTACT_ANSWERED, {}) if accepted else None,
     )
 
 
@@ -224,11 +252,17 @@ def strong_matches(match_ids: list[int]) -> int:
 
         if match.score >= STRONG_MATCH:
             sent += deliver(
-                members(match.need.organisation), NotificationKind.STRONG_MATCH, for_need
+                members(match.need.organisation),
+                NotificationKind.STRONG_MATCH,
+                for_need,
+                key=f"strong_match:{match.pk}:need",
             )
         if research_score >= STRONG_MATCH:
             sent += deliver(
-                members(match.result.organisation), NotificationKind.STRONG_MATCH, for_result
+                members(match.result.organisation),
+                NotificationKind.STRONG_MATCH,
+                for_result,
+                key=f"strong_match:{match.pk}:result",
             )
     return sent
 
@@ -259,7 +293,12 @@ def send_reminders(now=None) -> int:
                 reverse("match-detail", args=[match.pk]),
             )
 
-        sent += deliver(members(match.result.organisation), NotificationKind.REMINDER, message)
+        sent += deliver(
+            members(match.result.organisation),
+            NotificationKind.REMINDER,
+            message,
+            key=f"contact_reminder:{match.pk}",
+        )
     return sent
 
 
@@ -288,7 +327,8 @@ def meeting_requested(request_id: int) -> int:
         members(request.recipient.organisation),
         NotificationKind.CONTACT_REQUEST,
         message,
-        sms=(f"meeting_requested:{request.pk}", catalogue.MEETING_REQUESTED, {}),
+        key=f"meeting_requested:{request.pk}",
+        sms=(catalogue.MEETING_REQUESTED, {}),
     )
 
 
@@ -317,7 +357,12 @@ def meeting_request_reminders(now=None) -> int:
                 reverse("fair-requests", args=[request.fair_id]),
             )
 
-        sent += deliver(members(request.recipient.organisation), NotificationKind.REMINDER, message)
+        sent += deliver(
+            members(request.recipient.organisation),
+            NotificationKind.REMINDER,
+            message,
+            key=f"meeting_reminder:{request.pk}",
+        )
     return sent
 
 
@@ -357,7 +402,12 @@ def send_digests(now=None) -> int:
                 reverse(f"{kind}-list"),
             )
 
-        sent += deliver([saved.user], NotificationKind.DIGEST, message)
+        sent += deliver(
+            [saved.user],
+            NotificationKind.DIGEST,
+            message,
+            key=f"digest:{saved.pk}:{since:%Y%m%d%H%M%S%f}",
+        )
     return sent
 
 
@@ -385,7 +435,8 @@ def evaluation_ready(evaluation_id: int) -> int:
         members(evaluation.match.need.organisation),
         NotificationKind.EVALUATION,
         message,
-        sms=(f"evaluation_ready:{evaluation.pk}", catalogue.EVALUATION_READY, {}),
+        key=f"evaluation_ready:{evaluation.pk}",
+        sms=(catalogue.EVALUATION_READY, {}),
     )
 
 
@@ -435,11 +486,8 @@ def fair_reminders(now=None) -> int:
                 members(side.organisation),
                 NotificationKind.FAIR_REMINDER,
                 message,
-                sms=(
-                    f"fair_reminder:{meeting.pk}:{side.pk}",
-                    catalogue.MEETING_REMINDER,
-                    {"time": at},
-                ),
+                key=f"fair_reminder:{meeting.pk}:{side.pk}",
+                sms=(catalogue.MEETING_REMINDER, {"time": at}),
             )
     return sent
 
@@ -476,8 +524,8 @@ def meetings_refilled(meeting_ids: list[int]) -> int:
                 NotificationKind.FAIR_REMINDER,
                 message,
                 # In the hall, a text reaches people whose data connection does not.
+                key=f"meeting_refilled:{meeting.pk}:{mine.pk}",
                 sms=(
-                    f"meeting_refilled:{meeting.pk}:{mine.pk}",
                     catalogue.MEETING_MOVED,
                     {
                         "time": timezone.localtime(start).strftime("%H:%M") if start else "",
