@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from accounts import permissions
 from accounts.enums import MembershipRole, MembershipStatus, OrganisationKind
 from accounts.models import Membership, Organisation, User
+from config.queue import enqueue
 
 
 @transaction.atomic
@@ -101,14 +102,15 @@ def enterprise_account_create(
     )
     station = next(iter(permissions.covering_stations(by, organisation)), None)
     from accounts.sms.catalogue import ACCOUNT_CREATED
-    from accounts.tasks import queue_sms
 
     params = {
         "station": station.name if station else _("Nongqiao"),
         "link": settings.SITE_URL + reverse("account_request_login_code"),
     }
     params = {key: str(value) for key, value in params.items()}
-    transaction.on_commit(lambda: queue_sms(phone, ACCOUNT_CREATED, params))
+    transaction.on_commit(
+        lambda: enqueue("accounts.tasks.send_sms_message", phone, ACCOUNT_CREATED, params)
+    )
     return organisation
 
 
@@ -130,9 +132,9 @@ def membership_request(*, user: User, organisation: Organisation, message: str =
         status=MembershipStatus.PENDING,
         message=message,
     )
-    from accounts.tasks import notify_membership_requested
-
-    transaction.on_commit(lambda: notify_membership_requested.delay(membership.pk))
+    transaction.on_commit(
+        lambda: enqueue("accounts.tasks.notify_membership_requested", membership.pk)
+    )
     return membership
 
 

@@ -29,17 +29,6 @@ def send_sms_message(number: str, kind: str, params: dict) -> str:
         return f"refused:{refused.code}"
 
 
-def queue_sms(number: str, kind: str, params: dict) -> bool:
-    """Send the SMS task; with eager tasks it runs here, and a failure is logged, not raised:
-    what the person did has been saved already."""
-    try:
-        send_sms_message.apply_async(args=(number, kind, params), retry=False)
-    except Exception as error:
-        logger.warning("could not send SMS %s to %s: %r", kind, number[:6] + "*****", error)
-        return False
-    return True
-
-
 @shared_task
 def notify_membership_requested(membership_id: int) -> int:
     """Email the organisation's owners that someone asked to join. Returns emails sent."""

@@ -6,9 +6,10 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from matchmaking.core.queue import enqueue
+from config.queue import enqueue
 from matchmaking.fairs import services as fair_services
 from matchmaking.fairs.states import FairStatus
+from matchmaking.matches import matching
 from matchmaking.matches.states import RunStatus
 from matchmaking.models import (
     Category,
@@ -22,7 +23,6 @@ from matchmaking.models import (
     TechnologyNeed,
     ThesaurusEntry,
 )
-from matchmaking.tasks import embed_start, rebuild_index, sweep_pending
 
 
 @admin.register(Category)
@@ -110,11 +110,12 @@ class RebuildRunAdmin(admin.ModelAdmin):
     def start_view(self, request):
         if request.method != "POST":
             return redirect("admin:matchmaking_rebuildrun_changelist")
-        run = RebuildRun.objects.create(started_by=request.user)
-        if enqueue(rebuild_index, run.pk):
+        run = matching.start_rebuild(by=request.user)
+        if run is None:
+            self.message_user(request, _("A full re-match is already running."), messages.WARNING)
+        elif run.status != RunStatus.FAILED:
             self.message_user(request, _("A full re-match has started."), messages.SUCCESS)
         else:
-            RebuildRun.objects.filter(pk=run.pk).update(status=RunStatus.FAILED)
             self.message_user(
                 request, _("The task queue is not reachable; try again later."), messages.ERROR
             )
@@ -172,7 +173,7 @@ class EmbedRunAdmin(admin.ModelAdmin):
             self.message_user(request, _("A backfill is already running."), messages.WARNING)
             return redirect("admin:matchmaking_embedrun_changelist")
         run = EmbedRun.objects.create(started_by=request.user)
-        if enqueue(embed_start, run.pk):
+        if enqueue("matchmaking.tasks.embed_start", run.pk):
             self.message_user(request, _("A backfill of vectors has started."), messages.SUCCESS)
         else:
             EmbedRun.objects.filter(pk=run.pk).update(status=RunStatus.FAILED)
@@ -271,11 +272,11 @@ class ThesaurusEntryAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         obj.updated_by = request.user
         super().save_model(request, obj, form, change)
-        transaction.on_commit(lambda: enqueue(sweep_pending))
+        transaction.on_commit(lambda: enqueue("matchmaking.tasks.sweep_pending"))
 
     def delete_model(self, request, obj):
         super().delete_model(request, obj)
-        transaction.on_commit(lambda: enqueue(sweep_pending))
+        transaction.on_commit(lambda: enqueue("matchmaking.tasks.sweep_pending"))
 
 
 @admin.register(SmsMessage)

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from accounts.sms import SmsError, SmsRefused
 from config import metrics
-from matchmaking.core.queue import enqueue
+from config.queue import enqueue
 from matchmaking.fairs.states import FairStatus
 from matchmaking.imports import services as imports
 from matchmaking.matches import matching
@@ -38,7 +38,7 @@ def rematch_need(need_id: int) -> int:
     matching.embed_quietly("needs", [need_id])
     created = matching.rematch_need(need_id)
     if created:
-        enqueue(notify_strong_matches, [m.pk for m in created])
+        enqueue(f"{__name__}.notify_strong_matches", [m.pk for m in created])
     return len(created)
 
 
@@ -47,7 +47,7 @@ def rematch_result(result_id: int) -> int:
     matching.embed_quietly("results", [result_id])
     created = matching.rematch_result(result_id)
     if created:
-        enqueue(notify_strong_matches, [m.pk for m in created])
+        enqueue(f"{__name__}.notify_strong_matches", [m.pk for m in created])
     return len(created)
 
 
@@ -65,9 +65,9 @@ def sweep_pending() -> int:
     needs, results = matching.pending_listings()
     # Chunks, so that a big import becomes a few tasks that several workers share.
     for start in range(0, len(needs), SWEEP_CHUNK):
-        enqueue(rematch_needs, needs[start : start + SWEEP_CHUNK])
+        enqueue(f"{__name__}.rematch_needs", needs[start : start + SWEEP_CHUNK])
     for start in range(0, len(results), SWEEP_CHUNK):
-        enqueue(rematch_results, results[start : start + SWEEP_CHUNK])
+        enqueue(f"{__name__}.rematch_results", results[start : start + SWEEP_CHUNK])
     return len(needs) + len(results)
 
 
@@ -76,7 +76,7 @@ def rematch_needs(need_ids: list[int]) -> int:
     matching.embed_quietly("needs", need_ids)  # one batch for the chunk
     created = [m.pk for need_id in need_ids for m in matching.rematch_need(need_id)]
     if created:
-        enqueue(notify_strong_matches, created)
+        enqueue(f"{__name__}.notify_strong_matches", created)
     return len(created)
 
 
@@ -85,7 +85,7 @@ def rematch_results(result_ids: list[int]) -> int:
     matching.embed_quietly("results", result_ids)
     created = [m.pk for result_id in result_ids for m in matching.rematch_result(result_id)]
     if created:
-        enqueue(notify_strong_matches, created)
+        enqueue(f"{__name__}.notify_strong_matches", created)
     return len(created)
 
 
@@ -93,12 +93,12 @@ def rematch_results(result_ids: list[int]) -> int:
 def rebuild_index(run_id: int | None = None, chunk_size: int = REBUILD_CHUNK) -> str:
     """Refit the index and recompute every match, in chunks that run on any worker.
 
-    Without a run (the nightly beat) it starts one, unless one is still running.
+    Without a run (the nightly beat) it starts one through matching.start_rebuild, which
+    queues this task again with the run, unless one is still running.
     """
     if run_id is None:
-        if RebuildRun.objects.filter(status=RunStatus.RUNNING).exists():
-            return ""
-        run_id = RebuildRun.objects.create().pk
+        run = matching.start_rebuild()
+        return run.version if run else ""
     run = RebuildRun.objects.filter(pk=run_id).first()
     if run is None:
         return ""
@@ -151,21 +151,21 @@ def embed_chunk(chunk_id: int) -> bool:
 def embed_finish(run_id: int) -> int | None:
     rebuild = matching.embed_finish(run_id)
     if rebuild is not None:  # the matches, with the new vectors
-        enqueue(rebuild_index, rebuild)
+        enqueue(f"{__name__}.rebuild_index", rebuild)
     return rebuild
 
 
 def _queue(work: list[tuple[str, int]]) -> None:
     tasks = {
-        "start": rebuild_index,
-        "chunk": rebuild_chunk,
-        "finish": rebuild_finish,
-        "embed_start": embed_start,
-        "embed_chunk": embed_chunk,
-        "embed_finish": embed_finish,
+        "start": "rebuild_index",
+        "chunk": "rebuild_chunk",
+        "finish": "rebuild_finish",
+        "embed_start": "embed_start",
+        "embed_chunk": "embed_chunk",
+        "embed_finish": "embed_finish",
     }
     for what, pk in work:
-        enqueue(tasks[what], pk)
+        enqueue(f"{__name__}.{tasks[what]}", pk)
 
 
 @shared_task

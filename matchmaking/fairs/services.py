@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from accounts import permissions
 from accounts.enums import OrganisationKind
 from accounts.models import Organisation, User
+from config.queue import enqueue
 from matchmaking import scheduling
-from matchmaking.core.queue import enqueue
 from matchmaking.fairs.states import (
     FAIR_TRANSITIONS,
     FairStatus,
@@ -248,9 +248,7 @@ def meeting_request_create(
         message=message[:500],
         requested_by=by,
     )
-    from matchmaking.tasks import notify_meeting_requested
-
-    transaction.on_commit(lambda: enqueue(notify_meeting_requested, request.pk))
+    transaction.on_commit(lambda: enqueue("matchmaking.tasks.notify_meeting_requested", request.pk))
     return request
 
 
@@ -330,9 +328,7 @@ def schedule_start(*, fair: Fair, by: User) -> ScheduleRun:
     if not permissions.can_manage_fair(by, fair):
         raise PermissionDenied(_("Only administrators and the fair's organisers schedule it."))
     run = ScheduleRun.objects.create(fair=fair, created_by=by)
-    from matchmaking.tasks import run_fair_scheduler
-
-    transaction.on_commit(lambda: enqueue(run_fair_scheduler, run.pk))
+    transaction.on_commit(lambda: enqueue("matchmaking.tasks.run_fair_scheduler", run.pk))
     return run
 
 
@@ -644,9 +640,7 @@ def day_of_start(*, fair: Fair, by: User, now=None) -> ScheduleRun:
     if now is not None:
         ScheduleRun.objects.filter(pk=run.pk).update(created_at=now)
         run.refresh_from_db()
-    from matchmaking.tasks import run_fair_scheduler
-
-    transaction.on_commit(lambda: enqueue(run_fair_scheduler, run.pk))
+    transaction.on_commit(lambda: enqueue("matchmaking.tasks.run_fair_scheduler", run.pk))
     return run
 
 

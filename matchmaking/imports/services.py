@@ -28,7 +28,7 @@ from openpyxl import load_workbook
 
 from accounts import permissions
 from accounts.models import Organisation, Region, User
-from matchmaking.core.queue import enqueue
+from config.queue import enqueue
 from matchmaking.enums import IPType, TransferMode
 from matchmaking.imports import uploads
 from matchmaking.imports.models import ImportKind, ImportStatus
@@ -438,9 +438,8 @@ def import_create(*, by: User, kind: str, upload: UploadedFile) -> ImportJob:
     # Stored under a name of our own: the original is kept for display only.
     job.file.save(f"{uuid.uuid4().hex}.{extension}", upload, save=False)
     job.save()
-    from matchmaking.tasks import import_validate
 
-    transaction.on_commit(lambda: import_validate.delay(job.pk))
+    transaction.on_commit(lambda: enqueue("matchmaking.tasks.import_validate", job.pk))
     return job
 
 
@@ -528,9 +527,8 @@ def import_confirm(*, job: ImportJob, by: User) -> ImportJob:
     )
     if not updated:
         raise ValidationError(_("Only a checked file without errors can be imported, once."))
-    from matchmaking.tasks import import_save
 
-    transaction.on_commit(lambda: import_save.delay(job.pk))
+    transaction.on_commit(lambda: enqueue("matchmaking.tasks.import_save", job.pk))
     job.refresh_from_db()
     return job
 
@@ -566,9 +564,8 @@ def import_save(*, job: ImportJob) -> ImportJob:
                 if count % PROGRESS_EVERY == 0:
                     cache.set(_progress_key(job.pk), count, 3600)
             # One sweep matches every published row, instead of a task per row.
-            from matchmaking.tasks import sweep_pending
 
-            transaction.on_commit(lambda: enqueue(sweep_pending))
+            transaction.on_commit(lambda: enqueue("matchmaking.tasks.sweep_pending"))
             job.status = ImportStatus.DONE
             job.created_count = len(parsed)
             job.processed_rows = len(parsed)

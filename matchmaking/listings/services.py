@@ -18,7 +18,7 @@ from accounts import permissions
 from accounts.enums import OrganisationKind
 from accounts.models import Organisation, User
 from accounts.validation import normalise_patent_number
-from matchmaking.core.queue import enqueue
+from config.queue import enqueue
 from matchmaking.listings import search
 from matchmaking.listings.states import (
     NEED_TRANSITIONS,
@@ -216,10 +216,8 @@ def _transition(
 
 
 def _queue_matching(listing: Listing) -> None:
-    from matchmaking import tasks
-
-    task = tasks.rematch_need if isinstance(listing, TechnologyNeed) else tasks.rematch_result
-    transaction.on_commit(lambda: enqueue(task, listing.pk))
+    task = "rematch_need" if isinstance(listing, TechnologyNeed) else "rematch_result"
+    transaction.on_commit(lambda: enqueue(f"matchmaking.tasks.{task}", listing.pk))
 
 
 def need_create(*, by: User, organisation: Organisation, data: dict) -> TechnologyNeed:

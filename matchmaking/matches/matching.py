@@ -691,6 +691,26 @@ def rematch_result(result_id: int) -> list[Match]:
 REBUILD_PHASES = ("needs", "results")
 
 
+def start_rebuild(*, by=None) -> RebuildRun | None:
+    """The one way a full re-match starts: the nightly beat, the admin's button and
+    `manage.py rematch` all call this. None while another run is still going (the sweep
+    resumes a stalled one); otherwise the new run, queued on the workers (eager without a
+    broker: done when this returns), or marked failed when the queue is unreachable."""
+    from config.queue import enqueue
+
+    with transaction.atomic():
+        running = RebuildRun.objects.select_for_update().filter(status=RunStatus.RUNNING)
+        if running.exists():
+            return None
+        run = RebuildRun.objects.create(started_by=by)
+    if not enqueue("matchmaking.tasks.rebuild_index", run.pk):
+        RebuildRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING).update(
+            status=RunStatus.FAILED
+        )
+    run.refresh_from_db()
+    return run
+
+
 def rebuild_plan(run: RebuildRun, chunk_size: int) -> bool:
     """Take the run's snapshot and split its listings into chunks; False if already planned."""
     if not RebuildRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING, version="").update(
@@ -921,13 +941,12 @@ def request_close_sentences(matches) -> None:
     the first view already shows them; with workers, the next one does."""
     from django.core.cache import cache
 
-    from matchmaking import tasks
-    from matchmaking.core.queue import enqueue
+    from config.queue import enqueue
 
     ids = [pk for pk in missing_close_sentences(matches) if cache.add(f"close-sent:{pk}", 1, 300)]
     if not ids:
         return
-    enqueue(tasks.close_sentences, ids)
+    enqueue("matchmaking.tasks.close_sentences", ids)
     fresh = dict(Match.objects.filter(pk__in=ids).values_list("pk", "close_sentences"))
     for match in matches:
         if match.pk in fresh:

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from accounts import permissions
 from accounts.models import User
-from matchmaking.core.queue import enqueue
+from config.queue import enqueue
 from matchmaking.enums import DeclineReason
 from matchmaking.matches import states
 from matchmaking.matches.states import ContactStatus, MatchState
@@ -137,9 +137,7 @@ def match_request_contact(*, match: Match, by: User, message: str) -> Match:
         contact_requested_at=timezone.now(),
     )
     match.refresh_from_db()
-    from matchmaking.tasks import notify_contact_requested
-
-    transaction.on_commit(lambda: enqueue(notify_contact_requested, match.pk))
+    transaction.on_commit(lambda: enqueue("matchmaking.tasks.notify_contact_requested", match.pk))
     return match
 
 
@@ -167,9 +165,7 @@ def match_answer_contact(*, match: Match, by: User, accept: bool, note: str = ""
             to_state=locked.state,
             note=note or _("Contact request accepted."),
         )
-    from matchmaking.tasks import notify_contact_answered
-
-    transaction.on_commit(lambda: enqueue(notify_contact_answered, locked.pk))
+    transaction.on_commit(lambda: enqueue("matchmaking.tasks.notify_contact_answered", locked.pk))
     return locked
 
 

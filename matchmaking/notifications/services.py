@@ -18,6 +18,7 @@ from accounts.enums import MembershipStatus
 from accounts.models import Organisation, User
 from accounts.sms import catalogue
 from config import metrics
+from config.queue import enqueue
 from matchmaking.enums import NotificationKind
 from matchmaking.fairs.states import RequestStatus
 from matchmaking.listings import selectors as listings_selectors
@@ -92,10 +93,7 @@ def queue_sms(user: User, kind: str, key: str, template: str, params: dict, url:
         },
     )
     if created:
-        from matchmaking.core.queue import enqueue
-        from matchmaking.tasks import send_queued_sms
-
-        transaction.on_commit(lambda: enqueue(send_queued_sms, sms.pk))
+        transaction.on_commit(lambda: enqueue("matchmaking.tasks.send_queued_sms", sms.pk))
     return created
 
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from accounts import permissions
 from accounts.enums import OrganisationKind
 from accounts.models import Organisation, User
+from config.queue import enqueue
 from matchmaking.matches import states as matches_states
 from matchmaking.matches.services import match_transition
 from matchmaking.matches.states import MatchState
@@ -69,10 +70,9 @@ def evaluation_create(*, match: Match, by: User, data: dict) -> Evaluation:
     evaluation.full_clean()
     evaluation.save()
     advance_to(match, MatchState.EVALUATING, by=by, note=_("Technology evaluation filed."))
-    from matchmaking.core.queue import enqueue
-    from matchmaking.tasks import notify_evaluation_ready
-
-    transaction.on_commit(lambda: enqueue(notify_evaluation_ready, evaluation.pk))
+    transaction.on_commit(
+        lambda: enqueue("matchmaking.tasks.notify_evaluation_ready", evaluation.pk)
+    )
     return evaluation
 
 

@@ -9,8 +9,8 @@ from matchmaking.demo.world import (
     create_station_activity,
     create_world,
 )
+from matchmaking.matches import matching
 from matchmaking.models import Match
-from matchmaking.tasks import rebuild_index
 
 
 class Command(BaseCommand):
@@ -22,7 +22,7 @@ class Command(BaseCommand):
             created = create_world(users["admin"])
         if not Match.objects.exists():
             # Eager tasks (the embedded default) run the rebuild here; with a broker, workers do.
-            rebuild_index.delay()
+            matching.start_rebuild()
         if settings.CELERY_TASK_ALWAYS_EAGER:
             activity = create_station_activity()
             if activity:

@@ -5,8 +5,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from matchmaking import tasks
-from matchmaking.core.queue import enqueue
+from config.queue import enqueue
 from matchmaking.matches import matching
 from matchmaking.matches.states import RunStatus
 from matchmaking.models import EmbedChunk, EmbedRun
@@ -39,7 +38,7 @@ class Command(BaseCommand):
         else:
             run = EmbedRun.objects.create()
         if queue:
-            enqueue(tasks.embed_start, run.pk, chunk_size)
+            enqueue("matchmaking.tasks.embed_start", run.pk, chunk_size)
             self.stdout.write(f"Backfill {run.pk} queued; its progress is in the admin.")
             return
         matching.embed_plan(run, chunk_size)
@@ -78,5 +77,5 @@ class Command(BaseCommand):
             f"{run.seconds:.1f} s summed over the workers ({per:.3f} s a vector)."
         )
         if rebuild is not None and not no_rematch:
-            enqueue(tasks.rebuild_index, rebuild)
+            enqueue("matchmaking.tasks.rebuild_index", rebuild)
             self.stdout.write(f"Full re-match {rebuild} started with the new vectors.")

@@ -1,10 +1,10 @@
 import time
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
+from matchmaking.matches import matching
 from matchmaking.matches.states import RunStatus
 from matchmaking.models import RebuildRun
-from matchmaking.tasks import rebuild_index
 
 
 class Command(BaseCommand):
@@ -16,9 +16,14 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        run = RebuildRun.objects.create()
         started = time.monotonic()
-        rebuild_index.delay(run.pk)  # eager without a broker: runs here and now
+        run = matching.start_rebuild()  # eager without a broker: runs here and now
+        if run is None:
+            running = RebuildRun.objects.filter(status=RunStatus.RUNNING).first()
+            raise CommandError(
+                f"Full re-match {running.pk if running else ''} is still running; "
+                "its progress is in the admin."
+            )
         if options["no_wait"]:
             self.stdout.write(f"Rebuild {run.pk} queued.")
             return
