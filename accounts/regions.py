@@ -6,6 +6,17 @@ from pathlib import Path
 REGIONS_FILE = Path(__file__).resolve().parent.parent / "fixtures" / "regions.json"
 
 
+def code_prefix(code: str) -> str:
+    """The prefix every division code under this one starts with (GB/T 2260): a province's
+    first 2 digits, a prefecture's 4, a county's whole 6-digit code. A 2-digit province prefix
+    is its own prefix."""
+    if len(code) == 6 and code.endswith("0000"):
+        return code[:2]
+    if len(code) == 6 and code.endswith("00"):
+        return code[:4]
+    return code
+
+
 def load_regions(region_model, path: Path = REGIONS_FILE) -> int:
     """Insert or update every division; safe to run again. Returns the number of rows."""
     rows = json.loads(path.read_text(encoding="utf-8"))

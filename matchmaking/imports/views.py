@@ -1,15 +1,13 @@
 import contextlib
-import csv
-import io
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
-from openpyxl import Workbook
 
 from accounts import permissions
+from matchmaking.core.downloads import table_response
 from matchmaking.imports import services
 from matchmaking.imports.forms import ImportForm
 from matchmaking.imports.models import ImportStatus
@@ -93,27 +91,5 @@ def import_template(request, fmt: str):
     header = [names[1] for names in columns.values()]
     example = services.TEMPLATE_EXAMPLES.get(kind, {})
     example_row = [example.get(key, "") for key in columns]
-    filename = f"nongqiao-{kind}-template.{fmt}"
-    if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(header)
-        if example:
-            writer.writerow(example_row)
-        response = HttpResponse(
-            "\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8"
-        )
-    else:
-        workbook = Workbook()
-        sheet = workbook.active
-        sheet.append(header)
-        if example:
-            sheet.append(example_row)
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        response = HttpResponse(
-            buffer.getvalue(),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    rows = [example_row] if example else []
+    return table_response(f"nongqiao-{kind}-template.{fmt}", header, rows, fmt, sheet=kind)

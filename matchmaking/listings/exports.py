@@ -2,25 +2,14 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable
 
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
 from accounts import permissions
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value):
-    """Neutralise spreadsheet formula injection: a text cell never starts a formula."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
+from matchmaking.core.downloads import table_response
 
 
 def _need_rows(needs, user) -> tuple[list[str], Iterable[list]]:
@@ -110,38 +99,10 @@ def _result_rows(results, user) -> tuple[list[str], Iterable[list]]:
     return header, rows()
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 def listing_export_response(kind: str, queryset, fmt: str, user) -> HttpResponse:
     header, rows = (_need_rows if kind == "need" else _result_rows)(
         queryset.iterator(chunk_size=2000), user
     )
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     filename = f"nongqiao-{kind}s-{stamp}.{fmt}"
-    if fmt == "csv":
-        writer = csv.writer(_Echo())
-
-        def stream():
-            yield "\ufeff"  # so that Excel opens UTF-8 Chinese correctly
-            yield writer.writerow(header)
-            for row in rows:
-                yield writer.writerow([safe_cell(v) for v in row])
-
-        response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
-    else:
-        workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet(title=kind + "s")
-        sheet.append(header)
-        for row in rows:
-            sheet.append([safe_cell(v) for v in row])
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        response = HttpResponse(
-            buffer.getvalue(),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return table_response(filename, header, rows, fmt, sheet=kind + "s", stream=True)

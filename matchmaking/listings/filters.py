@@ -10,6 +10,7 @@ from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
 
 from accounts.enums import RegionGroup
+from accounts.regions import code_prefix
 from matchmaking.core.fields import ChoiceSetField
 from matchmaking.core.filters import PlainSelect, category_choices, province_choices
 from matchmaking.enums import STAGE_TRLS, MaturityStage, TransferMode
@@ -97,7 +98,7 @@ class ListingFilter(django_filters.FilterSet):
         return queryset.filter(Q(category__slug=value) | Q(category__parent__slug=value))
 
     def filter_province(self, queryset, name, value: str):
-        return queryset.filter(region__code__startswith=value[:2])
+        return queryset.filter(region__code__startswith=code_prefix(value))
 
     def filter_transfer_mode(self, queryset, name, value):
         return queryset.filter(transfer_modes__contains=ChoiceSetField.contains(value))

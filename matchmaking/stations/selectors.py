@@ -16,6 +16,7 @@ from django.db.models.functions import RowNumber
 from accounts import permissions
 from accounts.enums import OrganisationKind
 from accounts.models import User
+from accounts.regions import code_prefix
 from matchmaking.listings.states import NeedStatus
 from matchmaking.matches import states as matches_states
 from matchmaking.matches.states import MatchState
@@ -25,10 +26,7 @@ from matchmaking.stations.filters import BoardFilterForm
 def covered_prefixes(codes) -> tuple[str, ...]:
     """The prefix every county code under each region starts with: a province's first 2
     digits, a prefecture's 4, a county's whole 6-digit code."""
-    return tuple(
-        code[:2] if code.endswith("0000") else code[:4] if code.endswith("00") else code
-        for code in codes
-    )
+    return tuple(code_prefix(code) for code in codes)
 
 
 def coverage_q(station, field: str = "need__organisation__region__code") -> Q:

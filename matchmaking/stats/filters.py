@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.enums import RegionGroup
+from accounts.regions import code_prefix
 from matchmaking.core.filters import province_choices_with_prefixes
 from matchmaking.models import Category
 
@@ -50,7 +51,7 @@ class StatisticsFilterForm(forms.Form):
                 self.fields[name].choices = [("", "")] + choices()
 
     def clean_province(self):
-        return self.cleaned_data["province"][:2]
+        return code_prefix(self.cleaned_data["province"])
 
     def clean_station(self):
         value = self.cleaned_data["station"]

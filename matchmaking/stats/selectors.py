@@ -57,6 +57,8 @@ from matchmaking.models import (
 from matchmaking.stations.selectors import coverage_q, covered_prefixes
 
 CENTRAL_WESTERN = (RegionGroup.CENTRAL, RegionGroup.WESTERN)
+# The transfer rate before the platform (the paper's baseline), drawn beside every rate.
+BASELINE_RATE = 0.15
 GROUPS = [RegionGroup.EASTERN, RegionGroup.CENTRAL, RegionGroup.WESTERN, RegionGroup.NORTHEASTERN]
 
 
@@ -231,7 +233,7 @@ def transfer_rate(filters: Filters) -> dict:
         "eastern_adopted": eastern["adopted"],
         "eastern_rate": eastern_rate,
         "eastern_rate_text": _pct(eastern_rate) or "—",
-        "baseline": 0.15,
+        "baseline": BASELINE_RATE,
         "by_year": by_listed,
     }
 

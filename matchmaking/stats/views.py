@@ -1,18 +1,14 @@
 """Statistics pages, downloads and the public headline page."""
 
-import csv
-import io
-
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import render
-from openpyxl import Workbook
 
 from accounts import permissions
 from accounts.enums import OrganisationKind, RegionGroup
 from accounts.models import Organisation, Region
-from matchmaking.listings.exports import safe_cell
+from matchmaking.core.downloads import table_response
 from matchmaking.models import Category
 from matchmaking.stats import selectors as stats
 
@@ -82,7 +78,7 @@ def _trend_points(years: list[dict]) -> dict:
             {"x": x, "y": y, "year": year, "rate": f"{100 * rate:.1f}%"}
             for (x, y), (year, rate) in zip(coords, points, strict=True)
         ],
-        "baseline_y": round(100 - 100 * 0.15 / top, 1),
+        "baseline_y": round(100 - 100 * stats.BASELINE_RATE / top, 1),
     }
 
 
@@ -100,30 +96,7 @@ def statistics_export(request, fmt: str):
         raise PermissionDenied
     data, _computed = stats.cached(name, filters)
     header, rows = stats.table(name, data)
-    filename = f"nongqiao-{name}.{fmt}"
-    if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(header)
-        writer.writerows([[safe_cell(str(v)) for v in row] for row in rows])
-        response = HttpResponse(
-            "\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8"
-        )
-    else:
-        workbook = Workbook()
-        sheet = workbook.active
-        sheet.title = name[:31]
-        sheet.append(header)
-        for row in rows:
-            sheet.append([safe_cell(v if isinstance(v, int | float) else str(v)) for v in row])
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        response = HttpResponse(
-            buffer.getvalue(),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return table_response(f"nongqiao-{name}.{fmt}", header, rows, fmt, sheet=name)
 
 
 def statistics_public(request):
