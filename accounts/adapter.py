@@ -12,6 +12,7 @@ import secrets
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context
+from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
 from django.urls import reverse
@@ -128,7 +129,6 @@ class AccountAdapter(DefaultAccountAdapter):
         )
 
     def _absolute(self, name: str) -> str:
-        from django.conf import settings
 
         return settings.SITE_URL + reverse(name)
 

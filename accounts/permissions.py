@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.enums import MembershipRole, MembershipStatus, OrganisationKind, Role
+from accounts.models import Membership
 from matchmaking.matches import states as match_states
 
 if TYPE_CHECKING:
@@ -33,8 +34,6 @@ def active_memberships(user: User) -> list[Membership]:
         return []
     cached = getattr(user, "_active_memberships", None)
     if cached is None:
-        from accounts.models import Membership
-
         cached = list(
             Membership.objects.filter(user=user, status=MembershipStatus.ACTIVE)
             .select_related("organisation", "organisation__region")
@@ -312,7 +311,6 @@ def can_check_in(user: User, registration) -> bool:
 def check_in_registrations(user: User, fair, registrations):
     """`registrations` (of `fair`) narrowed to those can_check_in allows: the same rule as a
     queryset filter."""
-    from django.db.models import Q
 
     if is_admin(user) or organises_fair(user, fair):
         return registrations

@@ -2,8 +2,10 @@
 
 from django.db.models import Q, QuerySet
 
-from accounts.enums import MembershipStatus
-from accounts.models import Membership, Organisation, Region
+from accounts import permissions
+from accounts.enums import MembershipStatus, OrganisationKind
+from accounts.models import Membership, Organisation, Region, User
+from accounts.validation import email_key
 
 
 def search_query(text: str) -> str:
@@ -52,8 +54,6 @@ def memberships_of(user) -> QuerySet[Membership]:
 
 def email_taken(email: str, *, besides=None) -> bool:
     """Whether another account (not `besides`) already has this email, in any letter case."""
-    from accounts.models import User
-    from accounts.validation import email_key
 
     key = email_key(email)
     if not key:
@@ -75,8 +75,6 @@ def _county_prefixes(codes) -> list[str]:
 def awaiting_verification(user, *, limit: int = 5) -> tuple[int, list[Organisation]]:
     """(how many, the oldest few) organisations the user could verify and that wait for it:
     for admins all of them, for station staff the enterprises in their counties."""
-    from accounts import permissions
-    from accounts.enums import OrganisationKind
 
     waiting = Organisation.objects.filter(is_verified=False)
     if not permissions.is_admin(user):

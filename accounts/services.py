@@ -12,8 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import permissions
+from accounts.adapter import AccountAdapter
 from accounts.enums import MembershipRole, MembershipStatus, OrganisationKind
 from accounts.models import Membership, Organisation, User
+from accounts.sms.catalogue import ACCOUNT_CREATED
 from config.queue import enqueue
 
 
@@ -53,7 +55,6 @@ def unique_username(prefix: str = "m") -> str:
 
 def phone_in_use(phone: str) -> bool:
     """Whether a login by code with this number would reach an existing account."""
-    from accounts.adapter import AccountAdapter
 
     return AccountAdapter().get_user_by_phone(phone) is not None
 
@@ -101,7 +102,6 @@ def enterprise_account_create(
         decided_by=by,
     )
     station = next(iter(permissions.covering_stations(by, organisation)), None)
-    from accounts.sms.catalogue import ACCOUNT_CREATED
 
     params = {
         "station": station.name if station else _("Nongqiao"),

@@ -7,6 +7,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from accounts.enums import MembershipRole, MembershipStatus
+from accounts.models import Membership
 from accounts.sms import SmsError, SmsRefused, send_sms
 
 logger = logging.getLogger(__name__)
@@ -32,7 +33,6 @@ def send_sms_message(number: str, kind: str, params: dict) -> str:
 @shared_task
 def notify_membership_requested(membership_id: int) -> int:
     """Email the organisation's owners that someone asked to join. Returns emails sent."""
-    from accounts.models import Membership
 
     membership = (
         Membership.objects.select_related("user", "organisation")

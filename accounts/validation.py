@@ -23,6 +23,8 @@ import datetime
 import re
 import unicodedata
 
+import phonenumbers  # imported here: the other validators do not need it
+
 __all__ = [
     "CREDIT_CODE_ERRORS",
     "MOBILE_ERRORS",
@@ -237,7 +239,6 @@ MOBILE_ERRORS = (
 
 
 def _parse_mobile(value: str) -> tuple[str | None, str | None]:
-    import phonenumbers  # imported here: the other validators do not need it
 
     canonical, error = _parse_phone(value)
     if error:

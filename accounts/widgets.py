@@ -1,5 +1,7 @@
 from django import forms
 
+from accounts.models import Region
+
 
 class RegionSearchWidget(forms.Select):
     """A select of regions that the user fills by typing (htmx), instead of 3,000 options.
@@ -18,8 +20,6 @@ class RegionSearchWidget(forms.Select):
         selected = {str(v) for v in value if v}
         groups = []
         if selected:
-            from accounts.models import Region
-
             for index, region in enumerate(Region.objects.filter(code__in=selected)):
                 option = self.create_option(
                     name, region.code, region.full_name, True, index, attrs=attrs

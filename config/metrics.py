@@ -16,6 +16,7 @@ import hmac
 import os
 from collections.abc import Iterator
 
+from axes.signals import user_locked_out
 from celery import signals as celery_signals
 from django.conf import settings
 from django.contrib.auth import signals as auth_signals
@@ -30,6 +31,8 @@ from prometheus_client import (
 )
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
+
+from config import operations
 
 NOTIFICATIONS = Counter(
     "nongqiao_notifications_total",
@@ -75,7 +78,6 @@ def _login_failed(**kwargs) -> None:
 
 
 def _connect_lockouts() -> None:
-    from axes.signals import user_locked_out
 
     user_locked_out.connect(lambda **kwargs: LOGINS.labels(outcome="lockout").inc(), weak=False)
 
@@ -91,7 +93,6 @@ class SiteCollector(Collector):
         return []
 
     def collect(self) -> Iterator[GaugeMetricFamily]:
-        from config import operations
 
         state = operations.snapshot()
         pending = GaugeMetricFamily(

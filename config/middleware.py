@@ -1,9 +1,11 @@
 """Site-wide middleware: a Content-Security-Policy on every response (our own scripts only,
 never inline ones), and a 400 for NUL characters before anything can look them up."""
 
+from allauth.core.exceptions import RateLimited
 from django.conf import settings
 from django.core.exceptions import BadRequest
 from django.core.validators import ProhibitNullCharactersValidator
+from django.shortcuts import render
 
 
 class ContentSecurityPolicyMiddleware:
@@ -64,8 +66,6 @@ class RateLimitedMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        from allauth.core.exceptions import RateLimited
-        from django.shortcuts import render
 
         if isinstance(exception, RateLimited):
             return render(request, "429.html", status=429)

@@ -14,6 +14,9 @@ from django.conf import settings
 from django.db.models import Min
 from django.utils import timezone
 
+from config.celery import app
+from matchmaking.models import RebuildRun, ResearchResult, ScheduleRun, TechnologyNeed
+
 
 @dataclass(frozen=True)
 class Snapshot:
@@ -37,7 +40,6 @@ def queue_names() -> list[str]:
 
 def queue_depths() -> dict[str, int]:
     """Messages waiting per queue; -1 when the broker cannot be read; empty when eager."""
-    from config.celery import app
 
     if settings.CELERY_TASK_ALWAYS_EAGER:
         return {}
@@ -66,7 +68,6 @@ def newest_backup() -> datetime | None:
 
 
 def snapshot() -> Snapshot:
-    from matchmaking.models import RebuildRun, ResearchResult, ScheduleRun, TechnologyNeed
 
     pending, oldest = {}, None
     for kind, model in (("need", TechnologyNeed), ("result", ResearchResult)):

@@ -3,7 +3,9 @@
 import hashlib
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.contrib.staticfiles import finders
 from django.core.cache import cache
 from django.core.exceptions import BadRequest, PermissionDenied
 from django.db import connection
@@ -11,13 +13,20 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils import timezone
 from django.views import defaults
 from django.views.decorators.cache import cache_control, never_cache
 from rest_framework.exceptions import NotFound, ParseError
 
 from accounts import permissions
+from accounts.enums import Role
 from accounts.selectors import memberships_of
 from config import metrics, operations
+from config.celery import app
+from matchmaking.homes import selectors as homes_selectors
+from matchmaking.listings.states import NeedStatus, ResultStatus
+from matchmaking.models import ResearchResult, TechnologyNeed
+from matchmaking.stats import selectors as stats
 
 
 def home(request):
@@ -25,11 +34,6 @@ def home(request):
     user's roles have to do next, one block per role."""
     if not request.user.is_authenticated:
         return render(request, "home.html", public_home())
-    from django.contrib.auth import get_user_model
-    from django.utils import timezone
-
-    from accounts.enums import Role
-    from matchmaking.homes import selectors as homes_selectors
 
     user = request.user
     roles = permissions.roles(user)
@@ -49,9 +53,6 @@ def home(request):
 
 
 def public_home() -> dict:
-    from matchmaking.listings.states import NeedStatus, ResultStatus
-    from matchmaking.models import ResearchResult, TechnologyNeed
-    from matchmaking.stats import selectors as stats
 
     def recent(model, status):
         return list(
@@ -129,7 +130,6 @@ def _check_cache() -> bool:
 def _check_broker() -> str:
     if settings.CELERY_TASK_ALWAYS_EAGER:
         return "eager"
-    from config.celery import app
 
     try:
         with app.connection_for_write() as conn:
@@ -193,7 +193,6 @@ def operations_page(request):
 @cache_control(max_age=86400, public=True)
 def favicon(request):
     """/favicon.ico, asked for by browsers and bots whatever the page says: the site's icon."""
-    from django.contrib.staticfiles import finders
 
     path = finders.find("img/favicon.svg")
     with open(path, "rb") as icon:

@@ -1,8 +1,10 @@
+from matchmaking.models import Notification
+
+
 def notifications(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    from matchmaking.models import Notification
 
     return {
         "unread_notifications": Notification.objects.filter(user=user, read_at__isnull=True).count()

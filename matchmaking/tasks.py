@@ -6,15 +6,26 @@ from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
-from accounts.sms import SmsError, SmsRefused
+from accounts.sms import SmsError, SmsRefused, send_sms
 from config import metrics
 from config.queue import enqueue
+from matchmaking.fairs import services as fairs
 from matchmaking.fairs.states import FairStatus
 from matchmaking.imports import services as imports
 from matchmaking.matches import matching
 from matchmaking.matches.states import RunStatus
-from matchmaking.models import ImportJob, RebuildChunk, RebuildRun
+from matchmaking.models import (
+    EmbedChunk,
+    EmbedRun,
+    Fair,
+    ImportJob,
+    RebuildChunk,
+    RebuildRun,
+    ScheduleRun,
+    SmsMessage,
+)
 from matchmaking.notifications import services as notifications
+from matchmaking.stats import selectors as stats
 
 REBUILD_CHUNK = 2000
 SWEEP_CHUNK = 50
@@ -123,7 +134,6 @@ def rebuild_finish(run_id: int) -> int | None:
 @shared_task
 def embed_start(run_id: int | None = None, chunk_size: int = matching.EMBED_CHUNK) -> int:
     """Backfill the missing dense vectors in chunks that run on any worker (issue 17)."""
-    from matchmaking.models import EmbedRun
 
     if run_id is None:
         if EmbedRun.objects.filter(status=RunStatus.RUNNING).exists():
@@ -139,7 +149,6 @@ def embed_start(run_id: int | None = None, chunk_size: int = matching.EMBED_CHUN
 
 @shared_task
 def embed_chunk(chunk_id: int) -> bool:
-    from matchmaking.models import EmbedChunk
 
     last = matching.embed_chunk(chunk_id)
     if last:
@@ -196,10 +205,6 @@ def send_queued_sms(self, sms_id: int) -> str:
     """Send one recorded SMS once. Retried with back-off while the provider is unreachable;
     a refusal is recorded (staff see it in the admin) and not retried; after the last retry
     the SMS is marked failed."""
-    from django.utils import timezone
-
-    from accounts.sms import send_sms
-    from matchmaking.models import SmsMessage
 
     claimed = SmsMessage.objects.filter(pk=sms_id, status=SmsMessage.QUEUED)
     sms = claimed.first()
@@ -261,7 +266,6 @@ def send_digests() -> int:
 
 @shared_task
 def refresh_statistics() -> int:
-    from matchmaking.stats import selectors as stats
 
     return stats.refresh_all()
 
@@ -278,8 +282,6 @@ def send_meeting_request_reminders() -> int:
 
 @shared_task
 def run_fair_scheduler(run_id: int) -> str:
-    from matchmaking.fairs import services as fairs
-    from matchmaking.models import ScheduleRun
 
     run = ScheduleRun.objects.select_related("fair").filter(pk=run_id).first()
     return fairs.schedule_compute(run).status if run else "missing"
@@ -289,8 +291,6 @@ def run_fair_scheduler(run_id: int) -> str:
 def mark_fair_no_shows() -> int:
     """Every minute on a fair day: participants late for a meeting are marked absent, so that
     the organiser's day-of re-run finds the freed tables."""
-    from matchmaking.fairs import services as fairs
-    from matchmaking.models import Fair
 
     today = timezone.localdate()
     marked = 0

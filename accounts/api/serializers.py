@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from accounts import permissions
 from accounts.models import Membership, Organisation, Region, User
 
 
@@ -34,6 +35,5 @@ class MeSerializer(serializers.ModelSerializer):
         fields = ["id", "username", "full_name", "email", "language", "roles", "memberships"]
 
     def get_roles(self, user) -> list[str]:
-        from accounts import permissions
 
         return sorted(str(role) for role in permissions.roles(user))

@@ -8,8 +8,17 @@ import sys
 import uuid
 from dataclasses import dataclass
 
+from alibabacloud_dysmsapi20170525 import models as sms_models
+from alibabacloud_dysmsapi20170525.client import Client
+from alibabacloud_tea_openapi import models as openapi_models
+from alibabacloud_tea_openapi.exceptions import ClientException
+from darabonba.runtime import RuntimeOptions
 from django.conf import settings
 from django.utils import timezone
+from tencentcloud.common import credential
+from tencentcloud.common.profile.client_profile import ClientProfile
+from tencentcloud.common.profile.http_profile import HttpProfile
+from tencentcloud.sms.v20210111 import models, sms_client
 
 from accounts.sms import catalogue
 
@@ -117,8 +126,6 @@ class AliyunBackend(BaseBackend):
     name = "aliyun"
 
     def client(self):
-        from alibabacloud_dysmsapi20170525.client import Client
-        from alibabacloud_tea_openapi import models as openapi_models
 
         return Client(
             openapi_models.Config(
@@ -132,9 +139,6 @@ class AliyunBackend(BaseBackend):
         )
 
     def send(self, number, kind, params):
-        from alibabacloud_dysmsapi20170525 import models as sms_models
-        from alibabacloud_tea_openapi.exceptions import ClientException
-        from darabonba.runtime import RuntimeOptions
 
         request = sms_models.SendSmsRequest(
             phone_numbers=national(number),
@@ -162,10 +166,6 @@ class TencentBackend(BaseBackend):
     name = "tencent"
 
     def client(self):
-        from tencentcloud.common import credential
-        from tencentcloud.common.profile.client_profile import ClientProfile
-        from tencentcloud.common.profile.http_profile import HttpProfile
-        from tencentcloud.sms.v20210111 import sms_client
 
         http = HttpProfile(
             protocol=self.config["protocol"], endpoint=self.config["endpoint"], reqTimeout=10
@@ -180,7 +180,6 @@ class TencentBackend(BaseBackend):
         from tencentcloud.common.exception.tencent_cloud_sdk_exception import (
             TencentCloudSDKException,
         )
-        from tencentcloud.sms.v20210111 import models
 
         request = models.SendSmsRequest()
         request.PhoneNumberSet = [number]

@@ -1,9 +1,12 @@
 import re
+import unicodedata
 from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+
+from matchmaking.templatetags.money import cny
 
 _UNITS = {"万": Decimal(10000), "w": Decimal(10000), "千": Decimal(1000), "k": Decimal(1000)}
 
@@ -46,7 +49,6 @@ _ABOUT = Decimal("0.2")
 
 
 def _normalised(text: str) -> str:
-    import unicodedata
 
     text = unicodedata.normalize("NFKC", str(text)).lower()
     for noise in (",", "，", "。", ";", "、", "(", ")", "（", "）", "预算", "元", "块", "rmb", "¥"):
@@ -123,7 +125,6 @@ def parse_budget(text: str) -> tuple[Decimal | None, Decimal | None, bool]:
 
 def format_budget(low, high, negotiable: bool) -> str:
     """A stored budget written back the way parse_budget reads it (for the edit form)."""
-    from matchmaking.templatetags.money import cny
 
     def short(amount) -> str:
         return cny(amount).removesuffix("元").removeprefix("¥").replace(",", "")

@@ -3,7 +3,8 @@ matchmaking.demo_content, written so that running it again changes nothing."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+import random
+from datetime import time, timedelta
 from decimal import Decimal
 
 from django.utils import timezone
@@ -14,12 +15,24 @@ from accounts.models import Organisation, Region, User
 from accounts.validation import normalise_patent_number
 from matchmaking.demo import content
 from matchmaking.enums import IPType
-from matchmaking.fairs.states import ScheduleRunStatus
+from matchmaking.fairs import services as fair_services
+from matchmaking.fairs.states import FairStatus, RequestStatus, ScheduleRunStatus
 from matchmaking.listings.search import index_tokens
 from matchmaking.listings.services import search_text_of
 from matchmaking.listings.states import NeedStatus, ResultStatus
+from matchmaking.matches import services as match_services
 from matchmaking.matches.states import MatchState
-from matchmaking.models import Category, ResearchResult, TechnologyNeed
+from matchmaking.models import (
+    Category,
+    Evaluation,
+    Fair,
+    Match,
+    MeetingRequest,
+    ResearchResult,
+    TechnologyNeed,
+)
+from matchmaking.stations import services as station_services
+from matchmaking.stations.selectors import coverage_q
 
 # The demo accounts of the README own these organisations of the demo world.
 ACCOUNT_OF = {"e01": "enterprise", "i01": "researcher", "s01": "station"}
@@ -172,12 +185,6 @@ def create_world(admin: User) -> dict[str, int]:
 def create_station_activity(seed: int = 7) -> dict[str, int]:
     """Evaluations, plans, trainings, contacts and adoption costs on a share of the stations'
     matches, so that boards and statistics have something to show. Runs once."""
-    import random
-
-    from matchmaking.matches import services as match_services
-    from matchmaking.models import Evaluation, Match
-    from matchmaking.stations import services as station_services
-    from matchmaking.stations.selectors import coverage_q
 
     if Evaluation.objects.exists():
         return {}
@@ -309,11 +316,6 @@ def create_demo_journeys(admin: User) -> dict[str, int]:
     enterprise's own evaluation, plan and adoption cost, a contact request waiting for the
     researcher. Runs once (while there is no fair; create_demo_fair makes the fair)."""
 
-    from matchmaking.fairs.models import Fair
-    from matchmaking.matches import services as match_services
-    from matchmaking.models import Match
-    from matchmaking.stations import services as station_services
-
     if Fair.objects.exists():
         return {}
     enterprise = User.objects.get(username="enterprise")
@@ -410,11 +412,6 @@ DEMO_FAIR_NAME = "2027 黔东南农村电商技术对接会"
 def create_demo_fair(admin: User) -> dict[str, int]:
     """An upcoming fair with registrations, answered requests and a published agenda, so that a
     newcomer sees the whole feature. Runs once (a fair of that name is left as it is)."""
-    from datetime import time
-
-    from matchmaking.fairs import services as fair_services
-    from matchmaking.fairs.states import FairStatus, RequestStatus
-    from matchmaking.models import Fair, Match, MeetingRequest
 
     if Fair.objects.filter(name=DEMO_FAIR_NAME).exists():
         return {}

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts import permissions
 from accounts.enums import OrganisationKind
 from accounts.models import Organisation
+from matchmaking.fairs.services import clean_breaks
 from matchmaking.models import (
     Fair,
 )
@@ -84,7 +85,6 @@ class FairForm(forms.ModelForm):
             ).order_by("name")
 
     def clean(self):
-        from matchmaking.fairs.services import clean_breaks
 
         cleaned = super().clean()
         start, end = cleaned.get("day_start"), cleaned.get("day_end")

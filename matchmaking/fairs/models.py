@@ -1,5 +1,6 @@
 """技术对接会: the yearly fair, who comes, who asked to meet whom, and the meetings."""
 
+import secrets
 import uuid
 from datetime import datetime, time, timedelta
 
@@ -102,7 +103,6 @@ CODE_LENGTH = 6
 
 
 def new_check_in_code() -> str:
-    import secrets
 
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
 

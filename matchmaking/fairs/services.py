@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import time, timedelta
 
+import segno
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from accounts import permissions
@@ -33,6 +35,7 @@ from matchmaking.models import (
     MeetingRequest,
     ScheduleRun,
 )
+from matchmaking.notifications.services import meetings_refilled
 
 REQUEST_REMINDER_AFTER = timedelta(days=2)
 DEFAULT_WEIGHT = 0.5  # a request made by browsing, without a match score
@@ -411,8 +414,6 @@ def schedule_publish(*, run: ScheduleRun, by: User) -> int:
     run.save(update_fields=["status"])
     fair_transition(fair=fair, to=FairStatus.AGENDA_PUBLISHED)
     if run.day_of and placed:
-        from matchmaking.notifications.services import meetings_refilled
-
         ids = [m.pk for m in placed]
         transaction.on_commit(lambda: meetings_refilled(ids))
     return changed
@@ -494,7 +495,6 @@ def registration_by_code(*, fair: Fair, code: str, by: User) -> FairRegistration
 def check_in_qr_svg(url: str) -> str:
     """The QR code of the check-in address, as inline SVG drawn on the server: a phone's camera
     opens the desk's page with the code filled in."""
-    import segno
 
     return segno.make(url, error="m").svg_inline(scale=3, border=2, dark="#111")
 
@@ -671,8 +671,6 @@ def _follow_up(match: Match, by: User, note: str) -> None:
 def fair_report(fair: Fair) -> dict:
     requests = MeetingRequest.objects.filter(fair=fair)
     meetings = Meeting.objects.filter(fair=fair).exclude(status=MeetingStatus.CANCELLED)
-    from django.db.models import F
-    from django.utils.translation import get_language
 
     name = "name_en" if (get_language() or "").startswith("en") else "name"
     by_category = (

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.staticfiles import finders
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpResponse
@@ -497,7 +498,6 @@ def fair_report(request, pk: int):
 def fair_check_in_worker(request):
     """The service worker of the check-in desk, served under /fairs/ so that it may keep the
     desk page for use without a network (a worker's scope is at most its own folder)."""
-    from django.contrib.staticfiles import finders
 
     path = finders.find("js/check_in_worker.js")
     with open(path, encoding="utf-8") as handle:

@@ -1,19 +1,31 @@
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.db.models import (
     Count,
     Q,
 )
+from django.utils import timezone
 
 from accounts import permissions
 from accounts.enums import OrganisationKind
 from accounts.models import User
+from accounts.selectors import awaiting_verification
 from matchmaking.enums import DeclineReason
 from matchmaking.fairs.states import FairStatus, RequestStatus
 from matchmaking.listings.states import NeedStatus, ResultStatus
-from matchmaking.matches.states import ContactStatus, MatchState
-from matchmaking.models import ResearchResult, TechnologyNeed
+from matchmaking.matches.states import CLOSED, ContactStatus, MatchState
+from matchmaking.models import (
+    Evaluation,
+    Match,
+    MeetingRequest,
+    ResearchResult,
+    TechnologyNeed,
+    TrainingSession,
+)
 from matchmaking.stations.selectors import station_board
+from matchmaking.stats import selectors as stats
 
 # Items listed per block of a home page; its heading still counts them all.
 HOME_ITEMS = 5
@@ -32,15 +44,11 @@ LATE_DAYS = 7
 
 
 def _since(since):
-    from datetime import timedelta
-
-    from django.utils import timezone
 
     return since or timezone.now() - timedelta(days=RECENT_DAYS)
 
 
 def _days_waiting(rows, field: str) -> list:
-    from django.utils import timezone
 
     now = timezone.now()
     for row in rows:
@@ -52,8 +60,6 @@ def _days_waiting(rows, field: str) -> list:
 def enterprise_home(user: User, since=None) -> dict:
     """What an enterprise member should look at: answers and invitations waiting for them,
     strong matches new since their last visit, and their open needs with the best match each."""
-    from matchmaking.matches.states import CLOSED
-    from matchmaking.models import Evaluation, Match, MeetingRequest
 
     enterprises = [o.pk for o in permissions.organisations_of(user, OrganisationKind.ENTERPRISE)]
     if not enterprises:
@@ -154,8 +160,6 @@ OPEN_FAIRS = (FairStatus.REGISTRATION_OPEN, FairStatus.SCHEDULING, FairStatus.AG
 def researcher_home(user: User) -> dict:
     """What a researcher should look at: contact requests waiting (oldest first), open needs
     their results fit best, and how their results fare (views, declines with the reasons)."""
-    from matchmaking.matches.states import CLOSED
-    from matchmaking.models import Match
 
     institutions = [o.pk for o in permissions.organisations_of(user, OrganisationKind.INSTITUTION)]
     if not institutions:
@@ -228,10 +232,6 @@ def researcher_home(user: User) -> dict:
 def station_home(user: User) -> dict:
     """A station's day: its board's counts by column, the longest-waiting matches in work,
     enterprises awaiting verification and this month's trainings."""
-    from django.utils import timezone
-
-    from accounts.selectors import awaiting_verification
-    from matchmaking.models import TrainingSession
 
     stations = permissions.organisations_of(user, OrganisationKind.STATION)
     if not stations:
@@ -270,13 +270,6 @@ def station_home(user: User) -> dict:
 
 def admin_home(user: User) -> dict:
     """The headline figures and what waits for an administrator's decision."""
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    from accounts.selectors import awaiting_verification
-    from matchmaking.models import Match
-    from matchmaking.stats import selectors as stats
 
     if not permissions.is_admin(user):
         return {}

@@ -28,7 +28,9 @@ from openpyxl import load_workbook
 
 from accounts import permissions
 from accounts.models import Organisation, Region, User
+from accounts.validation import normalise_patent_number
 from config.queue import enqueue
+from matchmaking.core.money import parse_amount
 from matchmaking.enums import IPType, TransferMode
 from matchmaking.imports import uploads
 from matchmaking.imports.models import ImportKind, ImportStatus
@@ -316,7 +318,6 @@ def _parse_row(
         data["region"] = region
 
     def money(key: str):
-        from matchmaking.core.money import parse_amount
 
         raw = values.get(key, "")
         if raw.strip().startswith("-"):
@@ -413,8 +414,6 @@ def _model_errors(kind, organisation, data, user, row, errors) -> None:
         fields["region"] = organisation.region
     instance = model(organisation=organisation, created_by=user, **fields)
     if isinstance(instance, ResearchResult) and instance.is_patent and instance.ip_number:
-        from accounts.validation import normalise_patent_number
-
         instance.ip_number = normalise_patent_number(instance.ip_number)
     try:
         instance.full_clean(**listings.clean_options(instance))

@@ -3,6 +3,8 @@
 import json
 from pathlib import Path
 
+from matchmaking.models import Category
+
 CATEGORIES_FILE = Path(__file__).resolve().parents[2] / "fixtures" / "categories.json"
 
 
@@ -38,7 +40,6 @@ def load_categories(category_model, path: Path = CATEGORIES_FILE) -> int:
 
 def category_groups() -> list[tuple]:
     """[(parent, [children…]), …] in the admins' order: for grouped menus (parent › child)."""
-    from matchmaking.models import Category
 
     everything = list(Category.objects.order_by("position", "pk"))
     children: dict[int, list] = {}

@@ -10,12 +10,15 @@ from accounts.widgets import RegionSearchWidget
 from matchmaking.core.money import BudgetField, MoneyField, format_budget
 from matchmaking.enums import TransferMode
 from matchmaking.listings import photo_checks
+from matchmaking.listings.categories import category_groups
+from matchmaking.listings.photos import room_error
 from matchmaking.models import (
     Category,
     NeedPhoto,
     ResearchResult,
     TechnologyNeed,
 )
+from matchmaking.stations.selectors import enterprises_covered_for
 
 
 class PhotoInput(forms.FileInput):
@@ -46,8 +49,6 @@ class PhotosField(forms.Field):
         if self.required and not files:
             raise ValidationError(self.error_messages["required"], code="required")
         if len(files) > NeedPhoto.MAX_PER_NEED:  # before decoding any of them
-            from matchmaking.listings.photos import room_error
-
             raise ValidationError(room_error(0, len(files)), code="too_many")
         kept, errors = [], []
         for upload in files:
@@ -78,7 +79,6 @@ def category_field():
         help_text=_("Choose the closest; the matcher reads your text too."),
     )
     # Grouped by parent (冷链与物流 › 产地预冷), in the reader's language.
-    from matchmaking.listings.categories import category_groups
 
     field.choices = [
         ("", _("Choose a category")),
@@ -149,7 +149,6 @@ class ListingForm(forms.ModelForm):
         own = permissions.organisations_of(user, self.organisation_kind)
         if self.organisation_kind != OrganisationKind.ENTERPRISE:
             return own
-        from matchmaking.stations.selectors import enterprises_covered_for
 
         covered = [o for o in enterprises_covered_for(user) if o not in own]
         return own + covered
@@ -216,8 +215,6 @@ class NeedForm(ListingForm):
     def clean_photos(self):
         photos = self.cleaned_data.get("photos") or []
         if len(photos) > self.photo_room:
-            from matchmaking.listings.photos import room_error
-
             raise ValidationError(room_error(len(self.photos_kept), len(photos)))
         return photos
 
@@ -309,8 +306,6 @@ class PhotoAddForm(forms.Form):
     def clean_photos(self):
         photos = self.cleaned_data.get("photos") or []
         if len(photos) > self.photo_room:
-            from matchmaking.listings.photos import room_error
-
             raise ValidationError(room_error(len(self.photos_kept), len(photos)))
         return photos
 

@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -202,7 +203,6 @@ class TechnologyNeed(Listing):
         return self.description
 
     def clean(self):
-        from django.core.exceptions import ValidationError
 
         errors = {}
         if (
@@ -316,7 +316,6 @@ class ResearchResult(Listing):
         return self.ip_type in (IPType.INVENTION_PATENT, IPType.UTILITY_MODEL)
 
     def clean(self):
-        from django.core.exceptions import ValidationError
 
         errors = {}
         if self.is_patent:

@@ -18,6 +18,7 @@ from matchmaking.enums import Visibility
 from matchmaking.listings import search
 from matchmaking.listings.filters import NeedFilter, ResultFilter
 from matchmaking.listings.states import NeedStatus, ResultStatus
+from matchmaking.matches.matching import has_fresh_vector
 from matchmaking.models import ResearchResult, TechnologyNeed
 
 _LIST_RELATED = ("organisation", "category", "category__parent", "region")
@@ -108,6 +109,5 @@ def status_counts(queryset: QuerySet) -> dict[str, int]:
 
 def matched_by_meaning(listing) -> bool:
     """False while the listing waits for its dense vector: its matches are by keywords only."""
-    from matchmaking.matches.matching import has_fresh_vector
 
     return has_fresh_vector(listing)

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -257,6 +258,5 @@ def listing_transition(
 def result_viewed(result) -> None:
     """Someone outside the institution opened the result's page: one more view for its
     researchers' home page. One UPDATE, safe under concurrent views."""
-    from django.db.models import F
 
     type(result).objects.filter(pk=result.pk).update(view_count=F("view_count") + 1)

@@ -14,6 +14,7 @@ import hashlib
 import logging
 import os
 import threading
+import time
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -21,11 +22,14 @@ from pathlib import Path
 
 import numpy as np
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, transaction
-from django.db.models import F, Q
+from django.db.models import Count, F, Max, Q
 from django.utils import timezone
 
+from config.queue import enqueue
+from matchmaking.enums import DeclineReason
 from matchmaking.listings.states import NeedStatus, ResultStatus
 from matchmaking.matches import states as matches_states
 from matchmaking.matches.states import MatchState, RunStatus
@@ -37,11 +41,21 @@ from matchmaking.matching import (
     NeedDoc,
     ResultDoc,
     Thesaurus,
+    closest_sentences,
     default_encoder,
     default_thesaurus,
     encoding_text,
 )
-from matchmaking.models import Match, RebuildChunk, RebuildRun, ResearchResult, TechnologyNeed
+from matchmaking.models import (
+    EmbedChunk,
+    EmbedRun,
+    Match,
+    RebuildChunk,
+    RebuildRun,
+    ResearchResult,
+    TechnologyNeed,
+    ThesaurusEntry,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -115,9 +129,6 @@ _thesaurus_cache: dict[tuple, Thesaurus] = {}
 
 def current_thesaurus() -> Thesaurus:
     """The shipped thesaurus with the admins' entries on top; rebuilt only when they change."""
-    from django.db.models import Count, Max
-
-    from matchmaking.models import ThesaurusEntry
 
     state = ThesaurusEntry.objects.aggregate(n=Count("pk"), latest=Max("updated_at"))
     key = (state["n"], state["latest"])
@@ -452,7 +463,6 @@ def _similar(a: TechnologyNeed, b: TechnologyNeed, encoder_name: str | None) -> 
 
 def lowered_results(need: TechnologyNeed) -> dict[int, float]:
     """{result id: factor} for this need from its enterprise's 技术不对口 declines."""
-    from matchmaking.enums import DeclineReason
 
     declined = (
         Match.objects.filter(
@@ -479,7 +489,6 @@ def lowered_results(need: TechnologyNeed) -> dict[int, float]:
 def lowered_pairs(need_ids) -> dict[tuple[int, int], float]:
     """{(need id, result id): factor} for many needs (a rebuild chunk): only the needs of
     enterprises that declined something as 技术不对口 are looked at."""
-    from matchmaking.enums import DeclineReason
 
     organisations = Match.objects.filter(decline_reason=DeclineReason.TECH_MISMATCH).values(
         "need__organisation_id"
@@ -696,7 +705,6 @@ def start_rebuild(*, by=None) -> RebuildRun | None:
     `manage.py rematch` all call this. None while another run is still going (the sweep
     resumes a stalled one); otherwise the new run, queued on the workers (eager without a
     broker: done when this returns), or marked failed when the queue is unreachable."""
-    from config.queue import enqueue
 
     with transaction.atomic():
         running = RebuildRun.objects.select_for_update().filter(status=RunStatus.RUNNING)
@@ -923,7 +931,6 @@ def compute_close_sentences(match_ids, encoder: Encoder | None = None) -> int:
         vector = stored_vector(match.need, need_doc(match.need), encoder.name)
         if vector is None:
             continue  # the need's vector is not there yet: next time it is shown
-        from matchmaking.matching import closest_sentences
 
         sentences = closest_sentences(
             vector, match.result.abstract, encoder, n=2, max_sentences=CLOSE_SENTENCES_MAX
@@ -939,9 +946,6 @@ def request_close_sentences(matches) -> None:
     """Matches about to be shown: queue the sentences of those that want them (once a few
     minutes per match), and attach what is stored. Without a broker the task runs at once, so
     the first view already shows them; with workers, the next one does."""
-    from django.core.cache import cache
-
-    from config.queue import enqueue
 
     ids = [pk for pk in missing_close_sentences(matches) if cache.add(f"close-sent:{pk}", 1, 300)]
     if not ids:
@@ -981,7 +985,6 @@ def listings_without_vectors(encoder_name: str) -> dict[str, list[int]]:
 
 def embed_plan(run, chunk_size: int = EMBED_CHUNK) -> bool:
     """Split the listings that need a vector into chunks; False if already planned."""
-    from matchmaking.models import EmbedChunk, EmbedRun
 
     encoder = site_encoder()
     if encoder is None:
@@ -1017,7 +1020,6 @@ def embed_plan(run, chunk_size: int = EMBED_CHUNK) -> bool:
 
 def embed_work(run_id: int) -> list[tuple[str, int]]:
     """What the backfill needs next, as (task, id): its plan, its chunks, or its finish."""
-    from matchmaking.models import EmbedChunk, EmbedRun
 
     run = EmbedRun.objects.filter(pk=run_id, status=RunStatus.RUNNING).first()
     if run is None:
@@ -1031,9 +1033,6 @@ def embed_work(run_id: int) -> list[tuple[str, int]]:
 
 def embed_chunk(chunk_id: int) -> bool:
     """Encode one chunk's listings (those still without a vector). True when it was the last."""
-    import time
-
-    from matchmaking.models import EmbedChunk, EmbedRun
 
     chunk = EmbedChunk.objects.select_related("run").filter(pk=chunk_id).first()
     if chunk is None or chunk.done_at is not None or chunk.run.status != RunStatus.RUNNING:
@@ -1065,7 +1064,6 @@ def embed_chunk(chunk_id: int) -> bool:
 def embed_finish(run_id: int) -> int | None:
     """Close the run once every chunk is done; returns the RebuildRun started to bring the
     matches up to date with the new vectors (None when nothing was encoded, or not yet)."""
-    from matchmaking.models import EmbedChunk, EmbedRun
 
     with transaction.atomic():
         run = EmbedRun.objects.select_for_update().filter(pk=run_id).first()
@@ -1081,7 +1079,6 @@ def embed_finish(run_id: int) -> int | None:
 
 def stalled_embed_work(stalled_after: timedelta) -> list[tuple[str, int]]:
     """What silent backfills still need (a worker died, a message was lost)."""
-    from matchmaking.models import EmbedRun
 
     now = timezone.now()
     todo: list[tuple[str, int]] = []

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -7,7 +8,9 @@ from django.utils.translation import gettext_lazy as _
 from matchmaking.core.fields import MEDIUM_TEXT, bounded_text
 from matchmaking.enums import DeclineReason
 from matchmaking.listings.models import ResearchResult, TechnologyNeed
+from matchmaking.matches import states
 from matchmaking.matches.states import ContactStatus, MatchState, RunStatus
+from matchmaking.matching import Thesaurus, ThesaurusError
 
 
 class ThesaurusKind(models.TextChoices):
@@ -47,9 +50,6 @@ class ThesaurusEntry(models.Model):
         return f"{self.term} → {self.canonical}"
 
     def clean(self):
-        from django.core.exceptions import ValidationError
-
-        from matchmaking.matching import Thesaurus, ThesaurusError
 
         try:
             Thesaurus.from_rows([(self.term, self.canonical or "-", self.kind)], source="admin")
@@ -154,7 +154,6 @@ class Match(models.Model):
 
     def mark_reached(self, state: str, when) -> list[str]:
         """Note that the match has just moved to `state`; returns the fields that changed."""
-        from matchmaking.matches import states
 
         if state not in states.FORWARD:
             return []

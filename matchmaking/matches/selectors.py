@@ -13,8 +13,9 @@ from accounts import permissions
 from accounts.models import User
 from matchmaking.listings.states import NeedStatus, ResultStatus
 from matchmaking.matches.filters import GOOD_REASONS, MATCH_FITS, MatchFilter
-from matchmaking.matches.states import ContactStatus, MatchState
-from matchmaking.models import ResearchResult, TechnologyNeed
+from matchmaking.matches.states import CLOSED, ContactStatus, MatchState
+from matchmaking.matching import FitConfig
+from matchmaking.models import Match, NeedPhoto, ResearchResult, TechnologyNeed
 
 
 def fit_is_good(match, fit: str) -> bool:
@@ -34,7 +35,6 @@ def _filter_matches(matches: QuerySet, params) -> QuerySet:
 
 
 def _fit_weights() -> dict[str, float]:
-    from matchmaking.matching import FitConfig
 
     config = FitConfig()
     return {name: getattr(config, name) for name in MATCH_FITS}
@@ -43,7 +43,6 @@ def _fit_weights() -> dict[str, float]:
 def figures_hiding_the_budget(match) -> dict:
     """The match's figures computed without the price fit: score, structured_score, the
     explanation (its price fit a word only), and no ranks."""
-    from matchmaking.matching import FitConfig
 
     explanation = match.explanation or {}
     fits = dict(explanation.get("fits") or {})
@@ -116,8 +115,6 @@ def as_seen_by(user: User, matches):
 
 def need_matches(need: TechnologyNeed, params=None) -> list:
     """The need's ranked results, best first; declined, withdrawn and unlisted ones left out."""
-    from matchmaking.matches.states import CLOSED
-    from matchmaking.models import Match
 
     matches = (
         Match.objects.filter(need=need, result__status=ResultStatus.LISTED)
@@ -132,8 +129,6 @@ def need_matches(need: TechnologyNeed, params=None) -> list:
 
 
 def result_matches(result: ResearchResult, params=None) -> list:
-    from matchmaking.matches.states import CLOSED
-    from matchmaking.models import Match, NeedPhoto
 
     # Each need's photos on its card (issue #16): how many, and the first one's thumbnail.
     photos = NeedPhoto.objects.filter(need=OuterRef("need")).order_by()
@@ -160,7 +155,6 @@ def result_matches(result: ResearchResult, params=None) -> list:
 
 def decline_reasons_for(result: ResearchResult) -> dict[str, int]:
     """Why enterprises declined this result, counted (researchers see reasons, not who)."""
-    from matchmaking.models import Match
 
     return dict(
         Match.objects.filter(result=result, state=MatchState.DECLINED)
@@ -172,7 +166,6 @@ def decline_reasons_for(result: ResearchResult) -> dict[str, int]:
 
 def pending_contact_requests(user: User):
     """Contact requests waiting for the user's institutions' answer."""
-    from matchmaking.models import Match
 
     institutions = [o.pk for o in permissions.organisations_of(user)]
     return (

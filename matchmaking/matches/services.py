@@ -12,6 +12,7 @@ from accounts.models import User
 from config.queue import enqueue
 from matchmaking.enums import DeclineReason
 from matchmaking.matches import states
+from matchmaking.matches.matching import rerank
 from matchmaking.matches.states import ContactStatus, MatchState
 from matchmaking.models import Match, MatchEvent
 
@@ -117,8 +118,6 @@ def _transition(
     locked.mark_reached(to, locked.state_changed_at)
     locked.save()
     if to in states.CLOSED:
-        from matchmaking.matches.matching import rerank
-
         rerank(need_ids=[locked.need_id], result_ids=[locked.result_id])
     return locked
 

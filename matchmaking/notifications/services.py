@@ -20,12 +20,16 @@ from accounts.sms import catalogue
 from config import metrics
 from config.queue import enqueue
 from matchmaking.enums import NotificationKind
-from matchmaking.fairs.states import RequestStatus
+from matchmaking.fairs.states import MeetingStatus, RequestStatus
 from matchmaking.listings import selectors as listings_selectors
+from matchmaking.matches.selectors import figures_hiding_the_budget
 from matchmaking.matches.states import ContactStatus
 from matchmaking.models import (
     DeliveryClaim,
+    Evaluation,
     Match,
+    Meeting,
+    MeetingRequest,
     Notification,
     NotificationSetting,
     SavedSearch,
@@ -213,7 +217,6 @@ def contact_answered(match_id: int) -> int:
 
 def strong_matches(match_ids: list[int]) -> int:
     sent = 0
-    from matchmaking.matches.selectors import figures_hiding_the_budget
 
     for match in Match.objects.filter(pk__in=match_ids).select_related(
         "need__organisation", "result__organisation"
@@ -301,7 +304,6 @@ def send_reminders(now=None) -> int:
 
 
 def meeting_requested(request_id: int) -> int:
-    from matchmaking.models import MeetingRequest
 
     request = (
         MeetingRequest.objects.select_related(
@@ -332,7 +334,6 @@ def meeting_requested(request_id: int) -> int:
 
 def meeting_request_reminders(now=None) -> int:
     """Remind the invited side of meeting requests unanswered for two days; once."""
-    from matchmaking.models import MeetingRequest
 
     now = now or timezone.now()
     sent = 0
@@ -411,7 +412,6 @@ def send_digests(now=None) -> int:
 
 def evaluation_ready(evaluation_id: int) -> int:
     """The enterprise hears that a station filed its evaluation of a technology for it."""
-    from matchmaking.models import Evaluation
 
     evaluation = (
         Evaluation.objects.select_related("station", "match__need__organisation", "match__result")
@@ -440,8 +440,6 @@ def evaluation_ready(evaluation_id: int) -> int:
 
 def fair_reminders(now=None) -> int:
     """The day before: each side of each scheduled meeting of tomorrow, once."""
-    from matchmaking.fairs.states import MeetingStatus
-    from matchmaking.models import Meeting
 
     now = now or timezone.now()
     tomorrow = timezone.localtime(now).date() + timedelta(days=1)
@@ -492,7 +490,6 @@ def fair_reminders(now=None) -> int:
 
 def meetings_refilled(meeting_ids: list[int]) -> int:
     """Both sides of each meeting placed on the day at a freed table: where and when."""
-    from matchmaking.models import Meeting
 
     sent = 0
     for meeting in Meeting.objects.filter(pk__in=meeting_ids).select_related(

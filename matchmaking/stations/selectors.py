@@ -12,14 +12,16 @@ from django.db.models import (
     Window,
 )
 from django.db.models.functions import RowNumber
+from django.utils import timezone
 
 from accounts import permissions
 from accounts.enums import OrganisationKind
-from accounts.models import User
+from accounts.models import Organisation, User
 from accounts.regions import code_prefix
 from matchmaking.listings.states import NeedStatus
 from matchmaking.matches import states as matches_states
 from matchmaking.matches.states import MatchState
+from matchmaking.models import Match, MatchEvent
 from matchmaking.stations.filters import BoardFilterForm
 
 
@@ -55,9 +57,6 @@ class BoardColumn:
 def station_board(station, params) -> dict[str, BoardColumn]:
     """The station's matches by state, longest waiting first: each column's total and its
     first BOARD_COLUMN_SIZE cards. Of suggestions, only each need's top 3."""
-    from django.utils import timezone
-
-    from matchmaking.models import Match, MatchEvent
 
     matches = Match.objects.filter(
         coverage_q(station), need__status__in=(NeedStatus.OPEN, NeedStatus.IN_PROGRESS)
@@ -127,7 +126,6 @@ def station_board(station, params) -> dict[str, BoardColumn]:
 
 def enterprises_covered_for(user: User) -> list:
     """Enterprises the user's stations cover (whom station staff may act for), in one query."""
-    from accounts.models import Organisation
 
     stations = permissions.organisations_of(user, OrganisationKind.STATION)
     if not stations:

@@ -1,7 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.enums import RegionGroup
+from accounts.enums import OrganisationKind, RegionGroup
+from accounts.models import Organisation
 from accounts.regions import code_prefix
 from matchmaking.core.filters import province_choices_with_prefixes
 from matchmaking.models import Category
@@ -14,8 +15,6 @@ def _statistics_category_choices():
 
 
 def _station_choices():
-    from accounts.enums import OrganisationKind
-    from accounts.models import Organisation
 
     stations = Organisation.objects.filter(kind=OrganisationKind.STATION)
     return [(str(pk), str(pk)) for pk in stations.values_list("pk", flat=True)]

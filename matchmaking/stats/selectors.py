@@ -17,6 +17,8 @@ from dataclasses import dataclass, replace
 from datetime import date
 from statistics import median
 
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import (
     Aggregate,
@@ -33,15 +35,20 @@ from django.db.models import (
     Sum,
 )
 from django.db.models.functions import ExtractYear, Substr, TruncMonth
+from django.utils import timezone, translation
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from accounts import permissions
-from accounts.enums import RegionGroup
+from accounts.enums import OrganisationKind, RegionGroup
+from accounts.models import Organisation, Region
 from matchmaking.fairs.states import MeetingOutcome, MeetingStatus, RequestStatus
 from matchmaking.listings.states import NeedStatus, ResultStatus
 from matchmaking.matches import states as matches_states
 from matchmaking.matches.states import MatchState
 from matchmaking.models import (
     AdoptionCost,
+    Category,
     Evaluation,
     Fair,
     FairRegistration,
@@ -55,6 +62,7 @@ from matchmaking.models import (
     TrainingSession,
 )
 from matchmaking.stations.selectors import coverage_q, covered_prefixes
+from matchmaking.stats.filters import StatisticsFilterForm
 
 CENTRAL_WESTERN = (RegionGroup.CENTRAL, RegionGroup.WESTERN)
 # The transfer rate before the platform (the paper's baseline), drawn beside every rate.
@@ -83,9 +91,6 @@ class Filters:
     def from_params(cls, params) -> Filters:
         """The filters of a query string; a value they do not know raises a ValidationError
         naming each parameter (filters.StatisticsFilterForm)."""
-        from django.core.exceptions import ValidationError
-
-        from matchmaking.stats.filters import StatisticsFilterForm
 
         form = StatisticsFilterForm({k: params.get(k) for k in params if params.get(k)})
         if not form.is_valid():
@@ -192,7 +197,6 @@ def _sum_by(rows, key) -> dict:
 
 
 def transfer_rate(filters: Filters) -> dict:
-    from accounts.models import Organisation
 
     groups = _listing_groups(filters)
     eastern_ids = set(
@@ -240,8 +244,6 @@ def transfer_rate(filters: Filters) -> dict:
 
 def transfer_by(filters: Filters, dimension: str) -> list[dict]:
     """The rate by the result's category or institution, or by the adopting province."""
-    from accounts.models import Organisation
-    from matchmaking.models import Category
 
     groups = _listing_groups(filters)
     if dimension == "province":
@@ -303,8 +305,6 @@ def _matches(filters: Filters):
     if filters.province:
         matches = matches.filter(need__organisation__region__code__startswith=filters.province)
     if filters.station:
-        from accounts.models import Organisation
-
         station = Organisation.objects.filter(pk=filters.station).first()
         matches = matches.filter(coverage_q(station)) if station else matches.none()
     return matches
@@ -408,7 +408,6 @@ def funnel(filters: Filters) -> list[dict]:
 
 
 def _province_names() -> dict[str, str]:
-    from accounts.models import Region
 
     return {r.code[:2]: r.display_name for r in Region.objects.filter(level=1)}
 
@@ -421,17 +420,12 @@ def funnel_by(filters: Filters, dimension: str) -> list[dict]:
     """
     groups = _funnel_groups(filters)
     if dimension == "category":
-        from matchmaking.models import Category
-
         names = dict(Category.objects.values_list("pk", _name_field()))
         owners = [(names.get(group["category_id"]), group) for group in groups]
     elif dimension == "province":
         names = _province_names()
         owners = [(names.get(group["code"][:2], group["code"][:2]), group) for group in groups]
     else:
-        from accounts.enums import OrganisationKind
-        from accounts.models import Organisation
-
         stations = Organisation.objects.filter(kind=OrganisationKind.STATION)
         if filters.station:
             stations = stations.filter(pk=filters.station)
@@ -704,7 +698,6 @@ def cached(name: str, filters: Filters) -> tuple[object, object]:
 
 def _language() -> str:
     """Figures carry names and labels (stages, categories, provinces): one cache per language."""
-    from django.utils.translation import get_language
 
     return "en" if (get_language() or "").startswith("en") else "zh"
 
@@ -720,8 +713,6 @@ def _shared(part: str, filters: Filters, compute):
 
 
 def _cached(key: str, compute) -> tuple[object, object]:
-    from django.core.cache import cache
-    from django.utils import timezone
 
     try:
         hit = cache.get(key)
@@ -737,12 +728,9 @@ def _cached(key: str, compute) -> tuple[object, object]:
 
 def refresh_all() -> int:
     """Recompute the unfiltered figures (Celery beat), so the first visitor waits for none."""
-    from django.core.cache import cache
-    from django.utils import timezone
 
     everything = Filters().key()
     cache.delete_many([f"stats-part:{part}:{everything}" for part in PARTS])
-    from django.utils import translation
 
     for language in ("zh", "en"):
         with translation.override("en" if language == "en" else "zh-hans"):
@@ -761,7 +749,6 @@ def _pct(value) -> str:
 
 def table(name: str, data) -> tuple[list[str], list[list]]:
     """A figure as a header and rows, the same for the page, CSV and XLSX."""
-    from django.utils.translation import gettext as _
 
     if name == "transfer-rate":
         rows = [

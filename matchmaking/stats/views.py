@@ -9,6 +9,7 @@ from accounts import permissions
 from accounts.enums import OrganisationKind, RegionGroup
 from accounts.models import Organisation, Region
 from matchmaking.core.downloads import table_response
+from matchmaking.matches.quality import match_quality_report
 from matchmaking.models import Category
 from matchmaking.stats import selectors as stats
 
@@ -114,6 +115,5 @@ def match_quality(request):
     """The matcher's quality from what enterprises did (staff only)."""
     if not permissions.can_view_match_quality(request.user):
         raise PermissionDenied
-    from matchmaking.matches.quality import match_quality_report
 
     return render(request, "matchmaking/match_quality.html", {"report": match_quality_report()})

@@ -6,9 +6,11 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from matchmaking.matches.filters import MATCH_FITS
+from matchmaking.matches.matching import shown_close_sentences
 from matchmaking.matches.selectors import fit_is_good
 from matchmaking.matches.states import MatchState
 from matchmaking.matching import calibration
+from matchmaking.templatetags.money import price
 
 register = template.Library()
 
@@ -36,12 +38,13 @@ def _reason_text(reason: str, match=None) -> str:
         "transfer_mode_unknown": _("Transfer modes not stated"),
         "transfer_mode_any": _("Any transfer mode accepted"),
     }
-    if reason == "price_over_budget" and match is not None:
-        # Never "over budget" alone: the price it is about stands beside it.
-        from matchmaking.templatetags.money import price
-
-        if getattr(match.result, "asking_price", None) is not None:
-            return _("Price above the budget: %(price)s") % {"price": price(match.result)}
+    # Never "over budget" alone: the price it is about stands beside it.
+    if (
+        reason == "price_over_budget"
+        and match is not None
+        and getattr(match.result, "asking_price", None) is not None
+    ):
+        return _("Price above the budget: %(price)s") % {"price": price(match.result)}
     return texts.get(reason, reason)
 
 
@@ -93,7 +96,6 @@ def match_strength(match) -> dict:
 @register.filter
 def close_sentences(match) -> list[dict]:
     """The result's sentences closest to the need ("意思相近"), when stored and current."""
-    from matchmaking.matches.matching import shown_close_sentences
 
     return shown_close_sentences(match)
 

@@ -2,6 +2,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 register = template.Library()
 
@@ -23,7 +24,6 @@ def cny(value) -> str:
 @register.filter
 def budget(need) -> str:
     """A need's budget as people say it: 3万元 – 5万元, ≤ 5万元, ≥ 3万元, or 面议."""
-    from django.utils.translation import gettext as _
 
     low, high = need.budget_min, need.budget_max
     if low is not None and high is not None:
@@ -43,7 +43,6 @@ def budget(need) -> str:
 @register.filter
 def price(result) -> str:
     """A result's asking price, or 面议 when there is none."""
-    from django.utils.translation import gettext as _
 
     if result.asking_price is None:
         return str(_("Negotiable"))
