@@ -27,7 +27,11 @@ from matchmaking.demo.tables import (
     MODES_BY_IP,
     N_NEEDS,
     N_RESULTS,
+    NEED_MIN_TRLS,
+    NEED_MODE_CHANCES,
+    NEED_MODE_OTHERWISE,
     NEED_OPENERS,
+    NEED_PUBLISHED,
     NEED_STATUS_SHARES,
     NEED_TAILS,
     NOT_TOPS,
@@ -35,6 +39,7 @@ from matchmaking.demo.tables import (
     PLACEHOLDERS,
     PLACES,
     PRODUCTS,
+    RESULT_PUBLISHED,
     RESULT_STATUS_SHARES,
     SCENARIOS,
     SHOWCASE,
@@ -249,32 +254,23 @@ def _budget(topic_budget: tuple[int, int], rng: random.Random) -> dict[str, Any]
 
 
 def _need_modes(rng: random.Random) -> list[str]:
-    modes = set()
-    for mode, p in (
-        ("technical_service", 0.75),
-        ("license", 0.45),
-        ("joint_development", 0.35),
-        ("assignment", 0.15),
-        ("equity", 0.05),
-    ):
-        if rng.random() < p:
-            modes.add(mode)
-    return _ordered_modes(modes or {"technical_service"})
+    modes = {mode for mode, chance in NEED_MODE_CHANCES.items() if rng.random() < chance}
+    return _ordered_modes(modes or {NEED_MODE_OTHERWISE})
 
 
 def _need_dates(status: str, rng: random.Random) -> tuple[int | None, int | None]:
-    """(deadline_days, published_days_ago) consistent with the status."""
+    """(deadline_days, published_days_ago) consistent with the status (see needs.json)."""
     deadline = None if rng.random() < 0.25 else rng.randint(30, 365)
-    if status == "draft":
+    rule = NEED_PUBLISHED[status]
+    if rule is None:  # never published
         return deadline, None
-    if status == "open":
-        limit = min(deadline - 1, 300) if deadline else 300
-        return deadline, rng.randint(0, limit)
-    if status == "expired":
+    if rule.get("after_deadline"):  # published, and its deadline has passed since
         deadline = deadline or rng.randint(30, 240)
-        return deadline, rng.randint(deadline + 1, min(700, deadline + 400))
-    low = {"in_progress": 20, "fulfilled": 90, "closed": 60}[status]
-    return deadline, rng.randint(low, 700 if status != "in_progress" else 450)
+        return deadline, rng.randint(deadline + 1, min(rule["to"], deadline + 400))
+    high = rule["to"]
+    if deadline and rule.get("before_deadline"):  # still running: published before its deadline
+        high = min(deadline - 1, high)
+    return deadline, rng.randint(rule["from"], high)
 
 
 def _build_needs(seed: int) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -288,7 +284,7 @@ def _build_needs(seed: int) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]
     # The showcase is the first slot on its topic from its enterprise, and it is kept open so
     # that the demo always shows it.
     showcase_at = slots.index((_SHOWCASE_ENTERPRISE, _SHOWCASE_TOPIC, None))
-    open_at = statuses.index("open")
+    open_at = statuses.index(SHOWCASE["need_status"])
     statuses[showcase_at], statuses[open_at] = statuses[open_at], statuses[showcase_at]
     for n, (enterprise_key, topic_index, english) in enumerate(slots):
         enterprise = _ENTERPRISE_BY_KEY[enterprise_key]
@@ -325,7 +321,7 @@ def _build_needs(seed: int) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]
             "keywords": keywords,
             "category": category,
             **_budget(budget_range, rng),
-            "min_trl": None if rng.random() < 0.25 else rng.choice((4, 5, 6, 6, 7, 7, 7, 8, 8, 9)),
+            "min_trl": None if rng.random() < 0.25 else rng.choice(NEED_MIN_TRLS),
             "transfer_modes": _need_modes(rng),
             "deadline_days": deadline,
             "status": statuses[n],
@@ -609,16 +605,13 @@ def _build(seed: int) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[
                 high = max(low, need["budget_max"])
             price = _round_money(rng.uniform(low, high))
         if spec.get("showcase"):
-            statuses.remove("listed")
-            status = "listed"
+            statuses.remove(SHOWCASE["result_status"])
+            status = SHOWCASE["result_status"]
         else:
             status = statuses.pop()
-        published = {
-            "draft": None,
-            "listed": rng.randint(0, 900),
-            "transferred": rng.randint(120, 900),
-            "withdrawn": rng.randint(30, 900),
-        }[status]
+        # Every span is drawn whatever the status, so that the seeded stream stays the same.
+        spans = RESULT_PUBLISHED.items()
+        published = {state: span and rng.randint(*span) for state, span in spans}[status]
         if answers:
             serves = _serves(rng, include=need_province, exclude=None)
         elif spec["kind"] == "elsewhere":

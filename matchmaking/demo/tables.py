@@ -76,6 +76,12 @@ SHOWCASE: dict[str, str] = _needs["showcase"]
 SUBJECTS = _tuples(_needs["subjects"])
 ONLY_SLUGS = {key: frozenset(_needs["logistics_categories"]) for key in _needs["logistics_only"]}
 NOT_TOPS = {key: frozenset(tops) for key, tops in _needs["not_in_tops"].items()}
+# How long ago a need in each status was published (null: never; see _need_dates).
+NEED_PUBLISHED: dict[str, dict[str, Any] | None] = _needs["published_days_ago"]
+# The chance a need accepts each transfer mode, drawn in this order; the mode it takes if none.
+NEED_MODE_CHANCES: dict[str, float] = _needs["transfer_mode_chances"]
+NEED_MODE_OTHERWISE: str = _needs["transfer_mode_otherwise"]
+NEED_MIN_TRLS: list[int] = _needs["min_trl_choices"]
 NEED_OPENERS: list[str] = _needs["openers"]
 NEED_TAILS: list[str] = _needs["tails"]
 TYPOS: list[list[str]] = _needs["typos"]
@@ -85,6 +91,8 @@ _results = _load("results.json")
 N_RESULTS: int = _results["count"]
 RESULT_STATUS_SHARES: dict[str, float] = _results["status_shares"]
 TRANSFER_MODES: tuple[str, ...] = tuple(_results["transfer_modes"])
+# How long ago a result in each status was listed: [from, to] days, or null (never).
+RESULT_PUBLISHED: dict[str, list[int] | None] = _results["published_days_ago"]
 TRL_BY_IP = _tuples(_results["trl_by_ip"])
 MODES_BY_IP = _tuples(_results["modes_by_ip"])
 IP_BY_TITLE_ENDING = tuple(
@@ -97,3 +105,7 @@ EAST_PROVINCES: list[str] = _results["eastern_provinces"]
 PLACES: list[str] = _results["places"]
 SCENARIOS: dict[str, list[str]] = _results["scenarios"]
 EXTRAS: dict[str, list[str]] = _results["extras"]
+
+# Each status with a share has a publication rule, and the other way round.
+assert set(NEED_PUBLISHED) == set(NEED_STATUS_SHARES), "needs.json: statuses out of step"
+assert set(RESULT_PUBLISHED) == set(RESULT_STATUS_SHARES), "results.json: statuses out of step"
