@@ -66,7 +66,9 @@ _TEAM_LEAD = {t["team"]: t["lead"] for i in INSTITUTIONS for t in i["teams"]}
 # The showcase every seed contains: the kiwifruit co-operative's "猕猴桃运到广州就软了烂了" and,
 # among the results, the 1-MCP cold-chain technique written to answer it.
 _SHOWCASE_ENTERPRISE = SHOWCASE["enterprise"]
-_SHOWCASE_TOPIC = next(i for i, t in enumerate(TOPICS) if SHOWCASE["topic"] in t["rt"][0])
+_SHOWCASE_TOPIC = next(
+    i for i, t in enumerate(TOPICS) if SHOWCASE["result_title_has"] in t["rt"][0]
+)
 
 
 def _numbers(rng: random.Random) -> dict[str, Any]:
