@@ -71,7 +71,7 @@ def test_generators_return_fresh_lists() -> None:
 
 
 def test_module_does_not_import_django() -> None:
-    code = "import sys, matchmaking.demo_content; print('django' in sys.modules)"
+    code = "import sys, matchmaking.demo.content; print('django' in sys.modules)"
     out = subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
     )
