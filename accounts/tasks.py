@@ -42,8 +42,12 @@ def queue_sms(number: str, kind: str, params: dict) -> bool:
 
 @shared_task
 def notify_membership_requested(membership_id: int) -> int:
-    """Email the organisation's owners that someone asked to join. Returns emails sent."""
+    """Email the organisation's owners that someone asked to join, once each however often
+    the task is delivered. Returns emails sent."""
+    from django.db import transaction
+
     from accounts.models import Membership
+    from matchmaking.notifications.services import claim
 
     membership = (
         Membership.objects.select_related("user", "organisation")
@@ -63,7 +67,11 @@ def notify_membership_requested(membership_id: int) -> int:
             context = {"membership": membership, "owner": owner.user}
             subject = render_to_string("accounts/email/membership_requested_subject.txt", context)
             body = render_to_string("accounts/email/membership_requested.txt", context)
-        sent += send_mail(
-            " ".join(subject.split()), body, settings.DEFAULT_FROM_EMAIL, [owner.user.email]
-        )
+        # Claimed in one transaction with the sending: a failed send releases it for the retry.
+        with transaction.atomic():
+            if not claim(f"membership_requested:{membership.pk}", owner.user):
+                continue
+            sent += send_mail(
+                " ".join(subject.split()), body, settings.DEFAULT_FROM_EMAIL, [owner.user.email]
+            )
     return sent

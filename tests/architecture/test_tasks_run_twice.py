@@ -539,15 +539,7 @@ CASES = [
             "accounts.services)"
         ),
     ),
-    Case(
-        account_tasks.notify_membership_requested,
-        a_request_to_join,
-        ("emails",),
-        marks=NOT_YET(
-            "notify_membership_requested claims no flag: delivered again, it emails every "
-            "owner again"
-        ),
-    ),
+    Case(account_tasks.notify_membership_requested, a_request_to_join, ("emails",)),
     # Imports: checked once, saved once.
     Case(tasks.import_validate, an_uploaded_sheet, ("imports",)),
     Case(tasks.import_save, a_confirmed_sheet, ("imports", "listings")),
