@@ -16,6 +16,7 @@ line fails `test_every_task_of_the_project_has_a_case`.
 from __future__ import annotations
 
 import itertools
+import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -593,10 +594,12 @@ def test_a_task_delivered_twice_changes_nothing_the_second_time(
     args = case.world()
     before = seen()
 
+    message_id = str(uuid.uuid4())  # a redelivery is the same message: same id, same args
+
     def deliver():
         # What the task queues runs too (eager), and what it leaves for after its commit.
         with django_capture_on_commit_callbacks(execute=True):
-            case.task.apply(args=args).get()
+            case.task.apply(args=args, task_id=message_id).get()
 
     deliver()
     after_first = seen()
