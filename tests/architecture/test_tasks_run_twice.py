@@ -33,7 +33,7 @@ from accounts.sms.catalogue import ACCOUNT_CREATED, CONTACT_ANSWERED
 from matchmaking import tasks
 from matchmaking.fairs.states import FairStatus, MeetingStatus, RequestStatus
 from matchmaking.matches import matching
-from matchmaking.matches.states import ContactStatus
+from matchmaking.matches.states import ContactStatus, MatchState
 from matchmaking.models import (
     EmbedChunk,
     EmbedRun,
@@ -468,7 +468,7 @@ def a_match_found_by_meaning():
 
 
 def some_adoptions_to_count():
-    _match(state="adopted", adopted_at=timezone.now())
+    _match(state=MatchState.ADOPTED, adopted_at=timezone.now())
     return ()
 
 
@@ -633,6 +633,7 @@ def test_every_task_of_the_project_has_a_case():
     registered = {name for name in app.tasks if name.split(".")[0] in packages}
     assert "matchmaking.tasks.send_reminders" in registered  # the collection works
     covered = {case.task.name for case in CASES}
-    assert sorted(registered - covered) == []
-    # And every task in the table is one a worker knows (found by autodiscovery).
-    assert sorted(covered - registered) == []
+    missing = sorted(registered - covered)
+    assert not missing, f"tasks without a line in CASES: {missing}"
+    unknown = sorted(covered - registered)  # a worker would not know them (no autodiscovery)
+    assert not unknown, f"tasks in CASES that the Celery app does not register: {unknown}"
