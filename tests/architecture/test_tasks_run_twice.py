@@ -560,10 +560,6 @@ CASES = [
         an_uploaded_sheet,
         ("imports",),
         meanwhile=the_sheet_is_confirmed_and_imported,
-        marks=NOT_YET(
-            "import_validate checks any job whatever its status: delivered again after the "
-            "import, it sets the job back to valid, and the sheet can be imported twice"
-        ),
     ),
     Case(tasks.import_save, a_confirmed_sheet, ("imports", "listings")),
     # Matching: the same matches, scores and ranks; nothing told twice.
