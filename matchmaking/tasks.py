@@ -25,6 +25,7 @@ from matchmaking.models import (
     SmsMessage,
 )
 from matchmaking.notifications import services as notifications
+from matchmaking.notifications.services import claim_key
 from matchmaking.stats import selectors as stats
 
 REBUILD_CHUNK = 2000
@@ -100,14 +101,17 @@ def rematch_results(result_ids: list[int]) -> int:
     return len(created)
 
 
-@shared_task
-def rebuild_index(run_id: int | None = None, chunk_size: int = REBUILD_CHUNK) -> str:
+@shared_task(bind=True)
+def rebuild_index(self, run_id: int | None = None, chunk_size: int = REBUILD_CHUNK) -> str:
     """Refit the index and recompute every match, in chunks that run on any worker.
 
     Without a run (the nightly beat) it starts one through matching.start_rebuild, which
-    queues this task again with the run, unless one is still running.
+    queues this task again with the run, unless one is still running; the beat's message is
+    claimed by its id, so delivered again after the run finished it starts nothing.
     """
     if run_id is None:
+        if not claim_key(f"task:{self.request.id}"):
+            return ""
         run = matching.start_rebuild()
         return run.version if run else ""
     run = RebuildRun.objects.filter(pk=run_id).first()

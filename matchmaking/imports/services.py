@@ -499,7 +499,10 @@ def _check_duplicates(kind, parsed, errors) -> None:
 
 
 def import_validate(*, job: ImportJob) -> ImportJob:
-    """Check every row; record the errors. Idempotent."""
+    """Check every row; record the errors. Idempotent, and only while the job is being checked:
+    a check delivered again after the import must not make the job importable a second time."""
+    if job.status != ImportStatus.VALIDATING:
+        return job
 
     def progress(done: int, total: int) -> None:
         ImportJob.objects.filter(pk=job.pk).update(processed_rows=done, total_rows=total)

@@ -101,10 +101,16 @@ def queue_sms(user: User, kind: str, key: str, template: str, params: dict, url:
     return created
 
 
+def claim_key(key: str) -> bool:
+    """True the first time `key` is claimed, False ever after. Claim inside the transaction
+    that does the work, so that work that fails releases the claim."""
+    _claim, created = DeliveryClaim.objects.get_or_create(key=key[:200])
+    return created
+
+
 def claim(key: str, user: User) -> bool:
     """True the first time (key, user) is claimed, False ever after."""
-    _claim, created = DeliveryClaim.objects.get_or_create(key=f"{key}:{user.pk}"[:200])
-    return created
+    return claim_key(f"{key}:{user.pk}")
 
 
 def deliver(

@@ -41,8 +41,6 @@ def app_files():
             parts = set(path.relative_to(ROOT).parts)
             if parts & {"migrations", "matching", "scheduling"} or path.name == "states.py":
                 continue
-            if path.parent.name == "demo" and path.name == "content.py":
-                continue  # demo data: the share of each status in the generated world
             yield path
 
 
