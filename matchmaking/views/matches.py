@@ -27,6 +27,7 @@ from matchmaking.services import matches as services
 from matchmaking.services import matching
 from matchmaking.services.notifications import SMS_KINDS
 from matchmaking.views import safe_next
+from matchmaking.views.undo import offer_undo
 from matchmaking.workflow import ENTERPRISE, RESEARCH
 
 
@@ -121,18 +122,44 @@ def match_action(request, pk: int):
             form = MatchMoveForm(request.POST)
             if not form.is_valid():
                 raise ValidationError(_("Unknown state."))
-            services.match_transition(
+            moved = services.match_transition(
                 match=match,
                 to=form.cleaned_data["to"],
                 by=request.user,
                 note=form.cleaned_data["note"],
                 expected_state=form.cleaned_data["expected_state"] or None,
             )
-            messages.success(request, _("Saved."))
+            next_url = safe_next(request, reverse("match-detail", args=[match.pk]))
+            offer_undo(
+                request,
+                text=_("Moved to “%(state)s”.") % {"state": moved.get_state_display()},
+                action=reverse("match-undo", args=[match.pk]),
+                fields={"event": services.last_event(moved).pk},
+                next_url=next_url,
+            )
+            return redirect(next_url)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     except PermissionDenied as error:
         messages.error(request, str(error) or _("You may not do this."))
+    return redirect(safe_next(request, reverse("match-detail", args=[match.pk])))
+
+
+@login_required
+@require_POST
+def match_undo(request, pk: int):
+    """The 撤销 of the toast after a move: the service decides whether it is still allowed."""
+    match = _visible_match(request, pk)
+    raw = request.POST.get("event", "")
+    event_id = int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 10 else 0
+    try:
+        undone = services.match_undo(match=match, event_id=event_id, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, _("Undone: back to “%(state)s”.") % {"state": undone.get_state_display()}
+        )
     return redirect(safe_next(request, reverse("match-detail", args=[match.pk])))
 
 
