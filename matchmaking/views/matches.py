@@ -168,13 +168,20 @@ def match_undo(request, pk: int):
 def match_not_relevant(request, pk: int):
     """The "不相关" button of a match card: the result leaves the need's list for good."""
     match = _visible_match(request, pk)
+    next_url = safe_next(request, reverse("need-detail", args=[match.need_id]) + "#matches")
     try:
-        services.match_not_relevant(match=match, by=request.user)
+        declined = services.match_not_relevant(match=match, by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, _("Marked not relevant. It will not be suggested again."))
-    return redirect(safe_next(request, reverse("need-detail", args=[match.need_id]) + "#matches"))
+        offer_undo(
+            request,
+            text=_("Marked not relevant. It will not be suggested again."),
+            action=reverse("match-undo", args=[match.pk]),
+            fields={"event": services.last_event(declined).pk},
+            next_url=next_url,
+        )
+    return redirect(next_url)
 
 
 @login_required

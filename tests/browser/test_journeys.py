@@ -148,6 +148,8 @@ def test_a_researcher_answers_a_waiting_request_and_reaches_a_fitting_need_in_4_
         waiting.get_by_role("link", name=re.compile("猕猴桃放不了几天就坏了")), "the request"
     )
     expect(phone.locator(".panel--actions")).to_contain_text("想了解设备租金")
+    # The home item opens the match at its answer: the button is on the screen, no scrolling.
+    expect(phone.get_by_role("button", name="接受并交换联系方式")).to_be_in_viewport()
     taps.click(phone.get_by_role("button", name="接受并交换联系方式"), "accept")
     expect(phone.locator(".message")).to_contain_text("已接受联系")
     expect(phone.locator("#contact")).to_contain_text("蒲江县猕猴桃专业合作社")

@@ -94,7 +94,7 @@ def test_a_stage_reached_before_stays_reached_after_an_undo(world):
 def test_someone_else_on_the_same_side_cannot_undo_a_move(world):
     moved = matches.match_transition(match=world["match"], to="evaluating", by=world["staff"])
 
-    with pytest.raises(ValidationError, match="Only the person who made a move"):
+    with pytest.raises(ValidationError, match="只有操作的人本人"):
         matches.match_undo(
             match=moved, event_id=matches.last_event(moved).pk, by=world["colleague"]
         )
@@ -106,7 +106,7 @@ def test_a_move_cannot_be_undone_after_the_window(world):
     move = matches.last_event(moved)
     _age(move, int(matches.UNDO_WINDOW.total_seconds()) + 1)
 
-    with pytest.raises(ValidationError, match="Too late"):
+    with pytest.raises(ValidationError, match="来不及撤销"):
         matches.match_undo(match=moved, event_id=move.pk, by=world["staff"])
     assert Match.objects.get(pk=moved.pk).state == "evaluating"
 
@@ -126,7 +126,7 @@ def test_only_the_last_step_can_be_undone(world):
     first_move = matches.last_event(first)
     second = matches.match_transition(match=first, to="solution_proposed", by=world["staff"])
 
-    with pytest.raises(ValidationError, match="Only the last step"):
+    with pytest.raises(ValidationError, match="只能撤销匹配的最后一步"):
         matches.match_undo(match=second, event_id=first_move.pk, by=world["staff"])
     undone = matches.match_undo(
         match=second, event_id=matches.last_event(second).pk, by=world["staff"]
@@ -152,7 +152,7 @@ def test_an_undo_itself_cannot_be_undone(world):
     matches.match_undo(match=moved, event_id=matches.last_event(moved).pk, by=world["staff"])
     undo = matches.last_event(moved)
 
-    with pytest.raises(ValidationError, match="cannot be undone"):
+    with pytest.raises(ValidationError, match="这一步无法撤销"):
         matches.match_undo(match=moved, event_id=undo.pk, by=world["staff"])
 
 
@@ -161,7 +161,7 @@ def test_a_contact_request_cannot_be_undone(world):
         match=world["match"], by=world["enterprise"], message="请联系我"
     )
 
-    with pytest.raises(ValidationError, match="contact request cannot be undone"):
+    with pytest.raises(ValidationError, match="联系请求无法撤销"):
         matches.match_undo(
             match=contacted, event_id=matches.last_event(contacted).pk, by=world["enterprise"]
         )
@@ -248,11 +248,26 @@ def test_a_listing_undo_is_refused_to_another_user_after_the_window_or_after_a_c
             "moved_at": (timezone.now() - listings.UNDO_WINDOW - timedelta(seconds=1)).isoformat(),
         }
     )
-    with pytest.raises(ValidationError, match="Too late"):
+    with pytest.raises(ValidationError, match="来不及撤销"):
         listings.listing_undo(listing=need, move=late, by=owner)
 
     listings.need_transition(need=need, to="open", by=owner)
     listings.need_transition(need=need, to="closed", by=other)
-    with pytest.raises(ValidationError, match="changed since"):
+    with pytest.raises(ValidationError, match="之后已有变动"):
         listings.listing_undo(listing=need, move=move, by=owner)
     assert TechnologyNeed.objects.get(pk=need.pk).status == "closed"
+
+
+def test_not_relevant_on_a_card_offers_an_undo_that_brings_the_result_back(client, world):
+    client.force_login(world["enterprise"])
+    need_page = reverse("need-detail", args=[world["match"].need_id])
+    page = client.post(
+        reverse("match-not-relevant", args=[world["match"].pk]), {"next": need_page}, follow=True
+    ).content.decode()
+    assert "已标记为不相关" in page and 'class="toast"' in page
+    move = matches.last_event(world["match"])
+
+    client.post(reverse("match-undo", args=[world["match"].pk]), {"event": move.pk})
+
+    match = Match.objects.get(pk=world["match"].pk)
+    assert (match.state, match.decline_reason) == ("shortlisted", "")
