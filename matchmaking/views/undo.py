@@ -3,9 +3,14 @@ page shows it once, as a toast with a form (so it works without JavaScript too).
 
 from __future__ import annotations
 
+import time
+
 from django.http import HttpRequest
 
 SESSION_KEY = "undo_offer"
+# Past this, an offer not yet shown (the move redirected to a page without the layout) is
+# dropped rather than shown late for a move the server would no longer undo.
+SHOW_WITHIN_SECONDS = 20
 
 
 def offer_undo(
@@ -17,6 +22,7 @@ def offer_undo(
         "action": action,
         "fields": {name: str(value) for name, value in fields.items()},
         "next": next_url,
+        "until": time.time() + SHOW_WITHIN_SECONDS,
     }
 
 
@@ -25,4 +31,5 @@ def take_offer(request: HttpRequest) -> dict | None:
     session = getattr(request, "session", None)
     if session is None or SESSION_KEY not in session:
         return None
-    return session.pop(SESSION_KEY)
+    offer = session.pop(SESSION_KEY)
+    return offer if offer.get("until", 0) > time.time() else None

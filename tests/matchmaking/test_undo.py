@@ -271,3 +271,16 @@ def test_not_relevant_on_a_card_offers_an_undo_that_brings_the_result_back(clien
 
     match = Match.objects.get(pk=world["match"].pk)
     assert (match.state, match.decline_reason) == ("shortlisted", "")
+
+
+def test_an_offer_not_shown_in_time_is_dropped_rather_than_shown_late(client, world):
+    client.force_login(world["staff"])
+    client.post(
+        reverse("match-action", args=[world["match"].pk]),
+        {"to": "evaluating", "expected_state": "shortlisted"},
+    )
+    session = client.session
+    session["undo_offer"] = {**session["undo_offer"], "until": 0}
+    session.save()
+
+    assert 'class="toast"' not in client.get(reverse("station-board")).content.decode()
