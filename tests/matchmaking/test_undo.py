@@ -284,3 +284,17 @@ def test_an_offer_not_shown_in_time_is_dropped_rather_than_shown_late(client, wo
     session.save()
 
     assert 'class="toast"' not in client.get(reverse("station-board")).content.decode()
+
+
+def test_the_api_history_tells_an_undo_from_a_move(client, world):
+    moved = matches.match_transition(match=world["match"], to="evaluating", by=world["staff"])
+    move = matches.last_event(moved)
+    matches.match_undo(match=moved, event_id=move.pk, by=world["staff"])
+    client.force_login(world["staff"])
+
+    events = client.get(reverse("api-match-events", args=[moved.pk])).json()
+
+    assert [(e["from_state"], e["to_state"], e["undoes"]) for e in events][-2:] == [
+        ("shortlisted", "evaluating", None),
+        ("evaluating", "shortlisted", move.pk),
+    ]
