@@ -1,8 +1,14 @@
 """Each role's main journey from its home page on a 360 px phone, counting taps after login.
 
 A tap is a click on a link or button, a choice in a menu or a tick in a box; typing into a box
-is not counted (it is the user's own words, whatever the page). The count is the product's
-promise: an enterprise with a problem reaches its first contact request in at most 6 taps.
+is not counted (it is the user's own words, whatever the page). The counts are the product's
+promise, each from the role's home after login:
+
+- an enterprise with a problem reaches its first contact request in at most 6 taps;
+- a researcher answers a waiting contact request and opens a need its result fits in 4;
+- station staff move a match one step on the board and file its evaluation in 9 (4 of them
+  the evaluation's own choices: three scores and a recommendation);
+- an administrator reads the headline figures and verifies an organisation in 2.
 """
 
 from __future__ import annotations
