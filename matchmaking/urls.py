@@ -23,6 +23,12 @@ for kind, prefix in (("need", "needs"), ("result", "results")):
             name=f"{kind}-transition",
         ),
         path(
+            f"{prefix}/<int:pk>/status/undo/",
+            listings.listing_undo,
+            {"kind": kind},
+            name=f"{kind}-undo",
+        ),
+        path(
             f"{prefix}/export.<str:fmt>",
             listings.listing_export,
             {"kind": kind},
@@ -59,6 +65,7 @@ urlpatterns += [
 urlpatterns += [
     path("matches/<int:pk>/", matches.match_detail, name="match-detail"),
     path("matches/<int:pk>/act/", matches.match_action, name="match-action"),
+    path("matches/<int:pk>/undo/", matches.match_undo, name="match-undo"),
     path("matches/<int:pk>/not-relevant/", matches.match_not_relevant, name="match-not-relevant"),
     path("notifications/", matches.notification_list, name="notifications"),
     path("notifications/settings/", matches.notification_settings, name="notification-settings"),

@@ -3,6 +3,9 @@
 Run against a server with the demo world (`make run`, or any `manage.py demo_data` database):
 
     .venv/bin/python scripts/screenshots.py http://127.0.0.1:8000
+    .venv/bin/python scripts/screenshots.py http://127.0.0.1:8000 board-undo station-board
+
+With names after the address, only those pictures are taken.
 
 Needs Chromium (CHROMIUM_PATH, default /usr/bin/chromium). Writes docs/screenshots/*.png and
 docs/home.png (the public home page on a desktop).
@@ -22,7 +25,19 @@ PASSWORD = os.environ.get("DEMO_PASSWORD", "nongqiao-demo")
 WIDTHS = {360: 740, 1280: 900}
 
 
-def shoot(base: str) -> list[Path]:
+def _board_undo(page, path: Path) -> None:
+    """The board's 撤销 toast right after a one-tap move; then 撤销, so the demo world stays."""
+    page.goto("/station/")
+    column = page.locator(".board__column:visible").first
+    column.locator(".board__move button").first.click()
+    toast = page.locator("[data-toast]")
+    toast.wait_for(state="visible")
+    page.screenshot(path=path)
+    toast.get_by_role("button").click()
+    page.wait_for_load_state()
+
+
+def shoot(base: str, only: set[str] | None = None) -> list[Path]:
     written = []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
@@ -55,6 +70,10 @@ def shoot(base: str) -> list[Path]:
                     if contact.count():
                         pages["match-contact"] = contact.get_attribute("href")
                 if role == "station":
+                    if not only or "board-undo" in only:
+                        path = OUT / f"board-undo-{width}.png"
+                        _board_undo(page, path)
+                        written.append(path)
                     pages["station-board"] = "/station/"
                     page.goto("/station/")
                     link = page.locator(".board__card a[href^='/matches/']").first
@@ -64,6 +83,8 @@ def shoot(base: str) -> list[Path]:
                     if evaluation.count():
                         pages["evaluation-report"] = evaluation.get_attribute("href")
                 for name, url in pages.items():
+                    if only and name not in only:
+                        continue
                     page.goto(re.sub(r"#.*$", "", url) if name != "match-contact" else url)
                     page.wait_for_load_state("networkidle")
                     path = OUT / f"{name}-{width}.png"
@@ -79,5 +100,6 @@ def shoot(base: str) -> list[Path]:
 
 if __name__ == "__main__":
     OUT.mkdir(parents=True, exist_ok=True)
-    for path in shoot(sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8000"):
+    base = sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8000"
+    for path in shoot(base, set(sys.argv[2:]) or None):
         print(path.relative_to(OUT.parent.parent))

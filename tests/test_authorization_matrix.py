@@ -185,6 +185,9 @@ MATRIX: dict[tuple, tuple] = {
     ('need-transition', 'GET'):                         (   L,  405,  405,  405,  405,  405,  405),
     ('need-transition', 'POST'):                        (   L,  302,  403,  403,  302,  403,  302),
     ('need-transition', 'POST', 'draft'):               (   L,  302,  403,  403,  302,  403,  302),
+    # 撤销 after closing: whoever may change the status (here with nothing to undo: a message).
+    ('need-undo', 'GET'):                               (   L,  405,  405,  405,  405,  405,  405),
+    ('need-undo', 'POST'):                              (   L,  302,  403,  403,  302,  403,  302),
     # A need's photos: seen by whoever sees the need (a draft's: a 404 to the others, so the
     # address tells nothing); added and deleted by whoever may edit it.
     ('need-photo', 'GET'):                              ( 200,  200,  200,  200,  200,  200,  200),
@@ -213,6 +216,8 @@ MATRIX: dict[tuple, tuple] = {
     ('result-edit', 'POST'):                            (   L,  403,  403,  200,  403,  403,  200),
     ('result-transition', 'GET'):                       (   L,  405,  405,  405,  405,  405,  405),
     ('result-transition', 'POST'):                      (   L,  403,  403,  302,  403,  403,  302),
+    ('result-undo', 'GET'):                             (   L,  405,  405,  405,  405,  405,  405),
+    ('result-undo', 'POST'):                            (   L,  403,  403,  302,  403,  403,  302),
     ('result-export', 'GET'):                           ( 200,  200,  200,  200,  200,  200,  200),
     ('my-results', 'GET'):                              (   L,  200,  200,  200,  200,  200,  200),
     ('my-results', 'GET htmx'):                         (   L,  200,  200,  200,  200,  200,  200),
@@ -230,6 +235,9 @@ MATRIX: dict[tuple, tuple] = {
     ('match-detail', 'GET'):                            (   L,  200,  404,  200,  200,  404,  200),
     ('match-action', 'GET'):                            (   L,  405,  405,  405,  405,  405,  405),
     ('match-action', 'POST'):                           (   L,  302,  404,  302,  302,  404,  302),
+    # 撤销 after a move: anyone who sees the match asks; the service refuses all but the mover.
+    ('match-undo', 'GET'):                              (   L,  405,  405,  405,  405,  405,  405),
+    ('match-undo', 'POST'):                             (   L,  302,  404,  302,  302,  404,  302),
     # "不相关" is the need's side's word (its station's too); the researcher may not say it.
     ('match-not-relevant', 'GET'):                      (   L,  405,  405,  405,  405,  405,  405),
     ('match-not-relevant', 'POST'):                     (   L,  302,  404,  403,  302,  404,  302),
@@ -683,6 +691,7 @@ def _url(name: str, w: dict, variant: str = "") -> str:
         "import-confirm": w["job"],
         "match-detail": w["match"],
         "match-action": w["match"],
+        "match-undo": w["match"],
         "match-not-relevant": w["match"],
         "saved-search-delete": w["saved_search"],
         "evaluation-create": w["match"],
@@ -707,7 +716,7 @@ def _url(name: str, w: dict, variant: str = "") -> str:
     for suffix in ("", "-thumbnail", "-delete"):
         objects[f"need-photo{suffix}"] = w["photos"][variant]
     objects["need-photo-add"] = need
-    for suffix in ("detail", "edit", "transition", "matches"):
+    for suffix in ("detail", "edit", "transition", "matches", "undo"):
         objects[f"need-{suffix}"] = objects[f"api-need-{suffix}"] = need
         objects[f"result-{suffix}"] = objects[f"api-result-{suffix}"] = result
     kwargs = {

@@ -340,7 +340,7 @@ def _photo_path(photo, filename: str) -> str:
 class NeedPhoto(models.Model):
     """A photo of a need's problem (issue #16): re-encoded on arrival, so that it carries no
     metadata, with a smaller thumbnail. Stored under MEDIA_ROOT, which no address serves: the
-    need's viewers get it through matchmaking.views.photos, which asks who may see the need."""
+    need's viewers get it through listings.views.need_photo, which asks who may see the need."""
 
     MAX_PER_NEED = 4
 

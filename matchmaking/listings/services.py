@@ -6,7 +6,8 @@ Needs and results follow the same rules with different names, so one implementat
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -212,6 +213,74 @@ def _transition(
         if queue_matching:
             _queue_matching(locked)
     for name in ("status", "published_at", "closed_at", "matching_pending", "updated_at"):
+        setattr(listing, name, getattr(locked, name))
+    return listing
+
+
+#: As for a match: "撤销" shows for 8 seconds; the server allows a little more.
+UNDO_WINDOW = timedelta(seconds=30)
+
+
+@dataclass(frozen=True)
+class ListingMove:
+    """A change of a listing's status as its maker may take it back: kept in their session
+    (listings have no history table), never taken from the form."""
+
+    kind: str  # "need" or "result"
+    pk: int
+    by_id: int
+    moved_from: str
+    moved_to: str
+    moved_at: str  # ISO 8601, as the session stores it
+    closed_at_before: str | None
+    updated_at: str
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def listing_move_of(
+    listing: Listing, *, moved_from: str, by: User, closed_at_before
+) -> ListingMove:
+    """The record of the move just made, for an undo."""
+    return ListingMove(
+        kind="need" if isinstance(listing, TechnologyNeed) else "result",
+        pk=listing.pk,
+        by_id=by.pk,
+        moved_from=moved_from,
+        moved_to=listing.status,
+        moved_at=timezone.now().isoformat(),
+        closed_at_before=closed_at_before.isoformat() if closed_at_before else None,
+        updated_at=listing.updated_at.isoformat(),
+    )
+
+
+def listing_undo(*, listing: Listing, move: ListingMove, by: User) -> Listing:
+    """Take back a status change: only its maker, only if nothing changed the listing since,
+    only within UNDO_WINDOW. The listing returns to its status and closing date before."""
+    rules = rules_for(listing)
+    if (
+        move.by_id != by.pk
+        or move.pk != listing.pk
+        or not permissions.can_edit_listing(by, listing)
+    ):
+        raise PermissionDenied(_("Only the person who made a change can undo it."))
+    if timezone.now() - datetime.fromisoformat(move.moved_at) > UNDO_WINDOW:
+        raise ValidationError(
+            {"status": _("Too late to undo: a step can only be undone within a few seconds.")}
+        )
+    with transaction.atomic():
+        locked = rules.model.objects.select_for_update(of=("self",)).get(pk=listing.pk)
+        if locked.status != move.moved_to or locked.updated_at.isoformat() != move.updated_at:
+            raise ValidationError({"status": _("It has changed since; there is nothing to undo.")})
+        locked.status = move.moved_from
+        locked.closed_at = (
+            datetime.fromisoformat(move.closed_at_before) if move.closed_at_before else None
+        )
+        locked.matching_pending = True
+        locked.save(update_fields=["status", "closed_at", "matching_pending", "updated_at"])
+        _queue_matching(locked)
+    for name in ("status", "closed_at", "matching_pending", "updated_at"):
         setattr(listing, name, getattr(locked, name))
     return listing
 

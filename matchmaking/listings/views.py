@@ -18,6 +18,7 @@ from accounts import permissions
 from config.pagination import CachedCountPaginator
 from matchmaking.core import submissions
 from matchmaking.core.filters import parse_flag
+from matchmaking.core.undo import offer_undo
 from matchmaking.enums import DeclineReason
 from matchmaking.listings import exports, selectors, services
 from matchmaking.listings import photos as photo_services
@@ -311,13 +312,51 @@ def listing_transition(request, kind: str, pk: int):
     spec = KINDS[kind]
     listing = get_object_or_404(spec.model.objects.select_related("organisation"), pk=pk)
     target = request.POST.get("to", "")
+    moved_from, closed_at_before = listing.status, listing.closed_at
     try:
         services.listing_transition(listing=listing, to=target, by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
+        return redirect(f"{kind}-detail", pk=pk)
+    text = _("Status changed to “%(status)s”.") % {"status": listing.get_status_display()}
+    if listing.status not in services.rules_for(listing).closed_states:
+        messages.success(request, text)
+        return redirect(f"{kind}-detail", pk=pk)
+    move = services.listing_move_of(
+        listing, moved_from=moved_from, by=request.user, closed_at_before=closed_at_before
+    )
+    request.session[UNDO_MOVE_KEY] = move.as_dict()
+    next_url = reverse(f"{kind}-detail", args=[pk])
+    offer_undo(
+        request, text=text, action=reverse(f"{kind}-undo", args=[pk]), fields={}, next_url=next_url
+    )
+    return redirect(next_url)
+
+
+UNDO_MOVE_KEY = "listing_move"
+
+
+@login_required
+@require_POST
+def listing_undo(request, kind: str, pk: int):
+    """The 撤销 of the toast after closing a listing; the move comes from the session."""
+    spec = KINDS[kind]
+    listing = get_object_or_404(spec.model.objects.select_related("organisation"), pk=pk)
+    if not permissions.can_edit_listing(request.user, listing):
+        raise PermissionDenied
+    record = request.session.get(UNDO_MOVE_KEY) or {}
+    if record.get("kind") != kind or record.get("pk") != pk:
+        messages.error(request, _("There is nothing to undo."))
+        return redirect(f"{kind}-detail", pk=pk)
+    try:
+        services.listing_undo(listing=listing, move=services.ListingMove(**record), by=request.user)
+    except (ValidationError, PermissionDenied) as error:
+        text = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+        messages.error(request, text)
     else:
+        request.session.pop(UNDO_MOVE_KEY, None)
         messages.success(
-            request, _("Status changed to “%(status)s”.") % {"status": listing.get_status_display()}
+            request, _("Undone: back to “%(state)s”.") % {"state": listing.get_status_display()}
         )
     return redirect(f"{kind}-detail", pk=pk)
 

@@ -187,6 +187,10 @@ class MatchEvent(models.Model):
     from_state = models.CharField(max_length=20, choices=MatchState.choices)
     to_state = models.CharField(max_length=20, choices=MatchState.choices)
     note = bounded_text(limit=MEDIUM_TEXT, blank=True)
+    # Set on an undo: the move it took back. The undone event stays in the history.
+    undoes = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="undone_by"
+    )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:

@@ -58,7 +58,7 @@ class MatchEventSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = MatchEvent
-        fields = ["id", "actor", "from_state", "to_state", "note", "created_at"]
+        fields = ["id", "actor", "from_state", "to_state", "note", "undoes", "created_at"]
         read_only_fields = fields
 
 

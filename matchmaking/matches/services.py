@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -118,6 +121,89 @@ def _transition(
     locked.mark_reached(to, locked.state_changed_at)
     locked.save()
     if to in states.CLOSED:
+        rerank(need_ids=[locked.need_id], result_ids=[locked.result_id])
+    return locked
+
+
+#: How long after a move its maker may take it back. The page offers "撤销" for 8 seconds; the
+#: server allows a little more for a slow network.
+UNDO_WINDOW = timedelta(seconds=30)
+
+
+def _undo_refusal(event: MatchEvent, last: MatchEvent | None, by: User, now) -> str | None:
+    """Why `by` may not undo `event` now, or None if they may."""
+    if event.actor_id != by.pk:
+        return _("Only the person who made a move can undo it.")
+    if last is None or last.pk != event.pk:
+        return _("Only the last step of a match can be undone; something happened since.")
+    if event.undoes_id is not None or event.from_state == event.to_state:
+        return _("This step cannot be undone.")
+    if event.to_state in states.ONLY_BY_CONTACT_REQUEST:
+        return _("A contact request cannot be undone; the researcher has been told.")
+    if now - event.created_at > UNDO_WINDOW:
+        return _("Too late to undo: a step can only be undone within a few seconds.")
+    return None
+
+
+def last_event(match: Match) -> MatchEvent | None:
+    return MatchEvent.objects.filter(match_id=match.pk).order_by("created_at", "pk").last()
+
+
+def can_undo(*, event: MatchEvent, by: User) -> bool:
+    last = MatchEvent.objects.filter(match_id=event.match_id).order_by("created_at", "pk").last()
+    return _undo_refusal(event, last, by, timezone.now()) is None
+
+
+@transaction.atomic
+def match_undo(*, match: Match, event_id: int, by: User) -> Match:
+    """Take back the move `event_id` of `match`: only its maker, only the match's last step,
+    only within UNDO_WINDOW. The undo is a new event (the move stays in the history); the
+    match returns to the state, the waiting clock and the stages reached before the move."""
+    locked = (
+        Match.objects.select_for_update(of=("self",))
+        .select_related("need__organisation", "result__organisation")
+        .get(pk=match.pk)
+    )
+    event = MatchEvent.objects.filter(match=locked, pk=event_id).first()
+    if event is None:
+        raise ValidationError({"undo": _("This step cannot be undone.")})
+    last = MatchEvent.objects.filter(match=locked).order_by("created_at", "pk").last()
+    refusal = _undo_refusal(event, last, by, timezone.now())
+    if refusal is None and not permissions.sides_of(by, locked):
+        refusal = _("You are not on either side of this match.")
+    if refusal is not None:
+        raise ValidationError({"undo": refusal})
+    moved_from, moved_to = event.from_state, event.to_state
+    MatchEvent.objects.create(
+        match=locked, actor=by, from_state=moved_to, to_state=moved_from, undoes=event
+    )
+    before = (
+        MatchEvent.objects.filter(match=locked, pk__lt=event.pk)
+        .exclude(from_state=F("to_state"))
+        .order_by("created_at", "pk")
+        .last()
+    )
+    # The stage this move reached for the first time is not reached after all.
+    if moved_to in states.FORWARD[1:] and getattr(locked, f"{moved_to}_at") == (
+        locked.state_changed_at
+    ):
+        setattr(locked, f"{moved_to}_at", None)
+        locked.furthest_stage = max(
+            [0]
+            + [
+                index
+                for index, state in enumerate(states.FORWARD)
+                if index and getattr(locked, f"{state}_at") is not None
+            ]
+        )
+    locked.state = moved_from
+    locked.state_changed_at = before.created_at if before else locked.created_at
+    if moved_to == MatchState.DECLINED:
+        locked.decline_reason, locked.decline_note = "", ""
+    locked.save()
+    if moved_to in states.CLOSED:
+        from matchmaking.matches.matching import rerank
+
         rerank(need_ids=[locked.need_id], result_ids=[locked.result_id])
     return locked
 

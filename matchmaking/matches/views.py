@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from accounts import permissions
 from matchmaking.core.http import safe_next
+from matchmaking.core.undo import offer_undo
 from matchmaking.enums import NotificationKind
 from matchmaking.fairs.states import FairStatus
 from matchmaking.matches import matching, selectors, services
@@ -129,14 +130,22 @@ def match_action(request, pk: int):
             form = MatchMoveForm(request.POST)
             if not form.is_valid():
                 raise ValidationError(_("Unknown state."))
-            services.match_transition(
+            moved = services.match_transition(
                 match=match,
                 to=form.cleaned_data["to"],
                 by=request.user,
                 note=form.cleaned_data["note"],
                 expected_state=form.cleaned_data["expected_state"] or None,
             )
-            messages.success(request, _("Saved."))
+            next_url = safe_next(request, reverse("match-detail", args=[match.pk]))
+            offer_undo(
+                request,
+                text=_("Moved to “%(state)s”.") % {"state": moved.get_state_display()},
+                action=reverse("match-undo", args=[match.pk]),
+                fields={"event": services.last_event(moved).pk},
+                next_url=next_url,
+            )
+            return redirect(next_url)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     except PermissionDenied as error:
@@ -146,16 +155,41 @@ def match_action(request, pk: int):
 
 @login_required
 @require_POST
-def match_not_relevant(request, pk: int):
-    """The "不相关" button of a match card: the result leaves the need's list for good."""
+def match_undo(request, pk: int):
+    """The 撤销 of the toast after a move: the service decides whether it is still allowed."""
     match = _visible_match(request, pk)
+    raw = request.POST.get("event", "")
+    event_id = int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 10 else 0
     try:
-        services.match_not_relevant(match=match, by=request.user)
+        undone = services.match_undo(match=match, event_id=event_id, by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, _("Marked not relevant. It will not be suggested again."))
-    return redirect(safe_next(request, reverse("need-detail", args=[match.need_id]) + "#matches"))
+        messages.success(
+            request, _("Undone: back to “%(state)s”.") % {"state": undone.get_state_display()}
+        )
+    return redirect(safe_next(request, reverse("match-detail", args=[match.pk])))
+
+
+@login_required
+@require_POST
+def match_not_relevant(request, pk: int):
+    """The "不相关" button of a match card: the result leaves the need's list for good."""
+    match = _visible_match(request, pk)
+    next_url = safe_next(request, reverse("need-detail", args=[match.need_id]) + "#matches")
+    try:
+        declined = services.match_not_relevant(match=match, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        offer_undo(
+            request,
+            text=_("Marked not relevant. It will not be suggested again."),
+            action=reverse("match-undo", args=[match.pk]),
+            fields={"event": services.last_event(declined).pk},
+            next_url=next_url,
+        )
+    return redirect(next_url)
 
 
 @login_required

@@ -156,7 +156,11 @@ def tel(phone) -> str:
 def event_sentence(event) -> str:
     """One step of a match's history as a sentence: who did what ("张三 请求联系")."""
     who = uc(event.actor) if event.actor else _("The system")
-    if event.from_state == event.to_state:
+    if event.undoes_id:
+        what = _("took the last step back, to “%(state)s”") % {
+            "state": event.get_to_state_display()
+        }
+    elif event.from_state == event.to_state:
         what = _("accepted the contact request")
     else:
         what = {

@@ -65,6 +65,10 @@
     var open = wanted && wanted.classList.contains("board__column") ? wanted.id : null;
     show(open || first.getAttribute("data-tab"));
     board.classList.add("is-tabbed");
+    // Back from a move (the address names the column): the chips in view, the column below.
+    if (open) {
+      window.addEventListener("load", function () { tabs.scrollIntoView({ block: "start" }); });
+    }
     tabs.addEventListener("click", function (event) {
       var tab = event.target.closest("[data-tab]");
       if (!tab) return;

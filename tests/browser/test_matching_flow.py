@@ -43,7 +43,7 @@ def test_shortlist_request_contact_accept_and_see_contact_details(page: Page, co
     expect(first.locator(".match-score")).to_have_count(0)  # the percentage: details only
     expect(first.locator(".fit").first).to_be_visible()
     first.get_by_role("button", name="加入候选").click()
-    expect(page.locator(".message")).to_contain_text("已保存")
+    expect(page.locator("[data-toast]")).to_contain_text("已移到“已入围”。")
     expect(page.locator(".match-card").first).to_contain_text("已入围")
 
     page.locator(".match-card").first.get_by_role("link", name="详情与操作").click()

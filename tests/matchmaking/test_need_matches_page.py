@@ -77,14 +77,20 @@ def test_without_scripts_more_reloads_the_page_with_twenty(client, need_with_26)
         assert len(_cards(client.get(url, {"show": nonsense}).content.decode())) == 10
 
 
-def test_closing_expiring_and_solving_a_need_ask_first(client, need_with_26):
+def test_closing_expiring_and_solving_a_need_do_it_at_once_and_offer_an_undo(client, need_with_26):
     client.force_login(need_with_26["owner"])
-    html = client.get(reverse("need-detail", args=[need_with_26["need"].pk])).content.decode()
+    need = need_with_26["need"]
+    html = client.get(reverse("need-detail", args=[need.pk])).content.decode()
     for target in ("closed", "expired", "fulfilled"):
         form = re.search(
             rf'<form[^>]*>(?:(?!</form>).)*value="{target}"', html, flags=re.DOTALL
         ).group(0)
-        assert "data-confirm=" in form, target
+        assert "data-confirm=" not in form, target
+    after = client.post(
+        reverse("need-transition", args=[need.pk]), {"to": "expired"}, follow=True
+    ).content.decode()
+    assert "状态已改为“已过期”。" in after
+    assert f'action="{reverse("need-undo", args=[need.pk])}"' in after
 
 
 def test_a_double_tap_on_a_board_move_moves_the_match_one_step(client, need_with_26):
@@ -93,7 +99,7 @@ def test_a_double_tap_on_a_board_move_moves_the_match_one_step(client, need_with
     staff = member_of(OrganisationFactory(kind=OrganisationKind.STATION, covered=["522634"]))
     client.force_login(staff)
     board = client.get(reverse("station-board")).content.decode()
-    assert 'data-confirm="确定把这条匹配推进到下一步吗？"' in board
+    assert "data-confirm" not in board  # a move is undone for a few seconds instead
     assert '<input type="hidden" name="expected_state" value="shortlisted">' in board
     tap = {"to": "evaluating", "expected_state": "shortlisted"}
     url = reverse("match-action", args=[match.pk])
