@@ -38,6 +38,10 @@ def organisation_search(query: str, *, limit: int = 20) -> QuerySet[Organisation
     return organisations.order_by("name")[:limit]
 
 
+def organisation_by_pk(pk: int) -> Organisation | None:
+    return Organisation.objects.filter(pk=pk).first()
+
+
 def pending_requests_for(organisation: Organisation) -> QuerySet[Membership]:
     return organisation.memberships.filter(status=MembershipStatus.PENDING).select_related("user")
 

@@ -54,6 +54,16 @@ def result_queryset(user: User, *, mine: bool = False) -> QuerySet[ResearchResul
     return _mine(results, user) if mine else _visible(results, user)
 
 
+def needs_by_pk(pks) -> QuerySet[TechnologyNeed]:
+    """The needs with these ids, whoever owns them: the service keeps the caller's own."""
+    return TechnologyNeed.objects.filter(pk__in=pks)
+
+
+def results_by_pk(pks) -> QuerySet[ResearchResult]:
+    """The results with these ids, whoever owns them: the service keeps the caller's own."""
+    return ResearchResult.objects.filter(pk__in=pks)
+
+
 def _filtered(filter_class, queryset, params, default_status: str, *, mine: bool, request=None):
     filterset = filter_class(params, queryset=queryset, request=request)
     filtered = filterset.qs if filterset.is_valid() else queryset.none()

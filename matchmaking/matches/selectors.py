@@ -14,7 +14,16 @@ from accounts.models import User
 from matchmaking.listings.states import NeedStatus, ResultStatus
 from matchmaking.matches.filters import GOOD_REASONS, MATCH_FITS, MatchFilter
 from matchmaking.matches.states import ContactStatus, MatchState
-from matchmaking.models import ResearchResult, TechnologyNeed
+from matchmaking.models import Match, ResearchResult, TechnologyNeed
+
+
+def matches_with_sides() -> QuerySet[Match]:
+    """Matches with both organisations loaded, as the permission checks read them."""
+    return Match.objects.select_related("need__organisation", "result__organisation")
+
+
+def match_with_sides(pk: int) -> Match | None:
+    return matches_with_sides().filter(pk=pk).first()
 
 
 def fit_is_good(match, fit: str) -> bool:
