@@ -14,7 +14,13 @@ from django.utils.translation import gettext as _
 from accounts import permissions
 from accounts.enums import OrganisationKind
 from accounts.models import Organisation, User
-from matchmaking.fairs.states import MeetingOutcome, MeetingStatus, RequestStatus, ScheduleRunStatus
+from matchmaking.fairs.states import (
+    FairStatus,
+    MeetingOutcome,
+    MeetingStatus,
+    RequestStatus,
+    ScheduleRunStatus,
+)
 from matchmaking.listings.states import NeedStatus, ResultStatus
 from matchmaking.models import Fair, FairRegistration, Meeting, MeetingRequest
 
@@ -29,6 +35,14 @@ _MEETING_SIDES = ("request__requester__organisation", "request__recipient__organ
 
 def fair_queryset() -> QuerySet[Fair]:
     return Fair.objects.all()
+
+
+# Fairs a match page offers a meeting at: registration open up to the day itself.
+OPEN_FAIRS = (FairStatus.REGISTRATION_OPEN, FairStatus.SCHEDULING, FairStatus.AGENDA_PUBLISHED)
+
+
+def open_fair() -> Fair | None:
+    return Fair.objects.filter(status__in=OPEN_FAIRS).first()
 
 
 def fair_by_pk(pk: int) -> Fair | None:

@@ -18,7 +18,7 @@ from matchmaking.enums import Visibility
 from matchmaking.listings import search
 from matchmaking.listings.filters import NeedFilter, ResultFilter
 from matchmaking.listings.states import NeedStatus, ResultStatus
-from matchmaking.models import ResearchResult, TechnologyNeed
+from matchmaking.models import ResearchResult, SavedSearch, TechnologyNeed
 
 _LIST_RELATED = ("organisation", "category", "category__parent", "region")
 
@@ -62,6 +62,10 @@ def needs_by_pk(pks) -> QuerySet[TechnologyNeed]:
 def results_by_pk(pks) -> QuerySet[ResearchResult]:
     """The results with these ids, whoever owns them: the service keeps the caller's own."""
     return ResearchResult.objects.filter(pk__in=pks)
+
+
+def saved_searches_of(user: User) -> QuerySet[SavedSearch]:
+    return SavedSearch.objects.filter(user=user).select_related("category", "province")
 
 
 def _filtered(filter_class, queryset, params, default_status: str, *, mine: bool, request=None):

@@ -20,6 +20,7 @@ from matchmaking.listings.states import NeedStatus
 from matchmaking.matches import states as matches_states
 from matchmaking.matches.states import MatchState
 from matchmaking.stations.filters import BoardFilterForm
+from matchmaking.stations.models import AdoptionCost
 
 
 def covered_prefixes(codes) -> tuple[str, ...]:
@@ -142,3 +143,8 @@ def enterprises_covered_for(user: User) -> list:
         .select_related("region")
         .order_by("name")
     )
+
+
+def adoption_cost_of(match) -> AdoptionCost | None:
+    """The adoption's cost record of the match, if a station wrote it."""
+    return AdoptionCost.objects.filter(match=match).first()
