@@ -121,18 +121,7 @@ def _status_counts(spec: Kind, user) -> list[tuple[str, str, int]]:
 
 def listing_detail(request, kind: str, pk: int):
     spec = KINDS[kind]
-    listing = get_object_or_404(
-        spec.model.objects.select_related(
-            "organisation",
-            "organisation__region",
-            "category",
-            "category__parent",
-            "region",
-            "created_by",
-            "acting_station",
-        ),
-        pk=pk,
-    )
+    listing = get_object_or_404(selectors.listing_for_page(spec.model), pk=pk)
     if not permissions.can_view_listing(request.user, listing):
         if not request.user.is_authenticated:
             return redirect(f"{reverse('login')}?next={request.path}")
@@ -309,7 +298,7 @@ def _publish(request, listing, key=None):
 @require_POST
 def listing_transition(request, kind: str, pk: int):
     spec = KINDS[kind]
-    listing = get_object_or_404(spec.model.objects.select_related("organisation"), pk=pk)
+    listing = get_object_or_404(selectors.listing_with_organisation(spec.model), pk=pk)
     target = request.POST.get("to", "")
     try:
         services.listing_transition(listing=listing, to=target, by=request.user)
@@ -346,10 +335,7 @@ def _bad_filter(errors) -> HttpResponseBadRequest:
 
 
 def _photo_for(user, pk: int) -> NeedPhoto:
-    photo = get_object_or_404(
-        NeedPhoto.objects.select_related("need__organisation__region"),
-        pk=pk,
-    )
+    photo = get_object_or_404(selectors.need_photos(), pk=pk)
     # A private need's photo: the address tells nobody else that it exists.
     if not permissions.can_view_listing(user, photo.need):
         raise Http404
@@ -374,9 +360,7 @@ def need_photo(request, pk: int, thumbnail: bool = False):
 
 @login_required
 def need_photo_add(request, pk: int):
-    need = get_object_or_404(
-        TechnologyNeed.objects.select_related("organisation", "organisation__region"), pk=pk
-    )
+    need = get_object_or_404(selectors.needs_with_organisation(), pk=pk)
     if not permissions.can_edit_listing(request.user, need):
         raise PermissionDenied
     posted = request.method == "POST"
