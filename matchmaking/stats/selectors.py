@@ -29,19 +29,22 @@ from django.db.models import (
     Min,
     OuterRef,
     Q,
+    QuerySet,
     Subquery,
     Sum,
 )
 from django.db.models.functions import ExtractYear, Substr, TruncMonth
 
 from accounts import permissions
-from accounts.enums import RegionGroup
+from accounts.enums import OrganisationKind, RegionGroup
+from accounts.models import Organisation, Region
 from matchmaking.fairs.states import MeetingOutcome, MeetingStatus, RequestStatus
 from matchmaking.listings.states import NeedStatus, ResultStatus
 from matchmaking.matches import states as matches_states
 from matchmaking.matches.states import MatchState
 from matchmaking.models import (
     AdoptionCost,
+    Category,
     Evaluation,
     Fair,
     FairRegistration,
@@ -112,6 +115,21 @@ class Filters:
                 self.station,
             )
         )
+
+
+def filter_provinces() -> QuerySet:
+    """The provinces of the statistics page's region menu."""
+    return Region.objects.filter(level=1).order_by("code")
+
+
+def filter_categories() -> QuerySet:
+    """The top-level categories of the statistics page's category menu."""
+    return Category.objects.filter(parent__isnull=True).order_by("position")
+
+
+def all_stations() -> QuerySet:
+    """Every service station, by name: the station menu of those who see them all."""
+    return Organisation.objects.filter(kind=OrganisationKind.STATION).order_by("name")
 
 
 def filters_for(user, params) -> Filters:
