@@ -42,6 +42,19 @@ def organisation_by_pk(pk: int) -> Organisation | None:
     return Organisation.objects.filter(pk=pk).first()
 
 
+def organisations_with_region() -> QuerySet[Organisation]:
+    return Organisation.objects.select_related("region")
+
+
+def memberships_with_organisation() -> QuerySet[Membership]:
+    return Membership.objects.select_related("organisation")
+
+
+def active_members(organisation: Organisation) -> QuerySet[Membership]:
+    """The organisation's active memberships with their users."""
+    return organisation.memberships.filter(status=MembershipStatus.ACTIVE).select_related("user")
+
+
 def pending_requests_for(organisation: Organisation) -> QuerySet[Membership]:
     return organisation.memberships.filter(status=MembershipStatus.PENDING).select_related("user")
 

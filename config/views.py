@@ -25,9 +25,7 @@ def home(request):
     user's roles have to do next, one block per role."""
     if not request.user.is_authenticated:
         return render(request, "home.html", public_home())
-    from django.contrib.auth import get_user_model
-    from django.utils import timezone
-
+    from accounts import services as accounts_services
     from accounts.enums import Role
     from matchmaking.homes import selectors as homes_selectors
 
@@ -44,27 +42,20 @@ def home(request):
         "admin": homes_selectors.admin_home(user) if Role.ADMIN in roles else {},
         "since": since,
     }
-    get_user_model().objects.filter(pk=user.pk).update(home_seen_at=timezone.now())
+    accounts_services.home_seen(user=user)
     return render(request, "home_signed_in.html", context)
 
 
 def public_home() -> dict:
+    from matchmaking.listings import selectors as listings
     from matchmaking.listings.states import NeedStatus, ResultStatus
     from matchmaking.models import ResearchResult, TechnologyNeed
     from matchmaking.stats import selectors as stats
 
-    def recent(model, status):
-        return list(
-            model.objects.filter(status=status, visibility="public")
-            .select_related("organisation", "region")
-            .only("pk", "title", "published_at", "organisation__name", "region__name")
-            .order_by("-published_at", "-pk")[:4]
-        )
-
     return {
         "headline": stats.headline(),
-        "recent_needs": recent(TechnologyNeed, NeedStatus.OPEN),
-        "recent_results": recent(ResearchResult, ResultStatus.LISTED),
+        "recent_needs": listings.recent_public(TechnologyNeed, NeedStatus.OPEN),
+        "recent_results": listings.recent_public(ResearchResult, ResultStatus.LISTED),
     }
 
 
