@@ -1,9 +1,9 @@
 """Reads for accounts."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from accounts.enums import MembershipStatus
-from accounts.models import Membership, Organisation, Region
+from accounts.models import Membership, Organisation, Region, User
 
 
 def search_query(text: str) -> str:
@@ -40,6 +40,18 @@ def organisation_search(query: str, *, limit: int = 20) -> QuerySet[Organisation
 
 def organisation_by_pk(pk: int) -> Organisation | None:
     return Organisation.objects.filter(pk=pk).first()
+
+
+def user_with_memberships(user) -> User:
+    """The user afresh, with their memberships and each one's organisation and region."""
+    memberships = Membership.objects.select_related("organisation", "organisation__region")
+    return User.objects.prefetch_related(Prefetch("memberships", queryset=memberships)).get(
+        pk=user.pk
+    )
+
+
+def regions() -> QuerySet[Region]:
+    return Region.objects.order_by("code")
 
 
 def organisations_with_region() -> QuerySet[Organisation]:

@@ -91,6 +91,10 @@ def need_photos() -> QuerySet[NeedPhoto]:
     return NeedPhoto.objects.select_related("need__organisation__region")
 
 
+def photos_of(need: TechnologyNeed) -> list[NeedPhoto]:
+    return list(need.photos.all())
+
+
 def needs_with_organisation() -> QuerySet[TechnologyNeed]:
     return TechnologyNeed.objects.select_related("organisation", "organisation__region")
 

@@ -142,7 +142,7 @@ def listing_detail(request, kind: str, pk: int):
     }
     status = 200
     if kind == "need":
-        context["photos"] = photos = list(listing.photos.all())
+        context["photos"] = photos = selectors.photos_of(listing)
         if can_edit and len(photos) < NeedPhoto.MAX_PER_NEED:
             context["photo_form"] = PhotoAddForm(need=listing, kept=photos)
     if can_edit:
