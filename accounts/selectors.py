@@ -1,6 +1,6 @@
 """Reads for accounts."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from accounts import permissions
 from accounts.enums import MembershipStatus, OrganisationKind
@@ -38,6 +38,35 @@ def organisation_search(query: str, *, limit: int = 20) -> QuerySet[Organisation
             Q(name__icontains=query) | Q(credit_code__iexact=query)
         )
     return organisations.order_by("name")[:limit]
+
+
+def organisation_by_pk(pk: int) -> Organisation | None:
+    return Organisation.objects.filter(pk=pk).first()
+
+
+def user_with_memberships(user) -> User:
+    """The user afresh, with their memberships and each one's organisation and region."""
+    memberships = Membership.objects.select_related("organisation", "organisation__region")
+    return User.objects.prefetch_related(Prefetch("memberships", queryset=memberships)).get(
+        pk=user.pk
+    )
+
+
+def regions() -> QuerySet[Region]:
+    return Region.objects.order_by("code")
+
+
+def organisations_with_region() -> QuerySet[Organisation]:
+    return Organisation.objects.select_related("region")
+
+
+def memberships_with_organisation() -> QuerySet[Membership]:
+    return Membership.objects.select_related("organisation")
+
+
+def active_members(organisation: Organisation) -> QuerySet[Membership]:
+    """The organisation's active memberships with their users."""
+    return organisation.memberships.filter(status=MembershipStatus.ACTIVE).select_related("user")
 
 
 def pending_requests_for(organisation: Organisation) -> QuerySet[Membership]:

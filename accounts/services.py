@@ -45,6 +45,11 @@ def organisation_create(*, by: User, **fields) -> Organisation:
     return organisation
 
 
+def home_seen(*, user: User) -> None:
+    """Remember when the person last saw their home page: its "new since" marks start there."""
+    User.objects.filter(pk=user.pk).update(home_seen_at=timezone.now())
+
+
 def unique_username(prefix: str = "m") -> str:
     """A username nobody has to type, for accounts made by mobile number: m + 8 hex digits."""
     while True:

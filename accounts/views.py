@@ -12,7 +12,6 @@ from django.views.decorators.http import require_GET, require_POST
 from django_ratelimit.decorators import ratelimit
 
 from accounts import permissions, selectors, services
-from accounts.enums import MembershipStatus
 from accounts.forms import (
     EnterpriseAccountForm,
     JoinRequestForm,
@@ -21,7 +20,7 @@ from accounts.forms import (
     ProfileForm,
     SignUpForm,
 )
-from accounts.models import Membership, Organisation
+from accounts.models import Organisation
 from accounts.validation import email_key
 
 
@@ -151,7 +150,7 @@ def organisation_join(request):
 
 
 def organisation_detail(request, pk: int):
-    organisation = get_object_or_404(Organisation.objects.select_related("region"), pk=pk)
+    organisation = get_object_or_404(selectors.organisations_with_region(), pk=pk)
     user = request.user
     can_manage = permissions.can_manage_organisation(user, organisation)
     context = {
@@ -160,9 +159,7 @@ def organisation_detail(request, pk: int):
         "can_verify": not organisation.is_verified
         and permissions.can_verify_organisation(user, organisation),
         "can_view_private": permissions.can_view_private(user, organisation),
-        "members": organisation.memberships.filter(status=MembershipStatus.ACTIVE).select_related(
-            "user"
-        )
+        "members": selectors.active_members(organisation)
         if permissions.is_member(user, organisation) or permissions.is_admin(user)
         else [],
         "pending": selectors.pending_requests_for(organisation) if can_manage else [],
@@ -174,7 +171,7 @@ def organisation_detail(request, pk: int):
 @login_required
 @require_POST
 def membership_decide(request, pk: int):
-    membership = get_object_or_404(Membership.objects.select_related("organisation"), pk=pk)
+    membership = get_object_or_404(selectors.memberships_with_organisation(), pk=pk)
     approve = request.POST.get("decision") == "approve"
     try:
         services.membership_decide(membership=membership, approve=approve, by=request.user)

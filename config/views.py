@@ -3,7 +3,6 @@
 import hashlib
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles import finders
 from django.core.cache import cache
@@ -13,17 +12,18 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import reverse
-from django.utils import timezone
 from django.views import defaults
 from django.views.decorators.cache import cache_control, never_cache
 from rest_framework.exceptions import NotFound, ParseError
 
 from accounts import permissions
+from accounts import services as accounts_services
 from accounts.enums import Role
 from accounts.selectors import memberships_of
 from config import metrics, operations
 from config.celery import app
 from matchmaking.homes import selectors as homes_selectors
+from matchmaking.listings import selectors as listings
 from matchmaking.listings.states import NeedStatus, ResultStatus
 from matchmaking.models import ResearchResult, TechnologyNeed
 from matchmaking.stats import selectors as stats
@@ -48,24 +48,16 @@ def home(request):
         "admin": homes_selectors.admin_home(user) if Role.ADMIN in roles else {},
         "since": since,
     }
-    get_user_model().objects.filter(pk=user.pk).update(home_seen_at=timezone.now())
+    accounts_services.home_seen(user=user)
     return render(request, "home_signed_in.html", context)
 
 
 def public_home() -> dict:
 
-    def recent(model, status):
-        return list(
-            model.objects.filter(status=status, visibility="public")
-            .select_related("organisation", "region")
-            .only("pk", "title", "published_at", "organisation__name", "region__name")
-            .order_by("-published_at", "-pk")[:4]
-        )
-
     return {
         "headline": stats.headline(),
-        "recent_needs": recent(TechnologyNeed, NeedStatus.OPEN),
-        "recent_results": recent(ResearchResult, ResultStatus.LISTED),
+        "recent_needs": listings.recent_public(TechnologyNeed, NeedStatus.OPEN),
+        "recent_results": listings.recent_public(ResearchResult, ResultStatus.LISTED),
     }
 
 

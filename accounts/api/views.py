@@ -1,5 +1,5 @@
 import django_filters
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions as drf_permissions
 from rest_framework import viewsets
@@ -9,9 +9,10 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
+from accounts import selectors
 from accounts.api.serializers import MeSerializer, RegionSerializer
 from accounts.enums import RegionGroup, RegionLevel
-from accounts.models import Membership, Region, User
+from accounts.models import Region
 from accounts.views import lockout_message, lockout_minutes
 
 
@@ -51,11 +52,7 @@ class MeView(APIView):
 
     @extend_schema(responses=MeSerializer)
     def get(self, request):
-        memberships = Membership.objects.select_related("organisation", "organisation__region")
-        user = User.objects.prefetch_related(Prefetch("memberships", queryset=memberships)).get(
-            pk=request.user.pk
-        )
-        return Response(MeSerializer(user).data)
+        return Response(MeSerializer(selectors.user_with_memberships(request.user)).data)
 
 
 class RegionFilter(django_filters.FilterSet):
@@ -79,7 +76,7 @@ class RegionFilter(django_filters.FilterSet):
 class RegionViewSet(viewsets.ReadOnlyModelViewSet):
     """China's administrative divisions (GB/T 2260), with their region group."""
 
-    queryset = Region.objects.order_by("code")
+    queryset = selectors.regions()
     serializer_class = RegionSerializer
     filterset_class = RegionFilter
     permission_classes = [drf_permissions.AllowAny]

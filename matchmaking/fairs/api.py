@@ -1,8 +1,7 @@
-"""The fair through the API: the same services (matchmaking/services/fairs.py) and the same
+"""The fair through the API: the same services and selectors (matchmaking/fairs/) and the same
 permission rules (accounts/permissions.py) as the pages."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -14,19 +13,13 @@ from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 
 from accounts import permissions
-from accounts.models import Organisation
+from accounts import selectors as accounts_selectors
 from matchmaking.core.api import as_drf_error
-from matchmaking.fairs import services
+from matchmaking.fairs import selectors, services
 from matchmaking.fairs.states import MeetingOutcome
-from matchmaking.models import (
-    Fair,
-    FairRegistration,
-    Match,
-    Meeting,
-    MeetingRequest,
-    ResearchResult,
-    TechnologyNeed,
-)
+from matchmaking.listings import selectors as listings_selectors
+from matchmaking.matches import selectors as matches_selectors
+from matchmaking.models import Fair, FairRegistration, Meeting, MeetingRequest
 
 MAX_ID = 2**63 - 1  # the largest value of a BigAutoField
 
@@ -274,7 +267,7 @@ class FairViewSet(viewsets.ReadOnlyModelViewSet):
     """技术对接会: the fairs, their slots and breaks; registration, participants, agendas and the
     check-in desk."""
 
-    queryset = Fair.objects.all()
+    queryset = selectors.fair_queryset()
     lookup_value_regex = r"\d+"
     permission_classes = [drf_permissions.IsAuthenticatedOrReadOnly]
 
@@ -291,7 +284,7 @@ class FairViewSet(viewsets.ReadOnlyModelViewSet):
         data = body.validated_data
         own = permissions.organisations_of(request.user)
         if "organisation" in data:
-            organisation = Organisation.objects.filter(pk=data["organisation"]).first()
+            organisation = accounts_selectors.organisation_by_pk(data["organisation"])
             if organisation is None:
                 raise serializers.ValidationError({"organisation": [_("No such organisation.")]})
         elif own:
@@ -305,8 +298,8 @@ class FairViewSet(viewsets.ReadOnlyModelViewSet):
                 by=request.user,
                 attendees=data["attendees"],
                 available_slots=data["available_slots"],
-                needs=TechnologyNeed.objects.filter(pk__in=data["needs"]),
-                results=ResearchResult.objects.filter(pk__in=data["results"]),
+                needs=listings_selectors.needs_by_pk(data["needs"]),
+                results=listings_selectors.results_by_pk(data["results"]),
                 standby=data.get("standby"),
             )
         except DjangoValidationError as error:
@@ -318,12 +311,7 @@ class FairViewSet(viewsets.ReadOnlyModelViewSet):
     def participants(self, request, pk=None):
         """Who registered: public fields only."""
         fair = self.get_object()
-        registrations = (
-            fair.registrations.select_related("organisation__region")
-            .prefetch_related("needs", "results")
-            .order_by("pk")
-        )
-        page = self.paginate_queryset(registrations)
+        page = self.paginate_queryset(selectors.participants_public(fair))
         return self.get_paginated_response(ParticipantSerializer(page, many=True).data)
 
     @extend_schema(responses=RegistrationSerializer(many=True))
@@ -338,7 +326,7 @@ class FairViewSet(viewsets.ReadOnlyModelViewSet):
         """Your organisations' registrations for this fair."""
         fair = self.get_object()
         return Response(
-            RegistrationSerializer(services.registrations_of(request.user, fair), many=True).data
+            RegistrationSerializer(selectors.registrations_of(request.user, fair), many=True).data
         )
 
     @extend_schema(responses=AgendaSerializer(many=True))
@@ -359,9 +347,9 @@ class FairViewSet(viewsets.ReadOnlyModelViewSet):
                         "calendar_url": reverse(
                             "fair-agenda-ics", args=[registration.calendar_token]
                         ),
-                        "meetings": services.agenda_of(registration),
+                        "meetings": selectors.agenda_of(registration),
                     }
-                    for registration in services.registrations_of(request.user, fair)
+                    for registration in selectors.registrations_of(request.user, fair)
                 ],
                 many=True,
             ).data
@@ -382,17 +370,17 @@ class FairViewSet(viewsets.ReadOnlyModelViewSet):
         body = CheckInInputSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         visible = permissions.check_in_registrations(
-            request.user, fair, fair.registrations.select_related("organisation__region", "fair")
+            request.user, fair, selectors.desk_registrations(fair)
         )
         if "code" in body.validated_data:
             try:
-                registration = services.registration_by_code(
+                registration = selectors.registration_by_code(
                     fair=fair, code=body.validated_data["code"], by=request.user
                 )
             except DjangoValidationError as error:
                 raise as_drf_error(error) from error
         else:
-            registration = visible.filter(pk=body.validated_data["registration"]).first()
+            registration = selectors.desk_registration(visible, body.validated_data["registration"])
         if registration is None:
             raise NotFound
         registration = services.check_in(
@@ -407,40 +395,31 @@ class MeetingRequestViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = MeetingRequestSerializer
     permission_classes = [drf_permissions.IsAuthenticated]
     lookup_value_regex = r"\d+"
-    queryset = MeetingRequest.objects.none()
+    queryset = selectors.meeting_requests().none()
 
     def get_queryset(self):
-        related = ("requester__organisation", "recipient__organisation")
-        requests = MeetingRequest.objects.select_related(*related).order_by("pk")
         if self.action != "list":  # answering: the service decides who may
-            return requests
-        own = [o.pk for o in permissions.organisations_of(self.request.user)]
-        return requests.filter(
-            Q(requester__organisation__in=own) | Q(recipient__organisation__in=own)
-        )
+            return selectors.meeting_requests()
+        return selectors.meeting_requests_of(self.request.user)
 
     @extend_schema(request=MeetingRequestInputSerializer, responses={201: MeetingRequestSerializer})
     def create(self, request):
         body = MeetingRequestInputSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
-        fair = Fair.objects.filter(pk=data["fair"]).first()
+        fair = selectors.fair_by_pk(data["fair"])
         if fair is None:
             raise serializers.ValidationError({"fair": [_("No such fair.")]})
         try:
             if "match" in data:
-                match = (
-                    Match.objects.select_related("need__organisation", "result__organisation")
-                    .filter(pk=data["match"])
-                    .first()
-                )
+                match = matches_selectors.match_with_sides(data["match"])
                 if match is None:
                     raise serializers.ValidationError({"match": [_("No such match.")]})
                 created = services.meeting_request_from_match(
                     fair=fair, match=match, by=request.user, message=data["message"]
                 )
             else:
-                mine = services.registrations_of(request.user, fair)
+                mine = selectors.registrations_of(request.user, fair)
                 requester = next(
                     (r for r in mine if r.pk == data.get("requester")),
                     None if "requester" in data else (mine[0] if mine else None),
@@ -449,7 +428,7 @@ class MeetingRequestViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
                     raise serializers.ValidationError(
                         {"requester": [_("Register one of your organisations for the fair first.")]}
                     )
-                recipient = fair.registrations.filter(pk=data["recipient"]).first()
+                recipient = selectors.participant(fair, data["recipient"])
                 if recipient is None:
                     raise serializers.ValidationError(
                         {"recipient": [_("No such participant in this fair.")]}
@@ -494,9 +473,7 @@ class MeetingViewSet(viewsets.GenericViewSet):
     serializer_class = MeetingSerializer
     permission_classes = [drf_permissions.IsAuthenticated]
     lookup_value_regex = r"\d+"
-    queryset = Meeting.objects.select_related(
-        "request__requester__organisation", "request__recipient__organisation", "request__match"
-    )
+    queryset = selectors.meetings_for_outcome()
 
     @extend_schema(request=OutcomeInputSerializer, responses={200: MeetingSerializer})
     @action(detail=True, methods=["post"])

@@ -1,4 +1,5 @@
-"""The fair: registration, meeting requests, the scheduler run, agendas, the day itself."""
+"""The fair's writes: registration, meeting requests, the scheduler run, the day itself. Its
+reads (agendas, participants, the report) are in fairs/selectors.py."""
 
 from __future__ import annotations
 
@@ -7,9 +8,8 @@ from datetime import time, timedelta
 import segno
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, F, Q
+from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from accounts import permissions
@@ -17,6 +17,7 @@ from accounts.enums import OrganisationKind
 from accounts.models import Organisation, User
 from config.queue import enqueue
 from matchmaking import scheduling
+from matchmaking.fairs.selectors import current_agenda
 from matchmaking.fairs.states import (
     FAIR_TRANSITIONS,
     FairStatus,
@@ -37,7 +38,6 @@ from matchmaking.models import (
 )
 from matchmaking.notifications.services import meetings_refilled
 
-REQUEST_REMINDER_AFTER = timedelta(days=2)
 DEFAULT_WEIGHT = 0.5  # a request made by browsing, without a match score
 
 
@@ -272,16 +272,6 @@ def meeting_request_answer(*, request: MeetingRequest, by: User, accept: bool) -
     return locked
 
 
-def overdue_requests(fair: Fair, user: User):
-    """Requests still unanswered after the reminder, that this staff member may answer."""
-    pending = MeetingRequest.objects.filter(
-        fair=fair,
-        status=RequestStatus.PENDING,
-        created_at__lte=timezone.now() - REQUEST_REMINDER_AFTER,
-    ).select_related("requester__organisation", "recipient__organisation__region")
-    return [r for r in pending if permissions.may_act_for(user, r.recipient.organisation)]
-
-
 # -- scheduling -------------------------------------------------------------------------------
 
 
@@ -318,13 +308,6 @@ def _problem(fair: Fair) -> scheduling.Problem:
         fixed=fixed,
         previous={m.request_id: (m.slot, m.table) for m in live},
     )
-
-
-def current_agenda(fair: Fair) -> dict[int, tuple[int, int]]:
-    return {
-        m.request_id: (m.slot, m.table)
-        for m in Meeting.objects.filter(fair=fair).exclude(status=MeetingStatus.CANCELLED)
-    }
 
 
 def schedule_start(*, fair: Fair, by: User) -> ScheduleRun:
@@ -419,37 +402,6 @@ def schedule_publish(*, run: ScheduleRun, by: User) -> int:
     return changed
 
 
-def agenda_of(registration: FairRegistration) -> list[dict]:
-    """The registration's meetings in time order, each with its time and the other side."""
-    slots = {index: (start, end) for index, start, end in registration.fair.slots()}
-    meetings = (
-        Meeting.objects.filter(
-            Q(request__requester=registration) | Q(request__recipient=registration)
-        )
-        .exclude(status=MeetingStatus.CANCELLED)
-        .select_related("request__requester__organisation", "request__recipient__organisation")
-        .order_by("slot")
-    )
-    rows = []
-    for meeting in meetings:
-        other = (
-            meeting.request.recipient
-            if meeting.request.requester_id == registration.pk
-            else meeting.request.requester
-        )
-        start, end = slots.get(meeting.slot, (None, None))
-        rows.append({"meeting": meeting, "other": other, "start": start, "end": end})
-    return rows
-
-
-def registrations_of(user: User, fair: Fair) -> list[FairRegistration]:
-    """The fair's registrations of the user's own organisations."""
-    if not user.is_authenticated:
-        return []
-    own = [o.pk for o in permissions.organisations_of(user)]
-    return list(fair.registrations.filter(organisation__in=own).select_related("organisation"))
-
-
 # -- the day -------------------------------------------------------------------------------------
 
 
@@ -467,28 +419,6 @@ def check_in(*, registration: FairRegistration, by: User, at=None) -> FairRegist
         Q(checked_in_at__isnull=True) | Q(checked_in_at__gt=at)
     ).update(checked_in_at=at)
     registration.refresh_from_db()
-    return registration
-
-
-def normalise_code(code: str) -> str:
-    """A typed code as stored: capitals, no spaces; O read as 0 is not in the alphabet."""
-    return "".join(str(code or "").split()).upper()[:8]
-
-
-def registration_by_code(*, fair: Fair, code: str, by: User) -> FairRegistration:
-    """The registration whose agenda carries this code, if this desk may check it in."""
-    registration = (
-        FairRegistration.objects.filter(fair=fair, check_in_code=normalise_code(code))
-        .select_related("organisation__region", "fair")
-        .first()
-    )
-    if registration is None or not normalise_code(code):
-        raise ValidationError({"code": _("No registration of this fair has that code.")})
-    if not permissions.can_check_in(by, registration):
-        raise PermissionDenied(
-            _("Only the fair's organisers and the stations covering %(name)s check it in.")
-            % {"name": registration.organisation.name}
-        )
     return registration
 
 
@@ -666,49 +596,3 @@ def record_outcome(*, meeting: Meeting, by: User, outcome: str, note: str = "") 
 def _follow_up(match: Match, by: User, note: str) -> None:
     text = _("Follow-up wanted after meeting at the fair.") + (f" {note}" if note else "")
     match_services.match_met_at_fair(match=match, by=by, note=text)
-
-
-def fair_report(fair: Fair) -> dict:
-    requests = MeetingRequest.objects.filter(fair=fair)
-    meetings = Meeting.objects.filter(fair=fair).exclude(status=MeetingStatus.CANCELLED)
-
-    name = "name_en" if (get_language() or "").startswith("en") else "name"
-    by_category = (
-        meetings.values(name=F(f"request__match__need__category__parent__{name}"))
-        .annotate(n=Count("pk"), held=Count("pk", filter=Q(status=MeetingStatus.HELD)))
-        .order_by("-n")
-    )
-    by_province = (
-        meetings.values(name=F(f"request__requester__organisation__region__parent__parent__{name}"))
-        .annotate(n=Count("pk"))
-        .order_by("-n")
-    )
-    all_meetings = Meeting.objects.filter(fair=fair)
-    # Planned: what the published agenda held before the day changed it.
-    planned = all_meetings.filter(refilled=False).exclude(
-        Q(status=MeetingStatus.CANCELLED) & ~Q(outcome=MeetingOutcome.NO_SHOW)
-    )
-    with_meetings = fair.registrations.filter(
-        Q(requests_made__meeting__isnull=False) | Q(requests_received__meeting__isnull=False)
-    ).distinct()
-    expected = with_meetings.count()
-    absent = with_meetings.filter(absent_at__isnull=False).count()
-    return {
-        "registrations": fair.registrations.count(),
-        "checked_in": fair.registrations.filter(checked_in_at__isnull=False).count(),
-        "absent": absent,
-        "no_show_rate": round(100 * absent / expected, 1) if expected else None,
-        "planned": planned.count(),
-        "refilled": all_meetings.filter(refilled=True)
-        .exclude(status=MeetingStatus.CANCELLED)
-        .count(),
-        "held_of_planned": planned.filter(status=MeetingStatus.HELD).count(),
-        "requests": requests.count(),
-        "accepted": requests.filter(status=RequestStatus.ACCEPTED).count(),
-        "scheduled": meetings.count(),
-        "held": meetings.filter(status=MeetingStatus.HELD).count(),
-        "no_shows": meetings.filter(status=MeetingStatus.NO_SHOW).count(),
-        "follow_ups": meetings.filter(outcome=MeetingOutcome.FOLLOW_UP).count(),
-        "by_category": list(by_category),
-        "by_province": list(by_province),
-    }

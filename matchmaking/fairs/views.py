@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles import finders
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,22 +17,13 @@ from accounts.enums import OrganisationKind
 from accounts.models import Organisation
 from accounts.selectors import search_query
 from matchmaking.core.http import safe_next
-from matchmaking.fairs import ics, services
+from matchmaking.fairs import ics, selectors, services
 from matchmaking.fairs.filters import ParticipantFilterForm
 from matchmaking.fairs.forms import FairForm
-from matchmaking.fairs.states import MeetingOutcome, MeetingStatus, RequestStatus, ScheduleRunStatus
-from matchmaking.listings.states import NeedStatus, ResultStatus
+from matchmaking.fairs.states import MeetingOutcome
+from matchmaking.listings import selectors as listings_selectors
 from matchmaking.matches import selectors as matches_selectors
-from matchmaking.models import (
-    Fair,
-    FairRegistration,
-    Match,
-    Meeting,
-    MeetingRequest,
-    ResearchResult,
-    ScheduleRun,
-    TechnologyNeed,
-)
+from matchmaking.models import Fair, FairRegistration, Meeting, MeetingRequest, ScheduleRun
 from matchmaking.stations import selectors as stations_selectors
 
 
@@ -53,7 +43,7 @@ def fair_list(request):
         request,
         "matchmaking/fair_list.html",
         {
-            "fairs": Fair.objects.all()[:20],
+            "fairs": selectors.fair_queryset()[:20],
             "can_create": permissions.can_create_fair(request.user),
         },
     )
@@ -102,7 +92,7 @@ def fair_open_registration(request, pk: int):
 
 
 def _my_registrations(user, fair):
-    return services.registrations_of(user, fair)
+    return selectors.registrations_of(user, fair)
 
 
 def fair_detail(request, pk: int):
@@ -114,7 +104,7 @@ def fair_detail(request, pk: int):
         "can_run": request.user.is_authenticated and permissions.can_run_fair(request.user),
         "is_admin": permissions.is_admin(request.user),
         "can_manage": permissions.can_manage_fair(request.user, fair),
-        "registered": fair.registrations.count(),
+        "registered": selectors.registration_count(fair),
     }
     return render(request, "matchmaking/fair_detail.html", context)
 
@@ -140,7 +130,7 @@ def fair_register(request, pk: int):
         ),
         choices[0],
     )
-    existing = FairRegistration.objects.filter(fair=fair, organisation=chosen).first()
+    existing = selectors.registration_of(fair, chosen)
     if request.method == "POST":
         try:
             services.registration_save(
@@ -150,11 +140,11 @@ def fair_register(request, pk: int):
                 attendees=request.POST.get("attendees", ""),
                 available_slots=[s for s in request.POST.getlist("slots") if s.isdigit()],
                 standby=request.POST.get("standby") == "1",
-                needs=TechnologyNeed.objects.filter(
-                    pk__in=[v for v in request.POST.getlist("needs") if v.isdigit()]
+                needs=listings_selectors.needs_by_pk(
+                    [v for v in request.POST.getlist("needs") if v.isdigit()]
                 ),
-                results=ResearchResult.objects.filter(
-                    pk__in=[v for v in request.POST.getlist("results") if v.isdigit()]
+                results=listings_selectors.results_by_pk(
+                    [v for v in request.POST.getlist("results") if v.isdigit()]
                 ),
             )
         except ValidationError as error:
@@ -162,6 +152,7 @@ def fair_register(request, pk: int):
         else:
             messages.success(request, _("%(name)s is registered.") % {"name": chosen.name})
             return redirect("fair-detail", pk=fair.pk)
+    needs, results = selectors.registration_listings(chosen)
     context = {
         "fair": fair,
         "choices": choices,
@@ -169,12 +160,8 @@ def fair_register(request, pk: int):
         "existing": existing,
         "slots": fair.slots(),
         "available": set(existing.available_slots) if existing else set(),
-        "needs": chosen.needs.filter(status=NeedStatus.OPEN)
-        if chosen.kind == OrganisationKind.ENTERPRISE
-        else [],
-        "results": chosen.results.filter(status=ResultStatus.LISTED)
-        if chosen.kind == OrganisationKind.INSTITUTION
-        else [],
+        "needs": needs,
+        "results": results,
         "attendees": request.POST.get("attendees", existing.attendees if existing else ""),
         "standby": existing.standby if existing else False,
     }
@@ -185,21 +172,11 @@ def fair_register(request, pk: int):
 def fair_participants(request, pk: int):
     fair = get_object_or_404(Fair, pk=pk)
     mine = _my_registrations(request.user, fair)
-    registrations = fair.registrations.select_related("organisation__region").exclude(
-        pk__in=[r.pk for r in mine]
-    )
     # A kind or province the list does not know is refused beside the filter, not ignored.
     filters = ParticipantFilterForm(request.GET)
-    if not filters.is_valid():
-        registrations = registrations.none()
-    elif kind := filters.cleaned_data["kind"]:
-        registrations = registrations.filter(organisation__kind=kind)
-    if q := search_query(request.GET.get("q", "")):
-        registrations = registrations.filter(
-            Q(organisation__name__icontains=q) | Q(organisation__description__icontains=q)
-        )
-    if filters.is_valid() and (province := filters.cleaned_data["province"]):
-        registrations = registrations.filter(organisation__region__code__startswith=province)
+    registrations = selectors.participant_list(
+        fair, besides=mine, filters=filters, query=search_query(request.GET.get("q", ""))
+    )
     return render(
         request,
         "matchmaking/fair_participants.html",
@@ -221,7 +198,7 @@ def fair_request(request, pk: int):
     try:
         if request.POST.get("match"):
             match = get_object_or_404(
-                Match.objects.select_related("need__organisation", "result__organisation"),
+                matches_selectors.matches_with_sides(),
                 pk=_number(request.POST["match"]),
             )
             services.meeting_request_from_match(
@@ -256,16 +233,15 @@ def fair_request(request, pk: int):
 def fair_requests(request, pk: int):
     fair = get_object_or_404(Fair, pk=pk)
     mine = _my_registrations(request.user, fair)
-    related = ("requester__organisation", "recipient__organisation", "match", "match__need")
-    received = list(MeetingRequest.objects.filter(recipient__in=mine).select_related(*related))
+    received = list(selectors.requests_received(mine))
     for meeting_request in received:
         if meeting_request.match:  # its score as this viewer may see it
             matches_selectors.as_seen_by(request.user, meeting_request.match)
     context = {
         "fair": fair,
         "received": received,
-        "sent": MeetingRequest.objects.filter(requester__in=mine).select_related(*related),
-        "overdue": services.overdue_requests(fair, request.user)
+        "sent": selectors.requests_sent(mine),
+        "overdue": selectors.overdue_requests(fair, request.user)
         if permissions.can_run_fair(request.user)
         else [],
     }
@@ -308,32 +284,7 @@ def fair_schedule(request, pk: int):
         else:
             services.schedule_start(fair=fair, by=request.user)
         return redirect("fair-schedule", pk=fair.pk)
-    run = fair.schedule_runs.first()
-    requests = {
-        r.pk: r
-        for r in MeetingRequest.objects.filter(fair=fair).select_related(
-            "requester__organisation", "recipient__organisation"
-        )
-    }
-    slots = {index: (start, end) for index, start, end in fair.slots()}
-    placed = []
-    if run and run.status in (ScheduleRunStatus.PREVIEW, ScheduleRunStatus.PUBLISHED):
-        for rid, (slot, table) in sorted(run.assignments.items(), key=lambda kv: tuple(kv[1])):
-            start, end = slots.get(slot, (None, None))
-            placed.append(
-                {"request": requests.get(int(rid)), "start": start, "end": end, "table": table}
-            )
-    context = {
-        "fair": fair,
-        "run": run,
-        "placed": placed,
-        "accepted": MeetingRequest.objects.filter(fair=fair, status=RequestStatus.ACCEPTED).count(),
-        "moves": [
-            (requests.get(rid), kind)
-            for kind in ("added", "moved", "removed")
-            for rid in (run.diff.get(kind, []) if run else [])
-        ],
-    }
+    context = {"fair": fair} | selectors.schedule_overview(fair)
     template = (
         "matchmaking/partials/schedule_progress.html"
         if request.htmx
@@ -343,7 +294,7 @@ def fair_schedule(request, pk: int):
 
 
 def _agenda_context(request, registration: FairRegistration) -> dict:
-    rows = services.agenda_of(registration)
+    rows = selectors.agenda_of(registration)
     check_in_url = request.build_absolute_uri(
         reverse("fair-check-in", args=[registration.fair_id])
         + f"?code={registration.check_in_code}"
@@ -377,15 +328,8 @@ def fair_agenda(request, pk: int):
 
 def fair_agenda_ics(request, token):
     """The calendar subscription: the secret token in the address is the permission."""
-    registration = get_object_or_404(
-        FairRegistration.objects.select_related("fair", "organisation", "registered_by"),
-        calendar_token=token,
-    )
-    meetings = list(
-        Meeting.objects.filter(
-            Q(request__requester=registration) | Q(request__recipient=registration)
-        ).select_related("request__requester__organisation", "request__recipient__organisation")
-    )
+    registration = get_object_or_404(selectors.calendar_registrations(), calendar_token=token)
+    meetings = selectors.calendar_meetings(registration)
     response = HttpResponse(
         ics.agenda_calendar(registration, meetings), content_type="text/calendar; charset=utf-8"
     )
@@ -402,13 +346,13 @@ def fair_check_in(request, pk: int):
         raise PermissionDenied
     # Each desk lists (and checks in) only the registrations its user may see.
     visible = permissions.check_in_registrations(
-        request.user, fair, fair.registrations.select_related("organisation__region", "fair")
+        request.user, fair, selectors.desk_registrations(fair)
     )
     if request.method == "POST":
         code = request.POST.get("code", "")
         if code:
             try:
-                registration = services.registration_by_code(fair=fair, code=code, by=request.user)
+                registration = selectors.registration_by_code(fair=fair, code=code, by=request.user)
             except ValidationError as error:
                 _errors(request, error)
                 return redirect(request.path)
@@ -430,16 +374,10 @@ def fair_check_in(request, pk: int):
             },
         )
         return redirect(f"{request.path}?q={request.POST.get('q', '')}")
-    registrations = visible
-    code = services.normalise_code(request.GET.get("code", ""))
-    if code:
-        registrations = registrations.filter(check_in_code=code)
-    elif q := search_query(request.GET.get("q", "")):
-        registrations = registrations.filter(
-            Q(organisation__name__icontains=q)
-            | Q(attendees__icontains=q)
-            | Q(check_in_code=services.normalise_code(q))
-        )
+    code = selectors.normalise_code(request.GET.get("code", ""))
+    registrations = selectors.desk_search(
+        visible, code=code, query="" if code else search_query(request.GET.get("q", ""))
+    )
     return render(
         request,
         "matchmaking/fair_check_in.html",
@@ -466,16 +404,7 @@ def fair_meetings(request, pk: int):
         else:
             messages.success(request, _("Outcome saved."))
         return redirect("fair-meetings", pk=fair.pk)
-    slots = {index: start for index, start, _end in fair.slots()}
-    meetings = list(
-        Meeting.objects.filter(fair=fair)
-        .exclude(status=MeetingStatus.CANCELLED)
-        .select_related(
-            "request__requester__organisation", "request__recipient__organisation", "request__match"
-        )
-    )
-    for meeting in meetings:
-        meeting.start = slots.get(meeting.slot)
+    meetings = selectors.meetings_of(fair)
     return render(
         request,
         "matchmaking/fair_meetings.html",
@@ -491,7 +420,7 @@ def fair_report(request, pk: int):
     return render(
         request,
         "matchmaking/fair_report.html",
-        {"fair": fair, "report": services.fair_report(fair)},
+        {"fair": fair, "report": selectors.fair_report(fair)},
     )
 
 

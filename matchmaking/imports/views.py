@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from accounts import permissions
 from matchmaking.core.downloads import table_response
-from matchmaking.imports import services
+from matchmaking.imports import selectors, services
 from matchmaking.imports.forms import ImportForm
 from matchmaking.imports.models import ImportStatus
 from matchmaking.models import ImportJob
@@ -36,7 +36,7 @@ def import_start(request):
                 form.add_error(field if field in form.fields else None, errors)
         else:
             return redirect("import-detail", pk=job.pk)
-    jobs = ImportJob.objects.filter(created_by=request.user)[:10]
+    jobs = selectors.jobs_of(request.user)[:10]
     return render(request, "matchmaking/import_start.html", {"form": form, "jobs": jobs})
 
 

@@ -26,13 +26,13 @@ from matchmaking.matches.serializers import (
     MatchSerializer,
 )
 from matchmaking.matches.states import MatchState
-from matchmaking.models import Category, ResearchResult, TechnologyNeed
+from matchmaking.models import ResearchResult, TechnologyNeed
 
 
 class CategoryViewSet(viewsets.ModelViewSet):
     """The two-level technology taxonomy. Administrators edit it."""
 
-    queryset = Category.objects.select_related("parent").order_by("parent_id", "position", "slug")
+    queryset = selectors.category_tree()
     serializer_class = CategorySerializer
     permission_classes = [IsAdminOrReadOnly]
     lookup_field = "slug"
@@ -89,15 +89,17 @@ class ListingViewSet(
     def get_queryset(self):
         queryset = self.base_selector(self.request.user, mine=self._mine())
         if self.action == "list":
-            if not self._mine() and not self.request.query_params.get("status"):
-                queryset = queryset.filter(status=self.rules.published)
-            if not self.request.query_params.get("sort"):
-                queryset = queryset.order_by("-published_at", "-created_at", "-pk")
+            params = self.request.query_params
+            queryset = selectors.api_listing_list(
+                queryset,
+                published="" if self._mine() or params.get("status") else self.rules.published,
+                newest_first=not params.get("sort"),
+            )
         return queryset
 
     def get_object(self):
         listing = get_object_or_404(
-            self.model.objects.select_related("organisation", "category", "region"),
+            selectors.listing_for_api(self.model),
             pk=self.kwargs["pk"],
         )
         if not permissions.can_view_listing(self.request.user, listing):

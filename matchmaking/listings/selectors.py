@@ -19,7 +19,7 @@ from matchmaking.listings import search
 from matchmaking.listings.filters import NeedFilter, ResultFilter
 from matchmaking.listings.states import NeedStatus, ResultStatus
 from matchmaking.matches.matching import has_fresh_vector
-from matchmaking.models import ResearchResult, TechnologyNeed
+from matchmaking.models import Category, NeedPhoto, ResearchResult, SavedSearch, TechnologyNeed
 
 _LIST_RELATED = ("organisation", "category", "category__parent", "region")
 
@@ -53,6 +53,79 @@ def need_queryset(user: User, *, mine: bool = False) -> QuerySet[TechnologyNeed]
 def result_queryset(user: User, *, mine: bool = False) -> QuerySet[ResearchResult]:
     results = ResearchResult.objects.select_related(*_LIST_RELATED)
     return _mine(results, user) if mine else _visible(results, user)
+
+
+def listing_for_page(model) -> QuerySet:
+    """Needs or results with everything their page shows."""
+    return model.objects.select_related(
+        "organisation",
+        "organisation__region",
+        "category",
+        "category__parent",
+        "region",
+        "created_by",
+        "acting_station",
+    )
+
+
+def listing_for_api(model) -> QuerySet:
+    """Needs or results with what the API's detail and the permission checks read."""
+    return model.objects.select_related("organisation", "category", "region")
+
+
+def listing_with_organisation(model) -> QuerySet:
+    return model.objects.select_related("organisation")
+
+
+def api_listing_list(queryset: QuerySet, *, published: str = "", newest_first: bool) -> QuerySet:
+    """The API's list: only `published` listings when a status is given, newest first unless
+    the caller sorts."""
+    if published:
+        queryset = queryset.filter(status=published)
+    if newest_first:
+        queryset = queryset.order_by("-published_at", "-created_at", "-pk")
+    return queryset
+
+
+def need_photos() -> QuerySet[NeedPhoto]:
+    """Photos with their need's organisation and region, as the permission check reads them."""
+    return NeedPhoto.objects.select_related("need__organisation__region")
+
+
+def photos_of(need: TechnologyNeed) -> list[NeedPhoto]:
+    return list(need.photos.all())
+
+
+def needs_with_organisation() -> QuerySet[TechnologyNeed]:
+    return TechnologyNeed.objects.select_related("organisation", "organisation__region")
+
+
+def category_tree() -> QuerySet[Category]:
+    return Category.objects.select_related("parent").order_by("parent_id", "position", "slug")
+
+
+def recent_public(model, status: str, *, limit: int = 4) -> list:
+    """The newest public listings in this status, as the home page lists them."""
+    return list(
+        model.objects.filter(status=status, visibility=Visibility.PUBLIC)
+        .select_related("organisation", "region")
+        .only("pk", "title", "published_at", "organisation__name", "region__name")
+        .order_by("-published_at", "-pk")[:limit]
+    )
+
+
+def needs_by_pk(pks) -> QuerySet[TechnologyNeed]:
+    """The needs with these ids, whoever owns them: the service keeps the caller's own."""
+    return TechnologyNeed.objects.filter(pk__in=pks)
+
+
+def results_by_pk(pks) -> QuerySet[ResearchResult]:
+    """The results with these ids, whoever owns them: the service keeps the caller's own."""
+    return ResearchResult.objects.filter(pk__in=pks)
+
+
+def saved_searches_of(user: User) -> QuerySet[SavedSearch]:
+    return SavedSearch.objects.filter(user=user).select_related("category", "province")
 
 
 def _filtered(filter_class, queryset, params, default_status: str, *, mine: bool, request=None):

@@ -122,18 +122,7 @@ def _status_counts(spec: Kind, user) -> list[tuple[str, str, int]]:
 
 def listing_detail(request, kind: str, pk: int):
     spec = KINDS[kind]
-    listing = get_object_or_404(
-        spec.model.objects.select_related(
-            "organisation",
-            "organisation__region",
-            "category",
-            "category__parent",
-            "region",
-            "created_by",
-            "acting_station",
-        ),
-        pk=pk,
-    )
+    listing = get_object_or_404(selectors.listing_for_page(spec.model), pk=pk)
     if not permissions.can_view_listing(request.user, listing):
         if not request.user.is_authenticated:
             return redirect(f"{reverse('login')}?next={request.path}")
@@ -154,7 +143,7 @@ def listing_detail(request, kind: str, pk: int):
     }
     status = 200
     if kind == "need":
-        context["photos"] = photos = list(listing.photos.all())
+        context["photos"] = photos = selectors.photos_of(listing)
         if can_edit and len(photos) < NeedPhoto.MAX_PER_NEED:
             context["photo_form"] = PhotoAddForm(need=listing, kept=photos)
     if can_edit:
@@ -310,7 +299,7 @@ def _publish(request, listing, key=None):
 @require_POST
 def listing_transition(request, kind: str, pk: int):
     spec = KINDS[kind]
-    listing = get_object_or_404(spec.model.objects.select_related("organisation"), pk=pk)
+    listing = get_object_or_404(selectors.listing_with_organisation(spec.model), pk=pk)
     target = request.POST.get("to", "")
     moved_from, closed_at_before = listing.status, listing.closed_at
     try:
@@ -385,10 +374,7 @@ def _bad_filter(errors) -> HttpResponseBadRequest:
 
 
 def _photo_for(user, pk: int) -> NeedPhoto:
-    photo = get_object_or_404(
-        NeedPhoto.objects.select_related("need__organisation__region"),
-        pk=pk,
-    )
+    photo = get_object_or_404(selectors.need_photos(), pk=pk)
     # A private need's photo: the address tells nobody else that it exists.
     if not permissions.can_view_listing(user, photo.need):
         raise Http404
@@ -413,9 +399,7 @@ def need_photo(request, pk: int, thumbnail: bool = False):
 
 @login_required
 def need_photo_add(request, pk: int):
-    need = get_object_or_404(
-        TechnologyNeed.objects.select_related("organisation", "organisation__region"), pk=pk
-    )
+    need = get_object_or_404(selectors.needs_with_organisation(), pk=pk)
     if not permissions.can_edit_listing(request.user, need):
         raise PermissionDenied
     posted = request.method == "POST"

@@ -9,13 +9,13 @@ from rest_framework.response import Response
 
 from accounts import permissions
 from matchmaking.core.api import Conflict, as_drf_error
+from matchmaking.matches import selectors as match_selectors
 from matchmaking.matches import services as match_services
 from matchmaking.matches.serializers import (
     MatchEventSerializer,
     MatchSerializer,
     MatchTransitionSerializer,
 )
-from matchmaking.models import Match
 
 
 class MatchViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -24,9 +24,7 @@ class MatchViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = MatchSerializer
     permission_classes = [drf_permissions.IsAuthenticated]
     lookup_value_regex = r"\d+"
-    queryset = Match.objects.select_related(
-        "need", "need__organisation", "result", "result__organisation"
-    )
+    queryset = match_selectors.matches_with_listings()
 
     def get_object(self):
         match = super().get_object()
@@ -38,7 +36,7 @@ class MatchViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     @action(detail=True, methods=["get"], pagination_class=None)
     def events(self, request, pk=None):
         match = self.get_object()
-        return Response(MatchEventSerializer(match.events.select_related("actor"), many=True).data)
+        return Response(MatchEventSerializer(match_selectors.match_history(match), many=True).data)
 
     @extend_schema(
         request=MatchTransitionSerializer,

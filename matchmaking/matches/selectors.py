@@ -18,6 +18,58 @@ from matchmaking.matching import FitConfig
 from matchmaking.models import Match, NeedPhoto, ResearchResult, TechnologyNeed
 
 
+def matches_with_sides() -> QuerySet[Match]:
+    """Matches with both organisations loaded, as the permission checks read them."""
+    return Match.objects.select_related("need__organisation", "result__organisation")
+
+
+def matches_for_detail() -> QuerySet[Match]:
+    """Matches with what the match page shows of both listings."""
+    return Match.objects.select_related(
+        "need",
+        "need__organisation",
+        "need__region",
+        "need__category",
+        "result",
+        "result__organisation",
+        "result__category",
+    )
+
+
+def match_queryset() -> QuerySet[Match]:
+    return Match.objects.all()
+
+
+def matches_by_pk(pks) -> QuerySet[Match]:
+    return Match.objects.filter(pk__in=pks)
+
+
+def matches_with_listings() -> QuerySet[Match]:
+    """Matches with both listings and their organisations, as the API shows them."""
+    return Match.objects.select_related(
+        "need", "need__organisation", "result", "result__organisation"
+    )
+
+
+def match_history(match) -> QuerySet:
+    """The match's events with who made each, in the model's order."""
+    return match.events.select_related("actor")
+
+
+def match_events(match) -> QuerySet:
+    """The match's history, newest first."""
+    return match_history(match).order_by("-created_at", "-pk")
+
+
+def has_station_records(match) -> bool:
+    """Whether a station evaluated the match or planned its adoption."""
+    return match.evaluations.exists() or match.plans.exists()
+
+
+def match_with_sides(pk: int) -> Match | None:
+    return matches_with_sides().filter(pk=pk).first()
+
+
 def fit_is_good(match, fit: str) -> bool:
     reason = match.explanation.get("fits", {}).get(fit, {}).get("reason")
     return reason in GOOD_REASONS[fit]

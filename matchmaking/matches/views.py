@@ -6,7 +6,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -14,7 +13,8 @@ from accounts import permissions
 from matchmaking.core.http import safe_next
 from matchmaking.core.undo import offer_undo
 from matchmaking.enums import NotificationKind
-from matchmaking.fairs.states import FairStatus
+from matchmaking.fairs import selectors as fairs_selectors
+from matchmaking.listings import selectors as listings_selectors
 from matchmaking.matches import matching, selectors, services
 from matchmaking.matches.forms import (
     ContactRequestForm,
@@ -23,31 +23,15 @@ from matchmaking.matches.forms import (
     SavedSearchForm,
 )
 from matchmaking.matches.states import ENTERPRISE, RESEARCH, MatchState
-from matchmaking.models import (
-    AdoptionCost,
-    Fair,
-    Match,
-    Notification,
-    NotificationSetting,
-    SavedSearch,
-    ShortLink,
-)
+from matchmaking.models import Match, SavedSearch
+from matchmaking.notifications import selectors as notifications_selectors
+from matchmaking.notifications import services as notifications_services
 from matchmaking.notifications.services import SMS_KINDS
+from matchmaking.stations import selectors as stations_selectors
 
 
 def _visible_match(request, pk: int) -> Match:
-    match = get_object_or_404(
-        Match.objects.select_related(
-            "need",
-            "need__organisation",
-            "need__region",
-            "need__category",
-            "result",
-            "result__organisation",
-            "result__category",
-        ),
-        pk=pk,
-    )
+    match = get_object_or_404(selectors.matches_for_detail(), pk=pk)
     if not permissions.can_view_match(request.user, match):
         raise Http404
     return match
@@ -64,19 +48,12 @@ def match_detail(request, pk: int):
         "is_enterprise_side": ENTERPRISE in sides,
         "is_research_side": RESEARCH in sides,
         "targets": permissions.allowed_targets(request.user, match),
-        "events": match.events.select_related("actor").order_by("-created_at", "-pk"),
+        "events": selectors.match_events(match),
         "decline_form": DeclineForm(),
         "can_work": permissions.can_work_match(request.user, match),
-        "station_records": ENTERPRISE in sides
-        and (match.evaluations.exists() or match.plans.exists()),
-        "adoption_cost": AdoptionCost.objects.filter(match=match).first(),
-        "open_fair": Fair.objects.filter(
-            status__in=(
-                FairStatus.REGISTRATION_OPEN,
-                FairStatus.SCHEDULING,
-                FairStatus.AGENDA_PUBLISHED,
-            )
-        ).first(),
+        "station_records": ENTERPRISE in sides and selectors.has_station_records(match),
+        "adoption_cost": stations_selectors.adoption_cost_of(match),
+        "open_fair": fairs_selectors.open_fair(),
         "contact_form": ContactRequestForm(),
         "can_see_contact": permissions.can_receive_contact_details(request.user, match),
         "contact_block_reason": permissions.contact_block_reason(request.user),
@@ -194,29 +171,28 @@ def match_not_relevant(request, pk: int):
 
 @login_required
 def notification_list(request):
-    notifications = Notification.objects.filter(user=request.user)[:100]
+    notifications = notifications_selectors.notifications_of(request.user)[:100]
     if request.method == "POST":
-        Notification.objects.filter(user=request.user, read_at__isnull=True).update(
-            read_at=timezone.now()
-        )
+        notifications_services.notifications_mark_read(user=request.user)
         return redirect("notifications")
     return render(request, "matchmaking/notifications.html", {"notifications": notifications})
 
 
 @login_required
 def notification_settings(request):
-    current = {s.kind: s for s in NotificationSetting.objects.filter(user=request.user)}
+    current = notifications_selectors.notification_settings_of(request.user)
     if request.method == "POST":
-        for kind in NotificationKind.values:
-            NotificationSetting.objects.update_or_create(
-                user=request.user,
-                kind=kind,
-                defaults={
+        notifications_services.notification_settings_save(
+            user=request.user,
+            chosen={
+                kind: {
                     "in_app": f"{kind}_in_app" in request.POST,
                     "email": f"{kind}_email" in request.POST,
                     "sms": f"{kind}_sms" in request.POST,
-                },
-            )
+                }
+                for kind in NotificationKind.values
+            },
+        )
         messages.success(request, _("Your notification settings were saved."))
         return redirect("notification-settings")
     rows = [
@@ -230,7 +206,7 @@ def notification_settings(request):
         }
         for kind, label in NotificationKind.choices
     ]
-    searches = SavedSearch.objects.filter(user=request.user).select_related("category", "province")
+    searches = listings_selectors.saved_searches_of(request.user)
     return render(
         request,
         "matchmaking/notification_settings.html",
@@ -240,7 +216,7 @@ def notification_settings(request):
 
 def short_link(request, code: str):
     """/s/<code> from an SMS: to the page of this site it stands for (never elsewhere)."""
-    link = get_object_or_404(ShortLink, code=code)
+    link = get_object_or_404(notifications_selectors.short_links(), code=code)
     if not link.path.startswith("/") or link.path.startswith("//"):
         raise Http404
     return redirect(link.path)

@@ -61,6 +61,19 @@ SMS_KINDS = (
 )
 
 
+def notifications_mark_read(*, user: User) -> int:
+    """Mark every unread notification of this person read."""
+    return Notification.objects.filter(user=user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+
+
+def notification_settings_save(*, user: User, chosen: dict[str, dict[str, bool]]) -> None:
+    """Save the channels chosen for each kind: {kind: {"in_app": …, "email": …, "sms": …}}."""
+    for kind, channels in chosen.items():
+        NotificationSetting.objects.update_or_create(user=user, kind=kind, defaults=channels)
+
+
 def settings_for(user: User, kind: str) -> tuple[bool, bool]:
     """(in the site, by email) for this user and kind; both on unless turned off."""
     choice = NotificationSetting.objects.filter(user=user, kind=kind).first()

@@ -5,12 +5,13 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework import permissions as drf_permissions
 
 from accounts import permissions
-from matchmaking.models import AdoptionCost, Evaluation, Match, SolutionPlan, TrainingSession
-from matchmaking.stations import services
+from matchmaking.matches import selectors as matches_selectors
+from matchmaking.models import AdoptionCost, Evaluation, SolutionPlan, TrainingSession
+from matchmaking.stations import selectors, services
 
 
 class EvaluationSerializer(serializers.ModelSerializer):
-    match = serializers.PrimaryKeyRelatedField(queryset=Match.objects.all())
+    match = serializers.PrimaryKeyRelatedField(queryset=matches_selectors.match_queryset())
 
     class Meta:
         model = Evaluation
@@ -32,7 +33,7 @@ class EvaluationSerializer(serializers.ModelSerializer):
 
 
 class PlanSerializer(serializers.ModelSerializer):
-    match = serializers.PrimaryKeyRelatedField(queryset=Match.objects.all())
+    match = serializers.PrimaryKeyRelatedField(queryset=matches_selectors.match_queryset())
 
     class Meta:
         model = SolutionPlan
@@ -53,7 +54,7 @@ class PlanSerializer(serializers.ModelSerializer):
 
 
 class AdoptionCostSerializer(serializers.ModelSerializer):
-    match = serializers.PrimaryKeyRelatedField(queryset=Match.objects.all())
+    match = serializers.PrimaryKeyRelatedField(queryset=matches_selectors.match_queryset())
 
     class Meta:
         model = AdoptionCost
@@ -124,7 +125,7 @@ class _RecordViewSet(
 
     def get_queryset(self):
         return permissions.station_records_visible(
-            self.model.objects.select_related("match", "station"), self.request.user
+            selectors.station_records(self.model), self.request.user
         ).order_by("-pk")
 
     def perform_create(self, serializer):
@@ -174,7 +175,8 @@ class TrainingViewSet(viewsets.ReadOnlyModelViewSet):
     permission_classes = [drf_permissions.IsAuthenticated]
 
     def get_queryset(self):
-        sessions = TrainingSession.objects.prefetch_related("attendances").order_by("-date", "-pk")
         return permissions.station_records_visible(
-            sessions, self.request.user, enterprise_field="attendances__enterprise"
+            selectors.training_for_api(),
+            self.request.user,
+            enterprise_field="attendances__enterprise",
         ).distinct()

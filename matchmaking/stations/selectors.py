@@ -9,13 +9,14 @@ from django.db.models import (
     F,
     OuterRef,
     Q,
+    QuerySet,
     Window,
 )
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from accounts import permissions
-from accounts.enums import OrganisationKind
+from accounts.enums import MembershipStatus, OrganisationKind
 from accounts.models import Organisation, User
 from accounts.regions import code_prefix
 from matchmaking.listings.states import NeedStatus
@@ -23,6 +24,7 @@ from matchmaking.matches import states as matches_states
 from matchmaking.matches.states import MatchState
 from matchmaking.models import Match, MatchEvent
 from matchmaking.stations.filters import BoardFilterForm
+from matchmaking.stations.models import AdoptionCost, TrainingSession
 
 
 def covered_prefixes(codes) -> tuple[str, ...]:
@@ -138,3 +140,63 @@ def enterprises_covered_for(user: User) -> list:
         .select_related("region")
         .order_by("name")
     )
+
+
+def adoption_cost_of(match) -> AdoptionCost | None:
+    """The adoption's cost record of the match, if a station wrote it."""
+    return AdoptionCost.objects.filter(match=match).first()
+
+
+def station_staff(station) -> list:
+    """The station's active staff, for the board's "assign to" menu."""
+    return [
+        m.user
+        for m in station.memberships.filter(status=MembershipStatus.ACTIVE).select_related("user")
+    ]
+
+
+def covered_counties(station) -> QuerySet:
+    return station.covered_regions.order_by("code")
+
+
+def workable_matches() -> QuerySet:
+    """Matches with what a station needs to decide whether it may work on them."""
+    from matchmaking.models import Match
+
+    return Match.objects.select_related("need__organisation__region", "result__organisation")
+
+
+def station_records(model, *, with_need: bool = False) -> QuerySet:
+    """Evaluations, plans or adoption costs with their station; `with_need` also loads the
+    enterprise that the permission check reads. Narrow them with
+    permissions.station_records_visible or can_view_station_record."""
+    if with_need:
+        return model.objects.select_related("match__need__organisation", "station")
+    return model.objects.select_related("match", "station")
+
+
+def plan_versions(plan) -> QuerySet:
+    return plan.match.plans.order_by("-version")
+
+
+def training_sessions(*, enterprise=None, station=None) -> QuerySet[TrainingSession]:
+    """The sessions an enterprise attended, or else those a station held."""
+    if enterprise is not None:
+        sessions = TrainingSession.objects.filter(attendances__enterprise=enterprise)
+    else:
+        sessions = TrainingSession.objects.filter(station=station)
+    return sessions.select_related("station").prefetch_related("attendances__enterprise").distinct()
+
+
+def training_with_station() -> QuerySet[TrainingSession]:
+    return TrainingSession.objects.select_related("station")
+
+
+def attendances_of(session) -> list:
+    return list(session.attendances.select_related("enterprise"))
+
+
+def training_for_api() -> QuerySet[TrainingSession]:
+    """Every session with its attendances, newest first: narrow them with
+    permissions.station_records_visible."""
+    return TrainingSession.objects.prefetch_related("attendances").order_by("-date", "-pk")

@@ -7,11 +7,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from accounts import permissions
-from accounts.enums import MembershipStatus, OrganisationKind
+from accounts.enums import OrganisationKind
 from accounts.models import Organisation
 from matchmaking.core import submissions
 from matchmaking.listings.categories import category_groups
 from matchmaking.listings.views import add_errors, sent, sent_again
+from matchmaking.matches import selectors as matches_selectors
 from matchmaking.matches import states as matches_states
 from matchmaking.matches.states import MatchState
 from matchmaking.models import (
@@ -20,7 +21,6 @@ from matchmaking.models import (
     Match,
     SolutionPlan,
     SubmissionKey,
-    TrainingSession,
 )
 from matchmaking.stations import selectors, services
 from matchmaking.stations.forms import AdoptionCostForm, EvaluationForm, PlanForm, TrainingForm
@@ -60,14 +60,9 @@ def board(request):
         "filter_errors": errors,
         "station": station,
         "columns": [(state, labels[state], columns[state]) for state in selectors.BOARD_STATES],
-        "counties": station.covered_regions.order_by("code"),
+        "counties": selectors.covered_counties(station),
         "category_groups": category_groups(),
-        "staff": [
-            m.user
-            for m in station.memberships.filter(status=MembershipStatus.ACTIVE).select_related(
-                "user"
-            )
-        ],
+        "staff": selectors.station_staff(station),
         "next_state": {state: _next_step(state) for state in selectors.BOARD_STATES},
     }
     return render(request, "matchmaking/station_board.html", context, status=400 if errors else 200)
@@ -82,9 +77,7 @@ def _next_step(state: str) -> str | None:
 
 
 def _workable_match(request, pk: int) -> Match:
-    match = get_object_or_404(
-        Match.objects.select_related("need__organisation__region", "result__organisation"), pk=pk
-    )
+    match = get_object_or_404(selectors.workable_matches(), pk=pk)
     if not permissions.can_work_match(request.user, match):
         raise PermissionDenied
     return match
@@ -130,9 +123,7 @@ def evaluation_create(request, pk: int):
 
 
 def _visible_record(request, model, pk: int):
-    record = get_object_or_404(
-        model.objects.select_related("match__need__organisation", "station"), pk=pk
-    )
+    record = get_object_or_404(selectors.station_records(model, with_need=True), pk=pk)
     if not permissions.can_view_station_record(request.user, record):
         raise PermissionDenied
     return record
@@ -161,14 +152,14 @@ def plan_create(request, pk: int):
 @login_required
 def plan_detail(request, pk: int):
     plan = _visible_record(request, SolutionPlan, pk)
-    versions = plan.match.plans.order_by("-version")
+    versions = selectors.plan_versions(plan)
     return render(request, "matchmaking/plan_detail.html", {"plan": plan, "versions": versions})
 
 
 @login_required
 def adoption_cost(request, pk: int):
     match = _workable_match(request, pk)
-    record = AdoptionCost.objects.filter(match=match).first()
+    record = selectors.adoption_cost_of(match)
     form = AdoptionCostForm(request.POST or None, instance=record)
     # One record per match: sent twice it is saved twice, the same. The client key still tells
     # the browser which draft was saved.
@@ -216,15 +207,12 @@ def training_list(request):
         )
         if not (permissions.can_view_private(request.user, enterprise)):
             raise PermissionDenied
-        sessions = TrainingSession.objects.filter(attendances__enterprise=enterprise)
+        sessions = selectors.training_sessions(enterprise=enterprise)
         title_for = enterprise
     else:
         station = _my_station_or_400(request)
-        sessions = TrainingSession.objects.filter(station=station)
+        sessions = selectors.training_sessions(station=station)
         title_for = station
-    sessions = (
-        sessions.select_related("station").prefetch_related("attendances__enterprise").distinct()
-    )
     return render(
         request, "matchmaking/training_list.html", {"sessions": sessions, "title_for": title_for}
     )
@@ -243,7 +231,7 @@ def training_create(request):
                 by=request.user,
                 data=data,
                 attendances=form.cleaned_data["attendance"],
-                matches=Match.objects.filter(pk__in=match_ids),
+                matches=matches_selectors.matches_by_pk(match_ids),
             )
         except ValidationError as error:
             add_errors(form, error)
@@ -255,8 +243,8 @@ def training_create(request):
 
 @login_required
 def training_detail(request, pk: int):
-    session = get_object_or_404(TrainingSession.objects.select_related("station"), pk=pk)
-    attendances = list(session.attendances.select_related("enterprise"))
+    session = get_object_or_404(selectors.training_with_station(), pk=pk)
+    attendances = selectors.attendances_of(session)
     if not permissions.can_view_training(
         request.user, session, [a.enterprise for a in attendances]
     ):

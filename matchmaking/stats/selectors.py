@@ -31,6 +31,7 @@ from django.db.models import (
     Min,
     OuterRef,
     Q,
+    QuerySet,
     Subquery,
     Sum,
 )
@@ -119,6 +120,21 @@ class Filters:
                 self.station,
             )
         )
+
+
+def filter_provinces() -> QuerySet:
+    """The provinces of the statistics page's region menu."""
+    return Region.objects.filter(level=1).order_by("code")
+
+
+def filter_categories() -> QuerySet:
+    """The top-level categories of the statistics page's category menu."""
+    return Category.objects.filter(parent__isnull=True).order_by("position")
+
+
+def all_stations() -> QuerySet:
+    """Every service station, by name: the station menu of those who see them all."""
+    return Organisation.objects.filter(kind=OrganisationKind.STATION).order_by("name")
 
 
 def filters_for(user, params) -> Filters:

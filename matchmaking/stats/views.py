@@ -7,10 +7,8 @@ from django.shortcuts import render
 
 from accounts import permissions
 from accounts.enums import OrganisationKind, RegionGroup
-from accounts.models import Organisation, Region
 from matchmaking.core.downloads import table_response
 from matchmaking.matches.quality import match_quality_report
-from matchmaking.models import Category
 from matchmaking.stats import selectors as stats
 
 
@@ -46,11 +44,11 @@ def statistics(request):
         "query": query,
         "station_only": station_only,
         "groups": RegionGroup.choices,
-        "provinces": Region.objects.filter(level=1).order_by("code"),
-        "categories": Category.objects.filter(parent__isnull=True).order_by("position"),
+        "provinces": stats.filter_provinces(),
+        "categories": stats.filter_categories(),
         "stations": permissions.organisations_of(request.user, OrganisationKind.STATION)
         if station_only
-        else Organisation.objects.filter(kind=OrganisationKind.STATION).order_by("name"),
+        else stats.all_stations(),
         "max_funnel": max((r["reached"] for r in figures["funnel"]["data"]), default=1) or 1,
         "filter_errors": errors,
     }

@@ -99,7 +99,7 @@ def test_an_absent_participants_later_table_goes_to_a_pair_that_did_not_fit(
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
-    from matchmaking.fairs import services
+    from matchmaking.fairs import selectors, services
     from matchmaking.models import Match, Meeting, MeetingRequest, Notification
     from tests.factories import NeedFactory, OrganisationFactory, ResultFactory, UserFactory
     from tests.factories import member_of as member
@@ -195,7 +195,7 @@ def test_an_absent_participants_later_table_goes_to_a_pair_that_did_not_fit(
     for name in ("E2", "I3"):
         (note,) = Notification.objects.filter(user=users[name]).exclude(kind="contact_request")
         assert note.title.startswith("今天 11:30") or "11:30" in note.title
-    report = services.fair_report(fair)
+    report = selectors.fair_report(fair)
     assert (report["absent"], report["no_show_rate"], report["refilled"]) == (1, 20.0, 1)
     assert (report["planned"], report["held_of_planned"]) == (3, 0)
 
