@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from accounts import permissions
 from accounts.enums import MembershipRole, MembershipStatus, OrganisationKind
 from accounts.models import Membership, Organisation, User
+from config import audit
 
 
 @transaction.atomic
@@ -155,8 +156,10 @@ def organisation_verify(*, organisation: Organisation, by: User) -> Organisation
     if not permissions.can_verify_organisation(by, organisation):
         raise PermissionDenied(_("You may not verify this organisation."))
     # Conditional update: two verifiers at once record one verification.
-    Organisation.objects.filter(pk=organisation.pk, is_verified=False).update(
+    verified = Organisation.objects.filter(pk=organisation.pk, is_verified=False).update(
         is_verified=True, verified_by=by, verified_at=timezone.now()
     )
     organisation.refresh_from_db()
+    if verified:
+        audit.record(Organisation, [organisation], by=by)
     return organisation

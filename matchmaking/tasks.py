@@ -294,3 +294,11 @@ def mark_fair_no_shows() -> int:
         if fair.first_day + timedelta(days=fair.days) > today:
             marked += len(fairs.mark_no_shows(fair=fair))
     return marked
+
+
+@shared_task
+def trim_history() -> None:
+    """Nightly: history rows older than HISTORY_RETENTION_DAYS go (config/audit.py)."""
+    from config import audit
+
+    audit.trim()

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from config.audit import AuditTrail
+
 
 class ThesaurusKind(models.TextChoices):
     PRODUCE = "produce", _("Local produce name")
@@ -30,6 +32,7 @@ class ThesaurusEntry(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     updated_at = models.DateTimeField(auto_now=True)
+    history = AuditTrail(excluded_fields=["updated_at"])
 
     class Meta:
         verbose_name = _("thesaurus entry")

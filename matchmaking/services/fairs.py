@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from accounts import permissions
 from accounts.enums import OrganisationKind
 from accounts.models import Organisation, User
+from config import audit
 from matchmaking import scheduling, workflow
 from matchmaking.enums import ContactStatus, MatchState
 from matchmaking.models import (
@@ -378,6 +379,8 @@ def schedule_publish(*, run: ScheduleRun, by: User) -> int:
         and (rid not in wanted or (m.slot, m.table) != wanted[rid])
     ]
     Meeting.objects.filter(pk__in=[m.pk for m in moving]).update(status=MeetingStatus.CANCELLED)
+    for meeting in moving:
+        meeting.status = MeetingStatus.CANCELLED
     changed = 0
     placed = []
     for request_id, (slot, table) in wanted.items():
@@ -395,16 +398,24 @@ def schedule_publish(*, run: ScheduleRun, by: User) -> int:
             meeting.sequence += 1
             meeting.save()
             changed += 1
+    cancelled = []
     for meeting in moving:
         if meeting.request_id not in wanted:
-            Meeting.objects.filter(pk=meeting.pk).update(sequence=meeting.sequence + 1)
+            meeting.sequence += 1
+            Meeting.objects.filter(pk=meeting.pk).update(sequence=meeting.sequence)
+            cancelled.append(meeting)
             changed += 1
+    # The cancellations were updates: the history says who published them, in one insert.
+    audit.record(Meeting, cancelled, by=by)
     ScheduleRun.objects.filter(fair=fair, status="preview").exclude(pk=run.pk).update(
         status="stale"
     )
     run.status = "published"
     run.save(update_fields=["status"])
-    Fair.objects.filter(pk=fair.pk).update(status=FairStatus.AGENDA_PUBLISHED)
+    if fair.status != FairStatus.AGENDA_PUBLISHED:
+        fair.status = FairStatus.AGENDA_PUBLISHED
+        Fair.objects.filter(pk=fair.pk).update(status=fair.status)
+        audit.record(Fair, [fair], by=by)
     if run.day_of and placed:
         from matchmaking.services.notifications import meetings_refilled
 
