@@ -476,6 +476,8 @@ DJANGO_STRUCTLOG_IP_LOGGING_ENABLED = False
 # The audit trail (config/audit.py): history rows are kept this many days, then removed by the
 # nightly beat task. Two years covers a fair cycle and an appeal after it.
 HISTORY_RETENTION_DAYS = env_int("HISTORY_RETENTION_DAYS", 730)
+# Failed background tasks listed on /operations/ (with a retry button) are kept this long.
+TASK_FAILURE_RETENTION_DAYS = env_int("TASK_FAILURE_RETENTION_DAYS", 90)
 
 # /metrics: a bearer token, or (with none set) only these client addresses.
 METRICS_TOKEN = env_str("METRICS_TOKEN")

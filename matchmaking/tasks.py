@@ -297,8 +297,11 @@ def mark_fair_no_shows() -> int:
 
 
 @shared_task
-def trim_history() -> None:
-    """Nightly: history rows older than HISTORY_RETENTION_DAYS go (config/audit.py)."""
+def trim_history() -> int:
+    """Nightly: history rows older than HISTORY_RETENTION_DAYS go (config/audit.py), and
+    failed-task records older than TASK_FAILURE_RETENTION_DAYS."""
     from config import audit
+    from matchmaking.services import task_failures
 
     audit.trim()
+    return task_failures.failures_trim(settings.TASK_FAILURE_RETENTION_DAYS)

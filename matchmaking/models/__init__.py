@@ -20,6 +20,7 @@ from matchmaking.models.matches import (
     ShortLink,
     SmsMessage,
 )
+from matchmaking.models.operations import TaskFailure
 from matchmaking.models.stations import (
     AdoptionCost,
     Evaluation,
@@ -55,6 +56,7 @@ __all__ = [
     "ResearchResult",
     "SavedSearch",
     "SubmissionKey",
+    "TaskFailure",
     "ShortLink",
     "SmsMessage",
     "TechnologyNeed",

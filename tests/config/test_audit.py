@@ -178,7 +178,8 @@ def test_a_station_evaluation_filed_on_the_site_and_corrected_in_the_admin_names
 
 
 def test_an_adoption_cost_corrected_on_the_site_keeps_the_first_figures(station_world):
-    from tests.matchmaking.test_stations import COST, EVALUATION as SERVICE_EVALUATION
+    from tests.matchmaking.test_stations import COST
+    from tests.matchmaking.test_stations import EVALUATION as SERVICE_EVALUATION
 
     staff, match = station_world["staff"], station_world["match"]
     stations.evaluation_create(match=match, by=staff, data=dict(SERVICE_EVALUATION))
