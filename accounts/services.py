@@ -146,6 +146,7 @@ def membership_decide(*, membership: Membership, approve: bool, by: User) -> Mem
         raise ValidationError(_("This request has already been decided."))
     locked.status = MembershipStatus.ACTIVE if approve else MembershipStatus.REJECTED
     locked.decided_by = by
+    locked._history_user = by
     locked.save(update_fields=["status", "decided_by"])
     permissions.forget_memberships(locked.user)
     return locked

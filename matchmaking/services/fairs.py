@@ -118,6 +118,7 @@ def fair_save(*, fair: Fair | None, by: User, data: dict, organisers=None) -> Fa
     for name, value in data.items():
         setattr(fair, name, value)
     fair.full_clean()
+    fair._history_user = by
     fair.save()
     if organisers is not None and permissions.is_admin(by):
         fair.organisers.set(organisers)
@@ -134,6 +135,7 @@ def fair_open_registration(*, fair: Fair, by: User) -> Fair:
     if fair.status != FairStatus.PLANNING:
         raise ValidationError(_("Registration opens once, from planning."))
     fair.status = FairStatus.REGISTRATION_OPEN
+    fair._history_user = by
     fair.save(update_fields=["status"])
     return fair
 
@@ -396,6 +398,7 @@ def schedule_publish(*, run: ScheduleRun, by: User) -> int:
             meeting.slot, meeting.table = slot, table
             meeting.status = MeetingStatus.SCHEDULED
             meeting.sequence += 1
+            meeting._history_user = by
             meeting.save()
             changed += 1
     cancelled = []
@@ -672,6 +675,7 @@ def record_outcome(*, meeting: Meeting, by: User, outcome: str, note: str = "") 
     meeting.status = (
         MeetingStatus.NO_SHOW if outcome == MeetingOutcome.NO_SHOW else MeetingStatus.HELD
     )
+    meeting._history_user = by
     meeting.save(update_fields=["outcome", "outcome_note", "status", "updated_at"])
     match = meeting.request.match
     if match is not None and outcome == MeetingOutcome.FOLLOW_UP:

@@ -66,6 +66,7 @@ def evaluation_create(*, match: Match, by: User, data: dict) -> Evaluation:
     station = _station_for(by, match)
     evaluation = Evaluation(match=match, station=station, author=by, **data)
     evaluation.full_clean()
+    evaluation._history_user = by
     evaluation.save()
     advance_to(match, MatchState.EVALUATING, by=by, note=_("Technology evaluation filed."))
     from matchmaking.queue import enqueue
@@ -155,6 +156,7 @@ def plan_create(*, match: Match, by: User, data: dict) -> SolutionPlan:
         **data,
     )
     plan.full_clean()
+    plan._history_user = by
     plan.save()
     if workflow.FORWARD.index(match.state) < workflow.FORWARD.index(MatchState.SOLUTION_PROPOSED):
         note = _("Solution plan, version %(n)d.") % {"n": version}
@@ -256,6 +258,7 @@ def adoption_cost_record(*, match: Match, by: User, data: dict) -> AdoptionCost:
     record.saving = breakdown.saving
     record.saving_percent = breakdown.saving_percent
     record.full_clean()
+    record._history_user = by
     record.save()
     if match.state != MatchState.ADOPTED:
         advance_to(match, MatchState.ADOPTED, by=by, note=_("Adoption cost recorded."))

@@ -264,3 +264,17 @@ def test_exports_list_each_listing_once_without_its_history(client):
     body = b"".join(response.streaming_content).decode("utf-8-sig")
     assert body.count("茶叶溯源") == 1
     assert "history" not in body.lower()
+
+
+def test_a_change_made_outside_a_request_names_the_user_the_service_was_given():
+    """An import runs in a worker, with no request to read the user from."""
+    from matchmaking.services.listings import need_update
+
+    enterprise = OrganisationFactory()
+    importer = member_of(enterprise, full_name="站员导入")
+    need = NeedFactory(organisation=enterprise)
+
+    need_update(need=need, by=importer, data={"title": "茶叶溯源（修订）"})
+
+    row = newest(need)
+    assert (row.history_type, row.history_user, row.title) == ("~", importer, "茶叶溯源（修订）")

@@ -83,7 +83,7 @@ def test_an_admin_retry_queues_the_task_with_the_same_arguments_once(client):
     ]
     failure.refresh_from_db()
     assert failure.retried_by == admin and failure.retried_at is not None
-    assert "already retried" in second.content.decode() or "已重试" in second.content.decode()
+    assert "该任务已重试过。" in second.content.decode()
     page = second.content.decode()
     assert f'action="{reverse("operations-retry", args=[failure.pk])}"' not in page
 
