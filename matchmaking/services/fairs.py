@@ -388,11 +388,12 @@ def schedule_publish(*, run: ScheduleRun, by: User) -> int:
     for request_id, (slot, table) in wanted.items():
         meeting = existing.get(request_id)
         if meeting is None:
-            placed.append(
-                Meeting.objects.create(
-                    request_id=request_id, fair=fair, slot=slot, table=table, refilled=run.day_of
-                )
+            meeting = Meeting(
+                request_id=request_id, fair=fair, slot=slot, table=table, refilled=run.day_of
             )
+            meeting._history_user = by
+            meeting.save()
+            placed.append(meeting)
             changed += 1
         elif meeting in moving or meeting.status == MeetingStatus.CANCELLED:
             meeting.slot, meeting.table = slot, table

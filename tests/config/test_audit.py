@@ -278,3 +278,45 @@ def test_a_change_made_outside_a_request_names_the_user_the_service_was_given():
 
     row = newest(need)
     assert (row.history_type, row.history_user, row.title) == ("~", importer, "茶叶溯源（修订）")
+
+
+def test_publishing_an_agenda_and_recording_an_outcome_name_who_did_it():
+    from datetime import date, time
+
+    from matchmaking.models import Fair, Meeting
+    from matchmaking.services import fairs
+    from tests.matchmaking.test_fairs import register
+
+    fair = Fair.objects.create(
+        name="2026 中西部农村电商技术对接会",
+        year=2026,
+        city="成都",
+        venue="成都世纪城会展中心",
+        first_day=date(2026, 12, 10),
+        registration_opens=date(2026, 11, 1),
+        registration_closes=date(2026, 12, 5),
+        day_start=time(9),
+        day_end=time(12),
+        tables=2,
+        max_meetings=3,
+        status="registration_open",
+    )
+    enterprise = OrganisationFactory(region_id="522634")
+    staff = member_of(OrganisationFactory(kind=OrganisationKind.STATION, covered=["522634"]))
+    admin = admin_user()
+    a = register(fair, enterprise, admin)
+    b = register(fair, OrganisationFactory(kind=OrganisationKind.INSTITUTION), admin)
+    request = fairs.meeting_request_create(fair=fair, requester=a, recipient=b, by=admin)
+    fairs.meeting_request_answer(request=request, by=admin, accept=True)
+
+    run = fairs.schedule_compute(fairs.schedule_start(fair=fair, by=admin))
+    fairs.schedule_publish(run=run, by=admin)
+    meeting = Meeting.objects.get()
+    fairs.record_outcome(meeting=meeting, by=staff, outcome="follow_up", note="下月去厂里看")
+
+    assert (newest(fair).status, newest(fair).history_user) == ("agenda_published", admin)
+    rows = list(meeting.history.order_by("history_id"))
+    assert [(r.history_type, r.history_user, r.outcome) for r in rows] == [
+        ("+", admin, ""),
+        ("~", staff, "follow_up"),
+    ]
