@@ -47,7 +47,8 @@ def enqueue_by_name(name: str, args: list, kwargs: dict) -> bool:
     try:
         task.apply_async(args=args, kwargs=kwargs, retry=False)
     except Exception as error:
-        logger.warning("could not run or queue %s%r", name, args, exc_info=True)
+        # The arguments may hold a phone number (an SMS task): the name only.
+        logger.warning("could not run or queue %s again", name, exc_info=True)
         if _eager():
             _record_eager_failure(task, args, kwargs, error)
             return True
