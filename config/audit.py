@@ -1,14 +1,15 @@
 """The audit trail: who changed what and when, on the records people argue about.
 
 django-simple-history keeps one history table per audited model (a `history` attribute on the
-model, `AuditTrail` below); its middleware names the user of each request. What is audited:
+model, `AuditTrail` below); its middleware names the user of each request, and the services
+set `_history_user` to the user they were given (an import in a worker, the API). Audited:
 organisations (verification) and memberships (decisions), needs and results (text, budget,
 status), station records (evaluations, plans, adoption costs), fairs and their meetings
 (schedule and outcomes), thesaurus entries and categories, from the site or the admin.
 
 Not audited: matches (millions of rows, and their own MatchEvent log says who moved them), and
-anything written with `bulk_create`/`update()` (the matcher, imports) unless the service
-records it itself (organisation_verify, schedule_publish).
+what is written with `bulk_create`/`update()` (the matcher's flags, the demo's listings) unless
+the service records it itself (organisation_verify, schedule_publish, with `record`).
 
 History rows older than HISTORY_RETENTION_DAYS are removed by a beat task (`trim_history`)
 with simple_history's own `clean_old_history`. CSV/XLSX exports and the demo data never
@@ -25,7 +26,6 @@ from typing import Any
 from django.conf import settings
 from django.core.management import call_command
 from django.db import models
-from django.test.utils import override_settings
 from simple_history.models import HistoricalRecords
 
 
@@ -54,6 +54,8 @@ def record(model: type[models.Model], objects: Iterable[models.Model], *, by=Non
 @contextmanager
 def paused():
     """No history while loading made-up data (the demo world): nobody changed anything."""
+    from django.test.utils import override_settings  # simple_history reads the setting per save
+
     with override_settings(SIMPLE_HISTORY_ENABLED=False):
         yield
 
