@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from accounts import services
 from accounts.models import Membership, Organisation, Region, User
@@ -42,7 +43,7 @@ class RegionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(SimpleHistoryAdmin):
     list_display = ["name", "kind", "region", "is_verified", "verified_at", "created_at"]
     list_filter = ["kind", "is_verified", "region__group"]
     search_fields = ["name", "credit_code", "contact_name", "phone"]
@@ -62,7 +63,7 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(SimpleHistoryAdmin):
     list_display = ["user", "organisation", "role", "status", "created_at"]
     list_filter = ["role", "status", "organisation__kind"]
     search_fields = ["user__username", "user__full_name", "organisation__name"]

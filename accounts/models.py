@@ -13,6 +13,7 @@ from accounts.enums import (
     RegionLevel,
 )
 from accounts.validators import validate_credit_code, validate_mobile, validate_phone
+from config.audit import AuditTrail
 
 
 class User(AbstractUser):
@@ -168,6 +169,8 @@ class Organisation(models.Model):
         through_fields=("organisation", "user"),
         related_name="organisations",
     )
+    # Verification above all: who verified it, and who changed its name or numbers since.
+    history = AuditTrail()
 
     class Meta:
         verbose_name = _("organisation")
@@ -216,6 +219,7 @@ class Membership(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    history = AuditTrail()
 
     class Meta:
         verbose_name = _("membership")

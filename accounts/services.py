@@ -16,6 +16,7 @@ from accounts.adapter import AccountAdapter
 from accounts.enums import MembershipRole, MembershipStatus, OrganisationKind
 from accounts.models import Membership, Organisation, User
 from accounts.sms.catalogue import ACCOUNT_CREATED
+from config import audit
 from config.queue import enqueue
 
 
@@ -152,6 +153,7 @@ def membership_decide(*, membership: Membership, approve: bool, by: User) -> Mem
         raise ValidationError(_("This request has already been decided."))
     locked.status = MembershipStatus.ACTIVE if approve else MembershipStatus.REJECTED
     locked.decided_by = by
+    locked._history_user = by
     locked.save(update_fields=["status", "decided_by"])
     permissions.forget_memberships(locked.user)
     return locked
@@ -162,8 +164,10 @@ def organisation_verify(*, organisation: Organisation, by: User) -> Organisation
     if not permissions.can_verify_organisation(by, organisation):
         raise PermissionDenied(_("You may not verify this organisation."))
     # Conditional update: two verifiers at once record one verification.
-    Organisation.objects.filter(pk=organisation.pk, is_verified=False).update(
+    verified = Organisation.objects.filter(pk=organisation.pk, is_verified=False).update(
         is_verified=True, verified_by=by, verified_at=timezone.now()
     )
     organisation.refresh_from_db()
+    if verified:
+        audit.record(Organisation, [organisation], by=by)
     return organisation

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "django_structlog",
     "allauth",
     "allauth.account",
+    "simple_history",
     "accounts",
     "matchmaking",
 ]
@@ -100,6 +101,8 @@ MIDDLEWARE = [
     # Whether this request's reads may come from the replica (a no-op without one).
     "config.db_router.ReplicaRoutingMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Names the signed-in user on the history rows (config/audit.py) that the request writes.
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -295,6 +298,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "matchmaking.tasks.send_digests",
         "schedule": crontab(hour=7, minute=0),
     },
+    "history-retention": {
+        "task": "matchmaking.tasks.trim_history",
+        "schedule": crontab(hour=3, minute=40),
+    },
 }
 
 EMAIL_URL = env_str("EMAIL_URL", "console://")
@@ -465,6 +472,12 @@ DJANGO_STRUCTLOG_CELERY_ENABLED = True
 DJANGO_STRUCTLOG_TRUST_UPSTREAM_REQUEST_ID = True
 # No IP address in every log line: it is personal data, and the access log has it.
 DJANGO_STRUCTLOG_IP_LOGGING_ENABLED = False
+
+# The audit trail (config/audit.py): history rows are kept this many days, then removed by the
+# nightly beat task. Two years covers a fair cycle and an appeal after it.
+HISTORY_RETENTION_DAYS = env_int("HISTORY_RETENTION_DAYS", 730)
+# Failed background tasks listed on /operations/ (with a retry button) are kept this long.
+TASK_FAILURE_RETENTION_DAYS = env_int("TASK_FAILURE_RETENTION_DAYS", 90)
 
 # /metrics: a bearer token, or (with none set) only these client addresses.
 METRICS_TOKEN = env_str("METRICS_TOKEN")

@@ -11,6 +11,11 @@ urlpatterns = [
     path("favicon.ico", views.favicon, name="favicon"),
     path("metrics", metrics.metrics_view, name="metrics"),
     path("operations/", views.operations_page, name="operations"),
+    path(
+        "operations/failures/<int:pk>/retry/",
+        views.operations_retry,
+        name="operations-retry",
+    ),
     path("sw.js", views.service_worker, name="service-worker"),
     path("manifest.webmanifest", views.manifest, name="manifest"),
     path("offline/", views.offline, name="offline"),

@@ -3,17 +3,20 @@
 import hashlib
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles import finders
 from django.core.cache import cache
-from django.core.exceptions import BadRequest, PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views import defaults
 from django.views.decorators.cache import cache_control, never_cache
+from django.views.decorators.http import require_POST
 from rest_framework.exceptions import NotFound, ParseError
 
 from accounts import permissions
@@ -166,7 +169,9 @@ def page_not_found(request, exception):
 @login_required
 @never_cache
 def operations_page(request):
-    """For admins: what /metrics tells Prometheus, on one page."""
+    """For admins: what /metrics tells Prometheus, on one page, and the failed tasks."""
+    from matchmaking.core import task_failures
+
     if not permissions.is_admin(request.user):
         raise PermissionDenied
     counted = metrics.counters()
@@ -178,8 +183,26 @@ def operations_page(request):
             "notifications": sorted(counted.get("nongqiao_notifications", {}).items()),
             "task_failures": sorted(counted.get("nongqiao_task_failures", {}).items()),
             "logins": sorted(counted.get("nongqiao_logins", {}).items()),
+            "failures": task_failures.recent_failures(),
         },
     )
+
+
+@login_required
+@require_POST
+def operations_retry(request, pk: int):
+    """For admins: queue a failed task again with the same arguments, once."""
+    from matchmaking.core import task_failures
+
+    if not permissions.is_admin(request.user):
+        raise PermissionDenied
+    try:
+        failure = task_failures.failure_retry(failure_id=pk, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("%(task)s queued again.") % {"task": failure.task_name})
+    return redirect(f"{reverse('operations')}#failures")
 
 
 @cache_control(max_age=86400, public=True)

@@ -5,6 +5,7 @@ from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from config.queue import enqueue
 from matchmaking.fairs import services as fair_services
@@ -12,21 +13,25 @@ from matchmaking.fairs.states import FairStatus
 from matchmaking.matches import matching
 from matchmaking.matches.states import RunStatus
 from matchmaking.models import (
+    AdoptionCost,
     Category,
     EmbedRun,
+    Evaluation,
     Fair,
     ImportJob,
     Match,
+    Meeting,
     RebuildRun,
     ResearchResult,
     SmsMessage,
+    SolutionPlan,
     TechnologyNeed,
     ThesaurusEntry,
 )
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(SimpleHistoryAdmin):
     list_display = ["name", "name_en", "parent", "slug", "position"]
     list_filter = ["parent"]
     search_fields = ["name", "name_en", "slug", "keywords"]
@@ -35,7 +40,7 @@ class CategoryAdmin(admin.ModelAdmin):
     ordering = ["parent__position", "position"]
 
 
-class ListingAdmin(admin.ModelAdmin):
+class ListingAdmin(SimpleHistoryAdmin):
     list_select_related = ["organisation", "category", "region"]
     search_fields = ["title", "keywords", "organisation__name"]
     autocomplete_fields = ["organisation", "region", "created_by", "acting_station"]
@@ -211,7 +216,7 @@ class MatchAdmin(admin.ModelAdmin):
 
 
 @admin.register(Fair)
-class FairAdmin(admin.ModelAdmin):
+class FairAdmin(SimpleHistoryAdmin):
     list_display = ["name", "year", "city", "first_day", "status"]
     list_filter = ["status", "year"]
     search_fields = ["name", "city", "venue"]
@@ -261,7 +266,7 @@ class FairAdmin(admin.ModelAdmin):
 
 
 @admin.register(ThesaurusEntry)
-class ThesaurusEntryAdmin(admin.ModelAdmin):
+class ThesaurusEntryAdmin(SimpleHistoryAdmin):
     """Entries on top of the shipped thesaurus; the matcher applies them within a minute."""
 
     list_display = ["term", "canonical", "kind", "updated_by", "updated_at"]
@@ -294,3 +299,38 @@ class SmsMessageAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+# Station records and meetings: in the admin for their history (who filed or changed what) and
+# for an administrator's correction, which the history then names.
+class StationRecordAdmin(SimpleHistoryAdmin):
+    raw_id_fields = ["match"]
+    autocomplete_fields = ["station"]
+    list_select_related = ["station"]
+
+
+@admin.register(Evaluation)
+class EvaluationAdmin(StationRecordAdmin):
+    list_display = ["match", "station", "recommendation", "created_at"]
+    list_filter = ["recommendation"]
+    raw_id_fields = ["match", "author"]
+
+
+@admin.register(SolutionPlan)
+class SolutionPlanAdmin(StationRecordAdmin):
+    list_display = ["match", "version", "station", "total_quoted", "created_at"]
+    raw_id_fields = ["match", "author"]
+
+
+@admin.register(AdoptionCost)
+class AdoptionCostAdmin(StationRecordAdmin):
+    list_display = ["match", "station", "total_cost", "net_outlay", "updated_at"]
+    raw_id_fields = ["match", "recorded_by"]
+
+
+@admin.register(Meeting)
+class MeetingAdmin(SimpleHistoryAdmin):
+    list_display = ["fair", "slot", "table", "status", "outcome"]
+    list_filter = ["status", "outcome", "fair"]
+    list_select_related = ["fair"]
+    raw_id_fields = ["request"]

@@ -5,3 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class MatchmakingConfig(AppConfig):
     name = "matchmaking"
     verbose_name = _("Matchmaking")
+
+    def ready(self) -> None:
+        # Records failed tasks (the signal receiver), in the web process and in workers.
+        from matchmaking.core import task_failures  # noqa: F401

@@ -1,4 +1,4 @@
-from matchmaking.core.models import SubmissionKey
+from matchmaking.core.models import SubmissionKey, TaskFailure
 from matchmaking.fairs.models import Fair, FairRegistration, Meeting, MeetingRequest, ScheduleRun
 from matchmaking.imports.models import ImportJob
 from matchmaking.listings.models import (
@@ -58,6 +58,7 @@ __all__ = [
     "ResearchResult",
     "SavedSearch",
     "SubmissionKey",
+    "TaskFailure",
     "ShortLink",
     "SmsMessage",
     "TechnologyNeed",

@@ -302,3 +302,14 @@ def mark_fair_no_shows() -> int:
         if fair.first_day + timedelta(days=fair.days) > today:
             marked += len(fairs.mark_no_shows(fair=fair))
     return marked
+
+
+@shared_task
+def trim_history() -> int:
+    """Nightly: history rows older than HISTORY_RETENTION_DAYS go (config/audit.py), and
+    failed-task records older than TASK_FAILURE_RETENTION_DAYS."""
+    from config import audit
+    from matchmaking.core import task_failures
+
+    audit.trim()
+    return task_failures.failures_trim(settings.TASK_FAILURE_RETENTION_DAYS)

@@ -72,6 +72,7 @@ from matchmaking.models import (
     SavedSearch,
     ShortLink,
     SolutionPlan,
+    TaskFailure,
     TrainingAttendance,
     TrainingSession,
 )
@@ -110,6 +111,8 @@ MATRIX: dict[tuple, tuple] = {
     # proxy) it is 403 without METRICS_TOKEN: tests/config/test_operations.py.
     ('metrics', 'GET'):                                 ( 200,  200,  200,  200,  200,  200,  200),
     ('operations', 'GET'):                              (   L,  403,  403,  403,  403,  403,  200),
+    ('operations-retry', 'GET'):                        (   L,  405,  405,  405,  405,  405,  405),
+    ('operations-retry', 'POST'):                       (   L,  403,  403,  403,  403,  403,  302),
     ('service-worker', 'GET'):                          ( 200,  200,  200,  200,  200,  200,  200),
     ('manifest', 'GET'):                                ( 200,  200,  200,  200,  200,  200,  200),
     ('offline', 'GET'):                                 ( 200,  200,  200,  200,  200,  200,  200),
@@ -574,6 +577,9 @@ def _build_world() -> dict:
         organisation=enterprise_a,
         status=MembershipStatus.PENDING,
     )
+    task_failure = TaskFailure.objects.create(
+        task_name="matchmaking.tasks.send_reminders", args=[], kwargs={}, exception="E: x"
+    )
     sessions = {}
     for role, user in users.items():
         if user is not None:
@@ -603,6 +609,7 @@ def _build_world() -> dict:
         "job": job,
         "saved_search": saved_search,
         "membership_request": membership_request,
+        "task_failure": task_failure,
         "category": category(),
     }
 
@@ -685,6 +692,7 @@ def _url(name: str, w: dict, variant: str = "") -> str:
         "organisation-detail": w["enterprise_a"],
         "organisation-edit": w["enterprise_a"],
         "organisation-verify": w["unverified"],
+        "operations-retry": w["task_failure"],
         "membership-decide": w["membership_request"],
         "import-detail": w["job"],
         "import-progress": w["job"],

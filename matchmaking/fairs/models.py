@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
+from config.audit import AuditTrail
 from matchmaking.core.fields import MEDIUM_TEXT, bounded_text
 from matchmaking.fairs.states import (
     FairStatus,
@@ -62,6 +63,7 @@ class Fair(models.Model):
         limit_choices_to={"kind": "station"},
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    history = AuditTrail()
 
     class Meta:
         verbose_name = _("matchmaking fair")
@@ -235,6 +237,8 @@ class Meeting(models.Model):
     # Placed on the day, at a table freed by an absent participant.
     refilled = models.BooleanField(default=False)
     updated_at = models.DateTimeField(auto_now=True)
+    # The schedule (slot, table, moves, cancellations) and the outcome, not the reminders.
+    history = AuditTrail(excluded_fields=["reminded_at", "updated_at"])
 
     class Meta:
         verbose_name = _("meeting")

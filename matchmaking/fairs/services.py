@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from accounts import permissions
 from accounts.enums import OrganisationKind
 from accounts.models import Organisation, User
+from config import audit
 from config.queue import enqueue
 from matchmaking import scheduling
 from matchmaking.fairs.selectors import current_agenda
@@ -119,6 +120,7 @@ def fair_save(*, fair: Fair | None, by: User, data: dict, organisers=None) -> Fa
     for name, value in data.items():
         setattr(fair, name, value)
     fair.full_clean()
+    fair._history_user = by
     fair.save()
     if organisers is not None and permissions.is_admin(by):
         fair.organisers.set(organisers)
@@ -134,12 +136,12 @@ def fair_open_registration(*, fair: Fair, by: User) -> Fair:
         )
     if fair.status != FairStatus.PLANNING:
         raise ValidationError(_("Registration opens once, from planning."))
-    return fair_transition(fair=fair, to=FairStatus.REGISTRATION_OPEN)
+    return fair_transition(fair=fair, to=FairStatus.REGISTRATION_OPEN, by=by)
 
 
-def fair_transition(*, fair: Fair, to: str) -> Fair:
-    """Move the fair along FAIR_TRANSITIONS (fairs/states.py): the one writer of its status.
-    Callers check who may make the move."""
+def fair_transition(*, fair: Fair, to: str, by: User | None = None) -> Fair:
+    """Move the fair along FAIR_TRANSITIONS (fairs/states.py): the one writer of its status,
+    recorded in the fair's history as `by`'s change. Callers check who may make the move."""
     if to not in FAIR_TRANSITIONS.get(fair.status, ()):
         raise ValidationError(
             {
@@ -149,6 +151,7 @@ def fair_transition(*, fair: Fair, to: str) -> Fair:
         )
     Fair.objects.filter(pk=fair.pk).update(status=to)
     fair.status = to
+    audit.record(Fair, [fair], by=by)
     return fair
 
 
@@ -369,33 +372,42 @@ def schedule_publish(*, run: ScheduleRun, by: User) -> int:
         and (rid not in wanted or (m.slot, m.table) != wanted[rid])
     ]
     Meeting.objects.filter(pk__in=[m.pk for m in moving]).update(status=MeetingStatus.CANCELLED)
+    for meeting in moving:
+        meeting.status = MeetingStatus.CANCELLED
     changed = 0
     placed = []
     for request_id, (slot, table) in wanted.items():
         meeting = existing.get(request_id)
         if meeting is None:
-            placed.append(
-                Meeting.objects.create(
-                    request_id=request_id, fair=fair, slot=slot, table=table, refilled=run.day_of
-                )
+            meeting = Meeting(
+                request_id=request_id, fair=fair, slot=slot, table=table, refilled=run.day_of
             )
+            meeting._history_user = by
+            meeting.save()
+            placed.append(meeting)
             changed += 1
         elif meeting in moving or meeting.status == MeetingStatus.CANCELLED:
             meeting.slot, meeting.table = slot, table
             meeting.status = MeetingStatus.SCHEDULED
             meeting.sequence += 1
+            meeting._history_user = by
             meeting.save()
             changed += 1
+    cancelled = []
     for meeting in moving:
         if meeting.request_id not in wanted:
-            Meeting.objects.filter(pk=meeting.pk).update(sequence=meeting.sequence + 1)
+            meeting.sequence += 1
+            Meeting.objects.filter(pk=meeting.pk).update(sequence=meeting.sequence)
+            cancelled.append(meeting)
             changed += 1
+    # The cancellations were updates: the history says who published them, in one insert.
+    audit.record(Meeting, cancelled, by=by)
     ScheduleRun.objects.filter(fair=fair, status=ScheduleRunStatus.PREVIEW).exclude(
         pk=run.pk
     ).update(status=ScheduleRunStatus.STALE)
     run.status = ScheduleRunStatus.PUBLISHED
     run.save(update_fields=["status"])
-    fair_transition(fair=fair, to=FairStatus.AGENDA_PUBLISHED)
+    fair_transition(fair=fair, to=FairStatus.AGENDA_PUBLISHED, by=by)
     if run.day_of and placed:
         ids = [m.pk for m in placed]
         transaction.on_commit(lambda: meetings_refilled(ids))
@@ -586,6 +598,7 @@ def record_outcome(*, meeting: Meeting, by: User, outcome: str, note: str = "") 
     meeting.status = (
         MeetingStatus.NO_SHOW if outcome == MeetingOutcome.NO_SHOW else MeetingStatus.HELD
     )
+    meeting._history_user = by
     meeting.save(update_fields=["outcome", "outcome_note", "status", "updated_at"])
     match = meeting.request.match
     if match is not None and outcome == MeetingOutcome.FOLLOW_UP:

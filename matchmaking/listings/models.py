@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, Region
 from accounts.validators import validate_patent_number
+from config.audit import AuditTrail
 from matchmaking.core.fields import (
     KEYWORDS_TEXT,
     LONG_TEXT,
@@ -19,6 +20,18 @@ from matchmaking.core.fields import (
 )
 from matchmaking.enums import IPType, Maturity, TransferMode, Visibility, stage_of
 from matchmaking.listings.states import NeedStatus, ResultStatus
+
+# What the site computes from a listing or changes on its own: not edits anyone made.
+LISTING_UNAUDITED = [
+    "search_text",
+    "search_tokens",
+    "matching_pending",
+    "embedding",
+    "embedding_encoder",
+    "embedding_digest",
+    "embedded_at",
+    "updated_at",
+]
 
 MONEY = {"max_digits": 14, "decimal_places": 2, "validators": [MinValueValidator(Decimal(0))]}
 
@@ -45,6 +58,7 @@ class Category(models.Model):
         help_text=_("Typical terms, separated by spaces."),
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+    history = AuditTrail()
 
     class Meta:
         verbose_name = _("category")
@@ -158,6 +172,7 @@ class TechnologyNeed(Listing):
         _("status"), max_length=16, choices=NeedStatus.choices, default=NeedStatus.DRAFT
     )
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    history = AuditTrail(excluded_fields=LISTING_UNAUDITED)
 
     class Meta:
         verbose_name = _("technology need")
@@ -268,6 +283,7 @@ class ResearchResult(Listing):
     closed_at = models.DateTimeField(_("withdrawn or transferred at"), null=True, blank=True)
     # How often someone outside the institution opened the result's page.
     view_count = models.PositiveIntegerField(_("views"), default=0, editable=False)
+    history = AuditTrail(excluded_fields=[*LISTING_UNAUDITED, "view_count"])
 
     class Meta:
         verbose_name = _("research result")

@@ -128,8 +128,10 @@ def _check_regions_served(listing: Listing, m2m: dict[str, Any]) -> None:
         )
 
 
-def _save(listing: Listing, m2m: dict[str, Any]) -> None:
+def _save(listing: Listing, m2m: dict[str, Any], by: User) -> None:
     _check_regions_served(listing, m2m)
+    # The audit trail names who did it, also from a worker (an import) or the API.
+    listing._history_user = by
     # The check constraints are also enforced by the database and mirrored in clean(); only
     # the unique patent number needs the query that validating constraints makes.
     listing.full_clean(**clean_options(listing))
@@ -152,7 +154,7 @@ def _create(rules: ListingRules, *, by: User, organisation: Organisation, data: 
     data.pop("status", None)
     m2m = _assign(listing, data, rules)
     with transaction.atomic():
-        _save(listing, m2m)
+        _save(listing, m2m, by)
     return listing
 
 
@@ -164,7 +166,7 @@ def _update(rules: ListingRules, *, listing: Listing, by: User, data: dict) -> L
         m2m = _assign(listing, data, rules)
         if listing.status != NeedStatus.DRAFT:
             listing.matching_pending = True
-        _save(listing, m2m)
+        _save(listing, m2m, by)
         if listing.matching_pending:
             _queue_matching(listing)
     return listing
@@ -207,6 +209,7 @@ def _transition(
         locked.status = to
         # Published, closed or reopened: its matches change; the sweep covers a lost task.
         locked.matching_pending = True
+        locked._history_user = by
         locked.save(
             update_fields=["status", "published_at", "closed_at", "matching_pending", "updated_at"]
         )

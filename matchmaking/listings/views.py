@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from accounts import permissions
+from config import audit
 from config.pagination import CachedCountPaginator
 from matchmaking.core import submissions
 from matchmaking.core.filters import parse_flag
@@ -141,6 +142,12 @@ def listing_detail(request, kind: str, pk: int):
         if can_edit
         else None,
     }
+    if permissions.is_admin(request.user) and not request.htmx:
+        # Who changed the text, budget or status, and when (config/audit.py).
+        context["history"] = audit.entries(listing, limit=10)
+        context["history_admin_url"] = reverse(
+            f"admin:matchmaking_{spec.model._meta.model_name}_history", args=[listing.pk]
+        )
     status = 200
     if kind == "need":
         context["photos"] = photos = selectors.photos_of(listing)

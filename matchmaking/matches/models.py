@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from config.audit import AuditTrail
 from matchmaking.core.fields import MEDIUM_TEXT, bounded_text
 from matchmaking.enums import DeclineReason
 from matchmaking.listings.models import ResearchResult, TechnologyNeed
@@ -40,6 +41,7 @@ class ThesaurusEntry(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     updated_at = models.DateTimeField(auto_now=True)
+    history = AuditTrail(excluded_fields=["updated_at"])
 
     class Meta:
         verbose_name = _("thesaurus entry")

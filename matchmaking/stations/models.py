@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
+from config.audit import AuditTrail
 from matchmaking.core.fields import LONG_TEXT, MEDIUM_TEXT, bounded_text
 from matchmaking.listings.models import ResearchResult
 from matchmaking.matches.models import Match
@@ -49,6 +50,7 @@ class Evaluation(models.Model):
         validators=[MinValueValidator(Decimal(0))],
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    history = AuditTrail()
 
     class Meta:
         verbose_name = _("technology evaluation")
@@ -89,6 +91,7 @@ class SolutionPlan(models.Model):
         validators=[MinValueValidator(Decimal(0))],
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    history = AuditTrail()
 
     class Meta:
         verbose_name = _("solution plan")
@@ -198,6 +201,7 @@ class AdoptionCost(models.Model):
     saving_percent = models.DecimalField(_("saving (%)"), max_digits=7, decimal_places=2)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    history = AuditTrail(excluded_fields=["updated_at"])
 
     class Meta:
         verbose_name = _("adoption cost")

@@ -68,6 +68,7 @@ def evaluation_create(*, match: Match, by: User, data: dict) -> Evaluation:
     station = _station_for(by, match)
     evaluation = Evaluation(match=match, station=station, author=by, **data)
     evaluation.full_clean()
+    evaluation._history_user = by
     evaluation.save()
     advance_to(match, MatchState.EVALUATING, by=by, note=_("Technology evaluation filed."))
     transaction.on_commit(
@@ -156,6 +157,7 @@ def plan_create(*, match: Match, by: User, data: dict) -> SolutionPlan:
         **data,
     )
     plan.full_clean()
+    plan._history_user = by
     plan.save()
     if matches_states.FORWARD.index(match.state) < matches_states.FORWARD.index(
         MatchState.SOLUTION_PROPOSED
@@ -259,6 +261,7 @@ def adoption_cost_record(*, match: Match, by: User, data: dict) -> AdoptionCost:
     record.saving = breakdown.saving
     record.saving_percent = breakdown.saving_percent
     record.full_clean()
+    record._history_user = by
     record.save()
     if match.state != MatchState.ADOPTED:
         advance_to(match, MatchState.ADOPTED, by=by, note=_("Adoption cost recorded."))

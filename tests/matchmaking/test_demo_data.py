@@ -25,6 +25,8 @@ def test_demo_data_builds_the_world_once_and_running_it_again_changes_nothing(ca
     assert first[:3] == (69, 200, 400)
     kinds = dict(Organisation.objects.values_list("kind").annotate(n=Count("pk")))
     assert kinds == {"enterprise": 40, "institution": 25, "station": 4}
+    # Made-up data is changed by nobody: the audit trail starts empty.
+    assert not Organisation.history.exists() and not TechnologyNeed.history.exists()
     output = capsys.readouterr().out
     for username in ("enterprise", "researcher", "station", "admin"):
         assert username in output
