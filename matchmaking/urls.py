@@ -101,6 +101,7 @@ urlpatterns += [
 urlpatterns += [
     path("stats/", stats_views.statistics, name="statistics"),
     path("stats/export.<str:fmt>", stats_views.statistics_export, name="statistics-export"),
+    path("stats/refresh/", stats_views.statistics_refresh, name="statistics-refresh"),
     path("stats/public/", stats_views.statistics_public, name="statistics-public"),
     path("stats/match-quality/", stats_views.match_quality, name="match-quality"),
 ]

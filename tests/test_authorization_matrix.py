@@ -295,6 +295,8 @@ MATRIX: dict[tuple, tuple] = {
     # Statistics: a station sees its own station's figures.
     ('statistics', 'GET'):                              (   L,  403,  403,  403,  200,  200,  200),
     ('statistics-export', 'GET'):                       (   L,  403,  403,  403,  200,  200,  200),
+    ('statistics-refresh', 'GET'):                      (   L,  405,  405,  405,  405,  405,  405),
+    ('statistics-refresh', 'POST'):                     (   L,  403,  403,  403,  403,  403,  302),
     ('statistics-public', 'GET'):                       ( 200,  200,  200,  200,  200,  200,  200),
     ('admin:index', 'GET'):                             (   L,    L,    L,    L,    L,    L,  200),
     ('admin:matchmaking_rebuildrun_start', 'GET'):      (   L,    L,    L,    L,    L,    L,  302),
