@@ -316,3 +316,17 @@ def can_view_import(user: User, job) -> bool:
 def can_view_statistics(user: User) -> bool:
     """The full statistics: administrators and the authorities that fund the programme."""
     return is_admin(user) or bool(organisations_of(user, OrganisationKind.AUTHORITY))
+
+
+def can_subscribe_to_reports(user: User) -> bool:
+    """The monthly report is for the officials who fund the programme, and administrators."""
+    return is_admin(user) or bool(organisations_of(user, OrganisationKind.AUTHORITY))
+
+
+def can_view_report(user: User, report) -> bool:
+    """A monthly report: administrators, and officials subscribed to its scope."""
+    if is_admin(user):
+        return True
+    if not can_subscribe_to_reports(user):
+        return False
+    return user.report_subscriptions.filter(scope_key=report.scope_key).exists()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from matchmaking.views import fairs, imports, listings, matches, stations
+from matchmaking.views import fairs, imports, listings, matches, reports, stations
 from matchmaking.views import stats as stats_views
 
 urlpatterns = []
@@ -102,6 +102,15 @@ urlpatterns += [
     path("stats/", stats_views.statistics, name="statistics"),
     path("stats/export.<str:fmt>", stats_views.statistics_export, name="statistics-export"),
     path("stats/refresh/", stats_views.statistics_refresh, name="statistics-refresh"),
+    path("reports/", reports.report_list, name="report-list"),
+    path("reports/subscribe/", reports.report_subscribe, name="report-subscribe"),
+    path(
+        "reports/subscriptions/<int:pk>/delete/",
+        reports.report_unsubscribe,
+        name="report-unsubscribe",
+    ),
+    path("reports/<int:pk>/", reports.report_detail, name="report-detail"),
+    path("reports/<int:pk>/pdf/", reports.report_pdf, name="report-pdf"),
     path("stats/public/", stats_views.statistics_public, name="statistics-public"),
     path("stats/match-quality/", stats_views.match_quality, name="match-quality"),
 ]

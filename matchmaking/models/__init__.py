@@ -20,6 +20,7 @@ from matchmaking.models.matches import (
     ShortLink,
     SmsMessage,
 )
+from matchmaking.models.reports import MonthlyReport, ReportScope, ReportSubscription
 from matchmaking.models.stations import (
     AdoptionCost,
     Evaluation,
@@ -31,6 +32,9 @@ from matchmaking.models.submissions import SubmissionKey
 from matchmaking.models.thesaurus import ThesaurusEntry
 
 __all__ = [
+    "MonthlyReport",
+    "ReportScope",
+    "ReportSubscription",
     "Fair",
     "FairRegistration",
     "Meeting",
