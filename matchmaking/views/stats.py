@@ -71,6 +71,7 @@ def statistics(request):
         "computed_at": oldest,
         "freshness": _freshness(oldest),
         "can_refresh": permissions.is_admin(request.user),
+        "can_read_reports": permissions.can_subscribe_to_reports(request.user),
         "query": query,
         "station_only": station_only,
         "groups": RegionGroup.choices,
