@@ -83,44 +83,23 @@ def _as_api(value):
 
 def report_generate(*, scope_key: str, period: date) -> MonthlyReport:
     """The report of `scope_key` for the month starting `period`; made once (running it twice
-    gives the report already made)."""
+    gives the report already made). Its words are made in each language of the site, so that
+    every reader (and the email) gets it in their own."""
     existing = MonthlyReport.objects.filter(scope_key=scope_key, period=period).first()
     if existing:
         return existing
-    with translation.override(REPORT_LANGUAGE):
-        scope, filters, name = scope_of(scope_key)
-        year = period.year
-        in_year = replace(filters, year_from=year, year_to=year)
-        figures = {}
-        for figure in SECTIONS[scope]:
-            data = stats.FIGURES[figure](in_year)
-            header, rows = stats.table(figure, data)
-            headline = stats_summary.headline(figure, data, in_year, year=year)
-            figures[figure] = {
-                "header": [str(h) for h in header],
-                "rows": _as_api(stats.api_rows(rows)),
-                "headline": _as_api(headline),
-                "sentence": stats_summary.sentence(headline, name),
-            }
-        report_charts = {}
-        if "transfer-rate" in figures:
-            # The trend over every year, not only the one reported.
-            everything = stats.FIGURES["transfer-rate"](filters)
-            report_charts["trend"] = charts.trend(everything["by_year"])
-        if scope == ReportScope.NATIONAL:
-            report_charts["map"] = charts.province_map(
-                stats.FIGURES["transfer-by-province"](in_year)
-            )
-            report_charts["flows"] = charts.flows(
-                stats.FIGURES["region-matrix"](in_year),
-                {k: str(v) for k, v in RegionGroup.choices},
-            )
+    figures, report_charts, names = {}, {}, {}
+    for language, _label in settings.LANGUAGES:
+        with translation.override(language):
+            scope, in_language, names[language] = _figures(scope_key, period)
+            figures[language], report_charts[language] = in_language
     report, _created = MonthlyReport.objects.get_or_create(
         scope_key=scope_key,
         period=period,
         defaults={
             "scope": scope,
-            "scope_name": name,
+            "scope_name": names[REPORT_LANGUAGE],
+            "scope_name_en": names.get("en", ""),
             "figures": figures,
             "charts": _as_api(report_charts),
         },
@@ -128,11 +107,52 @@ def report_generate(*, scope_key: str, period: date) -> MonthlyReport:
     return report
 
 
-def report_context(report: MonthlyReport) -> dict:
+def _figures(scope_key: str, period: date) -> tuple[str, tuple[dict, dict], str]:
+    """The report's figures and charts in the active language."""
+    scope, filters, name = scope_of(scope_key)
+    year = period.year
+    in_year = replace(filters, year_from=year, year_to=year)
+    figures = {}
+    for figure in SECTIONS[scope]:
+        data = stats.FIGURES[figure](in_year)
+        header, rows = stats.table(figure, data)
+        headline = stats_summary.headline(figure, data, in_year, year=year)
+        figures[figure] = {
+            "header": [str(h) for h in header],
+            "rows": _as_api(stats.api_rows(rows)),
+            "headline": _as_api(headline),
+            "sentence": stats_summary.sentence(headline, name),
+        }
+    report_charts = {}
+    if "transfer-rate" in figures:
+        # The trend over every year, not only the one reported.
+        everything = stats.FIGURES["transfer-rate"](filters)
+        report_charts["trend"] = charts.trend(everything["by_year"])
+    if scope == ReportScope.NATIONAL:
+        english = (translation.get_language() or "").startswith("en")
+        report_charts["map"] = charts.province_map(
+            stats.FIGURES["transfer-by-province"](in_year), english=english
+        )
+        report_charts["flows"] = charts.flows(
+            stats.FIGURES["region-matrix"](in_year),
+            {k: str(v) for k, v in RegionGroup.choices},
+        )
+    return scope, (figures, report_charts), name
+
+
+def _in(language: str | None, by_language: dict) -> dict:
+    """The part of a report in `language` (the site's default when it has none)."""
+    key = "en" if (language or "").startswith("en") else REPORT_LANGUAGE
+    return by_language.get(key) or by_language.get(REPORT_LANGUAGE) or {}
+
+
+def report_context(report: MonthlyReport, language: str | None = None) -> dict:
+    language = language or translation.get_language()
     sections = [
-        {"name": name, "title": TITLES[name](), **figure} for name, figure in report.figures.items()
+        {"name": name, "title": TITLES[name](), **figure}
+        for name, figure in _in(language, report.figures).items()
     ]
-    return {"report": report, "sections": sections, "charts": report.charts}
+    return {"report": report, "sections": sections, "charts": _in(language, report.charts)}
 
 
 TITLES = {
@@ -144,14 +164,14 @@ TITLES = {
 }
 
 
-def report_pdf(report: MonthlyReport) -> bytes:
+def report_pdf(report: MonthlyReport, language: str = REPORT_LANGUAGE) -> bytes:
     """The report as a PDF: the same template as its page, with the print styles."""
     try:
         from weasyprint import HTML
     except OSError as error:  # the Python package is there, pango is not
         raise PdfUnavailable(str(error)) from error
-    with translation.override(REPORT_LANGUAGE):
-        html = render_to_string("matchmaking/report_pdf.html", report_context(report))
+    with translation.override(language):
+        html = render_to_string("matchmaking/report_pdf.html", report_context(report, language))
     return HTML(string=html, base_url=settings.SITE_URL).write_pdf()
 
 
@@ -174,27 +194,30 @@ def report_send(*, report: MonthlyReport) -> int:
         )
     if not claimed:
         return 0
-    try:
-        pdf = report_pdf(report)
-    except PdfUnavailable:
-        logger.warning("monthly report %s sent without its PDF: pango is missing", report.pk)
-        pdf = None
     link = settings.SITE_URL + reverse("report-detail", kwargs={"pk": report.pk})
+    pdfs: dict[str, bytes | None] = {}
     sent = 0
     for user in subscribers(report.scope_key):
-        with translation.override(getattr(user, "language", "") or REPORT_LANGUAGE):
+        language = "en" if (getattr(user, "language", "") or "").startswith("en") else "zh-hans"
+        if language not in pdfs:
+            try:
+                pdfs[language] = report_pdf(report, language)
+            except PdfUnavailable:
+                logger.warning("monthly report %s sent without its PDF: no pango", report.pk)
+                pdfs[language] = None
+        with translation.override(language):
+            context = report_context(report, language)
             subject = _("Nongqiao monthly report: %(scope)s, %(month)s") % {
-                "scope": report.scope_name,
+                "scope": report.display_scope_name,
                 "month": f"{report.period:%Y-%m}",
             }
-            lines = [figure["sentence"] for figure in report.figures.values()]
+            lines = [section["sentence"] for section in context["sections"]]
             body = "\n".join([*lines, "", link, ""])
         message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
-        if pdf:
+        if pdfs[language]:
+            scope = report.scope_key.replace(":", "-")
             message.attach(
-                f"nongqiao-{report.scope_key.replace(':', '-')}-{report.period:%Y-%m}.pdf",
-                pdf,
-                "application/pdf",
+                f"nongqiao-{scope}-{report.period:%Y-%m}.pdf", pdfs[language], "application/pdf"
             )
         message.send()
         sent += 1

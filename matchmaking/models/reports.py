@@ -41,9 +41,11 @@ class MonthlyReport(models.Model):
     scope = models.CharField(_("scope"), max_length=16, choices=ReportScope.choices)
     scope_key = models.CharField(_("scope"), max_length=40)
     scope_name = models.CharField(_("scope name"), max_length=200)
+    scope_name_en = models.CharField(_("scope name (English)"), max_length=200, blank=True)
     period = models.DateField(_("month"), help_text=_("The first day of the month reported."))
-    # Per figure: its header and rows as the API gives them, its headline and its sentence;
-    # and the charts' geometry, so that the page and the PDF draw what was computed.
+    # Per language, then per figure: its header and rows as the API gives them, its headline
+    # and its sentence; and the charts' geometry, so that the page and the PDF draw what was
+    # computed.
     figures = models.JSONField(_("figures"), default=dict)
     charts = models.JSONField(_("charts"), default=dict)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -59,3 +61,11 @@ class MonthlyReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope_name} {self.period:%Y-%m}"
+
+    @property
+    def display_scope_name(self) -> str:
+        """The scope's name in the reader's language."""
+        from django.utils.translation import get_language
+
+        english = (get_language() or "").startswith("en")
+        return self.scope_name_en if english and self.scope_name_en else self.scope_name

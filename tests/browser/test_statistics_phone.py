@@ -10,7 +10,7 @@ from tests.matchmaking.test_stats import world  # noqa: F401 - the fixture
 
 pytestmark = pytest.mark.browser
 
-SCREENSHOTS = None  # a folder, to look at the page at 360 and 1280 px
+SCREENSHOTS = "/tmp/officials-shots"  # a folder, to look at the page at 360 and 1280 px
 
 
 def _log_in_as_admin(page: Page):
@@ -87,3 +87,36 @@ def test_the_statistics_read_on_a_360_px_phone(page: Page, committed_db, world):
     expect(page.locator('[data-code="32"]')).to_have_attribute(
         "aria-label", "江苏省: 不计入（东部或东北）"
     )
+
+
+def test_an_official_reads_the_monthly_report_on_a_phone(page: Page, committed_db, world):  # noqa: F811
+    from datetime import date
+
+    from accounts.enums import OrganisationKind
+    from matchmaking import reports
+    from tests.factories import OrganisationFactory, member_of
+
+    official = member_of(
+        OrganisationFactory(kind=OrganisationKind.AUTHORITY, region_id="510000"),
+        username="official",
+    )
+    reports.subscription_add(user=official, scope_key="national")
+    reports.report_generate(scope_key="national", period=date(2025, 11, 1))
+    page.set_viewport_size({"width": 360, "height": 780})
+    page.goto("/accounts/login/")
+    page.fill("#id_username", "official")
+    page.fill("#id_password", "pw-Nongqiao-2026")
+    page.get_by_role("button", name="登录").click()
+    page.goto("/stats/")
+    page.locator("#monthly-reports-link").click()
+    page.get_by_role("link", name="全国").click()
+    expect(page.locator("h1")).to_have_text("月度报告：全国，2025-11")
+    expect(page.locator(".report__summary li").first).to_have_text(
+        "全国的成果转化率（2025 年）为 50.0%，比 2024 年上升 50.0 个百分点。"
+    )
+    if SCREENSHOTS:
+        page.screenshot(path=f"{SCREENSHOTS}/report-360.png", full_page=True)
+    assert page.evaluate(OVERFLOW) == []
+    assert [s for s in page.evaluate(LABEL_SIZES) if s[1] < 12] == []
+    page.locator('[data-code="52"]').click()
+    expect(page.locator("[data-province-readout]")).to_have_text("贵州省: 50.0%")  # 2 of the 4 listed in 2025

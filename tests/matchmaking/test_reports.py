@@ -37,8 +37,8 @@ def _api_rows(figure: str, **filters) -> dict:
 )
 def test_the_reports_figures_equal_the_apis_for_the_same_filters(world, scope_key, filters):  # noqa: F811
     report = reports.report_generate(scope_key=scope_key, period=NOVEMBER_2025)
-    assert list(report.figures)[:2] == ["transfer-rate", "funnel"]
-    for name, figure in report.figures.items():
+    assert list(report.figures["zh-hans"])[:2] == ["transfer-rate", "funnel"]
+    for name, figure in report.figures["zh-hans"].items():
         api = _api_rows(name, year_from=2025, year_to=2025, **filters)
         assert (figure["header"], figure["rows"]) == (api["header"], api["rows"]), name
 
@@ -47,19 +47,19 @@ def test_the_province_report_says_in_one_sentence_what_changed(world):  # noqa: 
     report = reports.report_generate(scope_key="province:51", period=NOVEMBER_2025)
     # Sichuan: 1 of the 4 results listed in 2025 adopted there; 0 of the 1 listed in 2024.
     assert report.scope_name == "四川省"
-    assert report.figures["transfer-rate"]["rows"][0][:4] == [2025, 4, 1, "25.0%"]
-    assert report.figures["transfer-rate"]["sentence"] == (
+    assert report.figures["zh-hans"]["transfer-rate"]["rows"][0][:4] == [2025, 4, 1, "25.0%"]
+    assert report.figures["zh-hans"]["transfer-rate"]["sentence"] == (
         "四川省的成果转化率（2025 年）为 25.0%，比 2024 年上升 25.0 个百分点。"
     )
-    assert report.figures["funnel"]["sentence"].startswith("四川省的已采用的匹配（2025 年）")
+    assert report.figures["zh-hans"]["funnel"]["sentence"].startswith("四川省的已采用的匹配（2025 年）")
 
 
 def test_a_report_is_made_once_per_scope_and_month(world):  # noqa: F811
     first = reports.report_generate(scope_key="national", period=NOVEMBER_2025)
     again = reports.report_generate(scope_key="national", period=NOVEMBER_2025)
     assert first.pk == again.pk and MonthlyReport.objects.count() == 1
-    assert set(first.charts) == {"trend", "map", "flows"}
-    assert len(first.charts["map"]["tiles"]) == 31
+    assert set(first.charts["zh-hans"]) == {"trend", "map", "flows"}
+    assert len(first.charts["en"]["map"]["tiles"]) == 31
 
 
 def _pango() -> bool:
@@ -149,3 +149,14 @@ def test_beat_sends_the_reports_on_the_first_of_each_month():
     entry = settings.CELERY_BEAT_SCHEDULE["monthly-reports"]
     assert entry["task"] == "matchmaking.tasks.send_monthly_reports"
     assert entry["schedule"].day_of_month == {1}
+
+
+def test_an_english_reader_gets_the_report_in_english(client, world):  # noqa: F811
+    report = reports.report_generate(scope_key="province:51", period=NOVEMBER_2025)
+    official = official_of("510000", language="en")
+    reports.subscription_add(user=official, scope_key="province:51")
+    client.force_login(official)
+    page = client.get(f"/reports/{report.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Sichuan: Transfer rate in 2025 is 25.0%, up 25.0 percentage points on 2024." in page
+    api = _api_rows("transfer-rate", year_from=2025, year_to=2025, province="51")
+    assert report.figures["en"]["transfer-rate"]["rows"][0] == api["rows"][0]
