@@ -51,7 +51,8 @@ def test_the_province_report_says_in_one_sentence_what_changed(world):  # noqa: 
     assert report.figures["zh-hans"]["transfer-rate"]["sentence"] == (
         "四川省的成果转化率（2025 年）为 25.0%，比 2024 年上升 25.0 个百分点。"
     )
-    assert report.figures["zh-hans"]["funnel"]["sentence"].startswith("四川省的已采用的匹配（2025 年）")
+    funnel = report.figures["zh-hans"]["funnel"]["sentence"]
+    assert funnel.startswith("四川省的已采用的匹配（2025 年）")
 
 
 def test_a_report_is_made_once_per_scope_and_month(world):  # noqa: F811
