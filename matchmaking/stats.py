@@ -724,14 +724,15 @@ def _cached(key: str, compute) -> tuple[object, object]:
 
 
 def refresh_all() -> int:
-    """Recompute the unfiltered figures (Celery beat), so the first visitor waits for none."""
+    """Recompute the unfiltered figures (Celery beat), so the first visitor waits for none; and
+    the figures of the last three years alone, which the headlines compare."""
     from django.core.cache import cache
-    from django.utils import timezone
+    from django.utils import timezone, translation
+
+    from matchmaking.stats_summary import KEY
 
     everything = Filters().key()
     cache.delete_many([f"stats-part:{part}:{everything}" for part in PARTS])
-    from django.utils import translation
-
     for language in ("zh", "en"):
         with translation.override("en" if language == "en" else "zh-hans"):
             for name, compute in FIGURES.items():
@@ -740,9 +741,25 @@ def refresh_all() -> int:
                     (compute(Filters()), timezone.now()),
                     CACHE_SECONDS,
                 )
+            for filters in _headline_years():
+                cache.delete_many([f"stats-part:{part}:{filters.key()}" for part in PARTS])
+                for name in KEY:
+                    cache.set(
+                        f"stats:{name}:{language}:{filters.key()}",
+                        (FIGURES[name](filters), timezone.now()),
+                        CACHE_SECONDS,
+                    )
     with contextlib.suppress(Exception):
         cache.set(BEAT_MARK, timezone.now(), None)
     return len(FIGURES)
+
+
+def _headline_years(filters: Filters | None = None) -> list[Filters]:
+    from dataclasses import replace
+
+    this_year = date.today().year
+    base = filters or Filters()
+    return [replace(base, year_from=y, year_to=y) for y in range(this_year - 2, this_year + 1)]
 
 
 BEAT_MARK = "stats-refreshed-by-beat"
@@ -762,10 +779,12 @@ def forget(filters: Filters) -> None:
     """Drop the cached figures for these filters, so the next read computes them anew."""
     from django.core.cache import cache
 
-    key = filters.key()
-    keys = [f"stats-part:{part}:{key}" for part in PARTS]
-    keys += [f"stats:{name}:{lang}:{key}" for name in FIGURES for lang in ("zh", "en")]
-    keys.append(f"stats-headline:{key}")
+    keys = []
+    for each in (filters, *_headline_years(filters)):
+        key = each.key()
+        keys += [f"stats-part:{part}:{key}" for part in PARTS]
+        keys += [f"stats:{name}:{lang}:{key}" for name in FIGURES for lang in ("zh", "en")]
+        keys.append(f"stats-headline:{key}")
     with contextlib.suppress(Exception):
         cache.delete_many(keys)
 
