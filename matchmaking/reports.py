@@ -175,6 +175,27 @@ def report_pdf(report: MonthlyReport, language: str = REPORT_LANGUAGE) -> bytes:
     return HTML(string=html, base_url=settings.SITE_URL).write_pdf()
 
 
+def report_pdf_cached(report: MonthlyReport, language: str | None = None) -> bytes:
+    """The PDF, made once a week at most per language: a report does not change, and subsetting
+    the CJK font makes one PDF take seconds (20 s measured on the shared 2-core machine under
+    load)."""
+    from django.core.cache import cache
+
+    language = "en" if (language or "").startswith("en") else REPORT_LANGUAGE
+    key = f"report-pdf:{report.pk}:{language}"
+    try:
+        pdf = cache.get(key)
+    except Exception:  # a cache outage only costs the time to make it again
+        pdf = None
+    if pdf is None:
+        pdf = report_pdf(report, language)
+        try:
+            cache.set(key, pdf, 7 * 24 * 3600)
+        except Exception:
+            logger.warning("monthly report %s: PDF not cached", report.pk)
+    return pdf
+
+
 def subscribers(scope_key: str):
     from django.contrib.auth import get_user_model
 
@@ -201,7 +222,7 @@ def report_send(*, report: MonthlyReport) -> int:
         language = "en" if (getattr(user, "language", "") or "").startswith("en") else "zh-hans"
         if language not in pdfs:
             try:
-                pdfs[language] = report_pdf(report, language)
+                pdfs[language] = report_pdf_cached(report, language)
             except PdfUnavailable:
                 logger.warning("monthly report %s sent without its PDF: no pango", report.pk)
                 pdfs[language] = None

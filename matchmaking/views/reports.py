@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
@@ -83,7 +84,7 @@ def report_detail(request, pk: int):
 def report_pdf(request, pk: int):
     report = _report(request, pk)
     try:
-        pdf = reports.report_pdf(report)
+        pdf = reports.report_pdf_cached(report, get_language())
     except reports.PdfUnavailable:
         message = _("The PDF cannot be made on this server (pango is missing); read the page.")
         return HttpResponse(str(message), status=503, content_type="text/plain; charset=utf-8")
