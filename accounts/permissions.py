@@ -394,3 +394,17 @@ def statistics_stations(user: User) -> list[int] | None:
     if not stations:
         raise PermissionDenied
     return [station.pk for station in stations]
+
+
+def can_subscribe_to_reports(user: User) -> bool:
+    """The monthly report is for the officials who fund the programme, and administrators."""
+    return is_admin(user) or bool(organisations_of(user, OrganisationKind.AUTHORITY))
+
+
+def can_view_report(user: User, report) -> bool:
+    """A monthly report: administrators, and officials subscribed to its scope."""
+    if is_admin(user):
+        return True
+    if not can_subscribe_to_reports(user):
+        return False
+    return user.report_subscriptions.filter(scope_key=report.scope_key).exists()

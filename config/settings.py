@@ -294,6 +294,11 @@ CELERY_BEAT_SCHEDULE = {
     },
     "fair-no-shows": {"task": "matchmaking.tasks.mark_fair_no_shows", "schedule": 60.0},
     "statistics-refresh": {"task": "matchmaking.tasks.refresh_statistics", "schedule": 600.0},
+    # The officials' monthly report (matchmaking/reports/services.py): last month, by email.
+    "monthly-reports": {
+        "task": "matchmaking.tasks.send_monthly_reports",
+        "schedule": crontab(day_of_month=1, hour=6, minute=0),
+    },
     "saved-search-digests": {
         "task": "matchmaking.tasks.send_digests",
         "schedule": crontab(hour=7, minute=0),

@@ -24,6 +24,7 @@ from matchmaking.notifications.models import (
     ShortLink,
     SmsMessage,
 )
+from matchmaking.reports.models import MonthlyReport, ReportScope, ReportSubscription
 from matchmaking.stations.models import (
     AdoptionCost,
     Evaluation,
@@ -34,6 +35,9 @@ from matchmaking.stations.models import (
 
 __all__ = [
     "DeliveryClaim",
+    "MonthlyReport",
+    "ReportScope",
+    "ReportSubscription",
     "Fair",
     "FairRegistration",
     "Meeting",

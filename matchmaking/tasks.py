@@ -275,6 +275,15 @@ def refresh_statistics() -> int:
 
 
 @shared_task
+def send_monthly_reports() -> int:
+    """The 1st of each month: the month just ended, one report per subscribed scope, emailed
+    once (a second run finds the reports made and sent)."""
+    from matchmaking.reports import services as reports
+
+    return reports.monthly_reports_run()
+
+
+@shared_task
 def notify_meeting_requested(request_id: int) -> int:
     return notifications.meeting_requested(request_id)
 

@@ -4,6 +4,7 @@ from matchmaking.fairs import views as fairs
 from matchmaking.imports import views as imports
 from matchmaking.listings import views as listings
 from matchmaking.matches import views as matches
+from matchmaking.reports import views as reports
 from matchmaking.stations import views as stations
 from matchmaking.stats import views as stats_views
 
@@ -112,6 +113,16 @@ urlpatterns += [
 urlpatterns += [
     path("stats/", stats_views.statistics, name="statistics"),
     path("stats/export.<str:fmt>", stats_views.statistics_export, name="statistics-export"),
+    path("stats/refresh/", stats_views.statistics_refresh, name="statistics-refresh"),
+    path("reports/", reports.report_list, name="report-list"),
+    path("reports/subscribe/", reports.report_subscribe, name="report-subscribe"),
+    path(
+        "reports/subscriptions/<int:pk>/delete/",
+        reports.report_unsubscribe,
+        name="report-unsubscribe",
+    ),
+    path("reports/<int:pk>/", reports.report_detail, name="report-detail"),
+    path("reports/<int:pk>/pdf/", reports.report_pdf, name="report-pdf"),
     path("stats/public/", stats_views.statistics_public, name="statistics-public"),
     path("stats/match-quality/", stats_views.match_quality, name="match-quality"),
 ]

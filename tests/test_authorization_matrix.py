@@ -68,7 +68,9 @@ from matchmaking.models import (
     Match,
     Meeting,
     MeetingRequest,
+    MonthlyReport,
     Notification,
+    ReportSubscription,
     SavedSearch,
     ShortLink,
     SolutionPlan,
@@ -306,6 +308,16 @@ MATRIX: dict[tuple, tuple] = {
     # Statistics: a station sees its own station's figures.
     ('statistics', 'GET'):                              (   L,  403,  403,  403,  200,  200,  200),
     ('statistics-export', 'GET'):                       (   L,  403,  403,  403,  200,  200,  200),
+    ('statistics-refresh', 'GET'):                      (   L,  405,  405,  405,  405,  405,  405),
+    ('statistics-refresh', 'POST'):                     (   L,  403,  403,  403,  403,  403,  302),
+    # Monthly reports: officials subscribed to the scope, and admins (this world has no official).
+    ('report-list', 'GET'):                             (   L,  403,  403,  403,  403,  403,  200),
+    ('report-subscribe', 'GET'):                        (   L,  405,  405,  405,  405,  405,  405),
+    ('report-subscribe', 'POST'):                       (   L,  403,  403,  403,  403,  403,  302),
+    ('report-unsubscribe', 'GET'):                      (   L,  405,  405,  405,  405,  405,  405),
+    ('report-unsubscribe', 'POST'):                     (   L,  404,  404,  404,  404,  404,  302),
+    ('report-detail', 'GET'):                           (   L,  403,  403,  403,  403,  403,  200),
+    ('report-pdf', 'GET'):                              (   L,  403,  403,  403,  403,  403,  200),
     ('statistics-public', 'GET'):                       ( 200,  200,  200,  200,  200,  200,  200),
     ('admin:index', 'GET'):                             (   L,    L,    L,    L,    L,    L,  200),
     ('admin:matchmaking_rebuildrun_start', 'GET'):      (   L,    L,    L,    L,    L,    L,  302),
@@ -580,6 +592,10 @@ def _build_world() -> dict:
     task_failure = TaskFailure.objects.create(
         task_name="matchmaking.tasks.send_reminders", args=[], kwargs={}, exception="E: x"
     )
+    report = MonthlyReport.objects.create(
+        scope="province", scope_key="province:52", scope_name="贵州省", period=date(2026, 11, 1)
+    )
+    subscription = ReportSubscription.objects.create(user=users["admin"], scope_key="province:52")
     sessions = {}
     for role, user in users.items():
         if user is not None:
@@ -611,6 +627,8 @@ def _build_world() -> dict:
         "membership_request": membership_request,
         "task_failure": task_failure,
         "category": category(),
+        "report": report,
+        "subscription": subscription,
     }
 
 
@@ -709,6 +727,9 @@ def _url(name: str, w: dict, variant: str = "") -> str:
         "adoption-cost": w["match"],
         "adoption-cost-detail": w["adoption_cost"],
         "training-detail": w["training"],
+        "report-detail": w["report"],
+        "report-pdf": w["report"],
+        "report-unsubscribe": w["subscription"],
         "fair-request-answer": w["pending_request"],
         "api-match-detail": w["match"],
         "api-match-events": w["match"],
@@ -805,6 +826,7 @@ def _body(name: str, method: str, w: dict, variant: str = "") -> dict:
         "fair-register": {"organisation": w["enterprise_a"].pk, "attendees": "李四 13900139000"},
         "fair-request": {"match": match.pk, "message": "见面谈"},
         "fair-request-answer": {"answer": "accept"},
+        "report-subscribe": {"scope": "national"},
         "fair-check-in": {"registration": w["registration_a"].pk},
         "fair-meetings": {"meeting": w["meeting"].pk, "outcome": "held"},
         "saved-search-create": {"target": "needs", "query": "冷链"},

@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from django.http import HttpResponse, StreamingHttpResponse
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMATS = ("csv", "xlsx")
@@ -29,9 +30,18 @@ def safe_cell(value):
     return value
 
 
-def _xlsx_cell(value):
+def _xlsx_cell(worksheet, value):
+    """Numbers and dates as such (a value with an `xlsx_format`, such as a share shown as
+    25.0%, and money with thousands separators, keep their format); the rest as safe text."""
     if value is None or isinstance(value, int | float | Decimal | date | datetime):
-        return value
+        number_format = getattr(value, "xlsx_format", None) or (
+            "#,##0.00" if isinstance(value, Decimal) else None
+        )
+        if number_format is None:
+            return value
+        cell = WriteOnlyCell(worksheet, value=value)
+        cell.number_format = number_format
+        return cell
     return safe_cell(str(value))
 
 
@@ -71,7 +81,7 @@ def table_response(
         worksheet = workbook.create_sheet(title=(sheet or "data")[:31])
         worksheet.append([str(v) for v in header])
         for row in rows:
-            worksheet.append([_xlsx_cell(v) for v in row])
+            worksheet.append([_xlsx_cell(worksheet, v) for v in row])
         buffer = io.BytesIO()
         workbook.save(buffer)
         response = HttpResponse(buffer.getvalue(), content_type=XLSX)

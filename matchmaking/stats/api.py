@@ -57,5 +57,10 @@ class StatsView(APIView):
         data, computed_at = stats.cached(figure, filters)
         header, rows = stats.table(figure, data)
         return Response(
-            {"figure": figure, "computed_at": computed_at, "header": header, "rows": rows}
+            {
+                "figure": figure,
+                "computed_at": computed_at,
+                "header": header,
+                "rows": stats.api_rows(rows),
+            }
         )

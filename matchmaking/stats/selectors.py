@@ -274,6 +274,7 @@ def transfer_by(filters: Filters, dimension: str) -> list[dict]:
         names = _province_names()
         return [
             {
+                "code": r["prefix"],
                 "name": names.get(r["prefix"], r["prefix"]),
                 "listed": listed,
                 "adopted": r["adopted"],
@@ -518,6 +519,10 @@ def station_activity(filters: Filters) -> list[dict]:
     def scoped(queryset, station_field="station", created="created_at"):
         if filters.station:
             queryset = queryset.filter(**{station_field: filters.station})
+        if filters.province:  # the stations of the province
+            queryset = queryset.filter(
+                **{f"{station_field}__region__code__startswith": filters.province}
+            )
         if filters.year_from:
             queryset = queryset.filter(**{f"{created}__year__gte": filters.year_from})
         if filters.year_to:
@@ -743,11 +748,15 @@ def _cached(key: str, compute) -> tuple[object, object]:
 
 
 def refresh_all() -> int:
-    """Recompute the unfiltered figures (Celery beat), so the first visitor waits for none."""
+    """Recompute the unfiltered figures (Celery beat), so the first visitor waits for none; and
+    the figures of the last three years alone, which the headlines compare."""
+    from django.core.cache import cache
+    from django.utils import timezone
+
+    from matchmaking.stats.summary import KEY
 
     everything = Filters().key()
     cache.delete_many([f"stats-part:{part}:{everything}" for part in PARTS])
-
     for language in ("zh", "en"):
         with translation.override("en" if language == "en" else "zh-hans"):
             for name, compute in FIGURES.items():
@@ -756,35 +765,103 @@ def refresh_all() -> int:
                     (compute(Filters()), timezone.now()),
                     CACHE_SECONDS,
                 )
+            for filters in _headline_years():
+                cache.delete_many([f"stats-part:{part}:{filters.key()}" for part in PARTS])
+                for name in KEY:
+                    cache.set(
+                        f"stats:{name}:{language}:{filters.key()}",
+                        (FIGURES[name](filters), timezone.now()),
+                        CACHE_SECONDS,
+                    )
+    with contextlib.suppress(Exception):
+        cache.set(BEAT_MARK, timezone.now(), None)
     return len(FIGURES)
+
+
+def _headline_years(filters: Filters | None = None) -> list[Filters]:
+    from dataclasses import replace
+
+    this_year = date.today().year
+    base = filters or Filters()
+    return [replace(base, year_from=y, year_to=y) for y in range(this_year - 2, this_year + 1)]
+
+
+BEAT_MARK = "stats-refreshed-by-beat"
+
+
+def refreshed_by_beat():
+    """When beat last recomputed the figures (None: never, or the cache forgot)."""
+    from django.core.cache import cache
+
+    try:
+        return cache.get(BEAT_MARK)
+    except Exception:
+        return None
+
+
+def forget(filters: Filters) -> None:
+    """Drop the cached figures for these filters, so the next read computes them anew."""
+    from django.core.cache import cache
+
+    keys = []
+    for each in (filters, *_headline_years(filters)):
+        key = each.key()
+        keys += [f"stats-part:{part}:{key}" for part in PARTS]
+        keys += [f"stats:{name}:{lang}:{key}" for name in FIGURES for lang in ("zh", "en")]
+        keys.append(f"stats-headline:{key}")
+    with contextlib.suppress(Exception):
+        cache.delete_many(keys)
 
 
 def _pct(value) -> str:
     return "" if value is None else f"{100 * value:.1f}%"
 
 
+class Year(int):
+    """A year in a table cell: a number for XLSX, never written 2,025."""
+
+
+class Percent(float):
+    """A share in a table cell: a number for XLSX (with a percent format), "25.0%" as text."""
+
+    xlsx_format = "0.0%"  # read by core.downloads
+
+    def __str__(self) -> str:
+        return _pct(float(self))
+
+
+def api_rows(rows: list[list]) -> list[list]:
+    """A table's rows as the API gives them: shares as their text ("25.0%")."""
+    return [[str(c) if isinstance(c, Percent) else c for c in row] for row in rows]
+
+
+def _percent(value) -> Percent | str:
+    return "" if value is None else Percent(value)
+
+
 def table(name: str, data) -> tuple[list[str], list[list]]:
     """A figure as a header and rows, the same for the page, CSV and XLSX."""
+    from django.utils.translation import pgettext
 
     if name == "transfer-rate":
         rows = [
             [
-                r["year"],
+                Year(r["year"]),
                 r["listed"],
                 r["adopted"],
-                _pct(r["rate"]),
+                _percent(r["rate"]),
                 r["adopted_that_year"],
-                _pct(r["rate_by_year_adopted"]),
+                _percent(r["rate_by_year_adopted"]),
             ]
             for r in data["by_year"]
         ]
-        rows.append([_("All"), data["listed"], data["adopted"], _pct(data["rate"]), "", ""])
+        rows.append([_("All"), data["listed"], data["adopted"], _percent(data["rate"]), "", ""])
         rows.append(
             [
                 _("From eastern institutions"),
                 data["eastern_listed"],
                 data["eastern_adopted"],
-                _pct(data["eastern_rate"]),
+                _percent(data["eastern_rate"]),
                 "",
                 "",
             ]
@@ -799,7 +876,7 @@ def table(name: str, data) -> tuple[list[str], list[list]]:
         ], rows
     if name.startswith("transfer-by-"):
         return [_("Name"), _("Listed"), _("Adopted"), _("Rate")], [
-            [r["name"], r["listed"], r["adopted"], _pct(r["rate"])] for r in data
+            [r["name"], r["listed"], r["adopted"], _percent(r["rate"])] for r in data
         ]
     if name == "region-matrix":
         labels = dict(RegionGroup.choices)
@@ -816,7 +893,7 @@ def table(name: str, data) -> tuple[list[str], list[list]]:
             [
                 r["label"],
                 r["reached"],
-                _pct(r["conversion"]),
+                _percent(r["conversion"]),
                 "" if r["median_days"] is None else r["median_days"],
             ]
             for r in data
@@ -826,7 +903,7 @@ def table(name: str, data) -> tuple[list[str], list[list]]:
             _("Name"),
             *[str(MatchState(stage).label) for stage in matches_states.FORWARD],
             _("Adopted of suggested"),
-        ], [[r["name"], *r["reached"], _pct(r["rate"])] for r in data]
+        ], [[r["name"], *r["reached"], _percent(r["rate"])] for r in data]
     if name == "fair-outcomes":
         return [
             _("Fair"),
@@ -892,7 +969,13 @@ def table(name: str, data) -> tuple[list[str], list[list]]:
             for r in data
         ]
     if name == "platform-activity":
-        return [_("What"), _("Posted"), _("Published"), _("Closed")], [
+        # Counts, not dates: "Published" alone reads as 发布时间 in Chinese.
+        return [
+            _("What"),
+            pgettext("statistics count", "Posted"),
+            pgettext("statistics count", "Published"),
+            pgettext("statistics count", "Closed"),
+        ], [
             [
                 _("Technology needs"),
                 data["needs"]["posted"],

@@ -1,15 +1,25 @@
 """Statistics pages, downloads and the public headline page."""
 
+from datetime import timedelta
+from urllib.parse import urlencode
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseBadRequest
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from accounts import permissions
 from accounts.enums import OrganisationKind, RegionGroup
 from matchmaking.core.downloads import table_response
 from matchmaking.matches.quality import match_quality_report
+from matchmaking.stats import charts
 from matchmaking.stats import selectors as stats
+from matchmaking.stats import summary as stats_summary
 
 
 def _filters_for(request, params=None) -> stats.Filters:
@@ -41,6 +51,9 @@ def statistics(request):
         "figures": figures,
         "filters": filters,
         "computed_at": oldest,
+        "freshness": _freshness(oldest),
+        "can_refresh": permissions.is_admin(request.user),
+        "can_read_reports": permissions.can_subscribe_to_reports(request.user),
         "query": query,
         "station_only": station_only,
         "groups": RegionGroup.choices,
@@ -51,34 +64,53 @@ def statistics(request):
         else stats.all_stations(),
         "max_funnel": max((r["reached"] for r in figures["funnel"]["data"]), default=1) or 1,
         "filter_errors": errors,
+        "headlines": {
+            name.replace("-", "_"): stats_summary.headline(name, figures[key]["data"], filters)
+            for name in stats_summary.KEY
+            if (key := name.replace("-", "_")) in figures
+        },
     }
     if "transfer_rate" in figures:
-        years = figures["transfer_rate"]["data"]["by_year"]
-        context["trend"] = _trend_points(years)
-        matrix = figures["region_matrix"]["data"]
-        context["matrix_max"] = max((c for r in matrix for c in r["cells"]), default=0) or 1
+        english = (get_language() or "").startswith("en")
+        context["trend"] = charts.trend(figures["transfer_rate"]["data"]["by_year"])
+        context["province_map"] = charts.province_map(
+            figures["transfer_by_province"]["data"], english=english
+        )
+        context["flows"] = charts.flows(
+            figures["region_matrix"]["data"], {k: str(v) for k, v in RegionGroup.choices}
+        )
     return render(request, "matchmaking/statistics.html", context, status=400 if errors else 200)
 
 
-def _trend_points(years: list[dict]) -> dict:
-    """An SVG polyline of the rate by year listed, 0–100% on a 300×100 box, with the 15% line."""
-    points = [(r["year"], r["rate"] or 0) for r in years]
-    if not points:
-        return {"points": "", "labels": []}
-    top = max(0.2, max(rate for _y, rate in points) * 1.2)
-    step = 300 / max(1, len(points) - 1)
-    coords = [
-        (round(i * step, 1), round(100 - 100 * rate / top, 1))
-        for i, (_y, rate) in enumerate(points)
-    ]
-    return {
-        "points": " ".join(f"{x},{y}" for x, y in coords),
-        "labels": [
-            {"x": x, "y": y, "year": year, "rate": f"{100 * rate:.1f}%"}
-            for (x, y), (year, rate) in zip(coords, points, strict=True)
-        ],
-        "baseline_y": round(100 - 100 * stats.BASELINE_RATE / top, 1),
-    }
+def _freshness(computed_at) -> dict:
+    """What the page may truthfully say about its age: "refreshed every 10 minutes" only while
+    beat has refreshed the figures recently; otherwise when they were computed."""
+    from django.utils import timezone
+
+    by_beat = stats.refreshed_by_beat()
+    running = by_beat is not None and timezone.now() - by_beat < timedelta(minutes=20)
+    return {"computed_at": computed_at, "beat_running": running, "beat_at": by_beat}
+
+
+@login_required
+@require_POST
+def statistics_refresh(request):
+    """An administrator recomputes the figures for the filters on the page now."""
+    if not permissions.is_admin(request.user):
+        raise PermissionDenied
+    try:
+        filters = stats.Filters.from_params(request.POST)
+    except ValidationError:
+        filters = stats.Filters()
+    stats.forget(filters)
+    query = {k: v for k, v in request.POST.items() if k in FILTER_NAMES and v}
+    messages.success(request, _("The figures were computed anew."))
+    return redirect(
+        f"{reverse('statistics')}?{urlencode(query)}" if query else reverse("statistics")
+    )
+
+
+FILTER_NAMES = ("year_from", "year_to", "region_group", "province", "category", "station")
 
 
 @login_required

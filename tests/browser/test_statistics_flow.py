@@ -32,4 +32,6 @@ def test_filter_to_2025_and_sichuan_and_download_the_same_numbers(page: Page, co
     sheet = load_workbook(io.BytesIO(Path(download.value.path()).read_bytes())).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:4] == ("上架年份", "已上架", "被中西部企业采用", "按上架年份的转化率")
-    assert rows[1][:4] == (2025, 4, 1, "25.0%")
+    # Shares are numbers a spreadsheet can compute with, shown as percentages.
+    assert rows[1][:4] == (2025, 4, 1, 0.25)
+    assert sheet.cell(row=2, column=4).number_format == "0.0%"

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import time
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -27,6 +28,7 @@ from matchmaking.models import (
     Evaluation,
     Fair,
     Match,
+    MonthlyReport,
     ResearchResult,
     SolutionPlan,
     TechnologyNeed,
@@ -114,6 +116,8 @@ def _pages_of(role: str) -> list[str]:
             *[f"/needs/{n.pk}/edit/" for n in public_needs],
             *[f"/results/{r.pk}/edit/" for r in public_results],
             "/imports/",
+            "/reports/",
+            *[f"/reports/{r.pk}/" for r in _two(MonthlyReport.objects)],
         ]
     organisation = user.memberships.get().organisation
     if role == "enterprise":
@@ -234,6 +238,10 @@ def test_every_page_of_every_role_at_360_and_1280_px_in_both_languages(
 ):
     started = time.monotonic()
     call_command("demo_data", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    from matchmaking import reports
+
+    for scope_key in ("national", "province:52"):  # the monthly reports (made by beat)
+        reports.report_generate(scope_key=scope_key, period=date(2026, 11, 1))
     built = time.monotonic() - started
     findings, visited = [], 0
     for role in ("anonymous", "enterprise", "researcher", "station", "admin"):
