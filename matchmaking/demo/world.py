@@ -1,5 +1,5 @@
 """The demo world for `manage.py demo_data`: organisations, needs and results from
-matchmaking.demo_content, written so that running it again changes nothing."""
+matchmaking.demo.content, written so that running it again changes nothing."""
 
 from __future__ import annotations
 

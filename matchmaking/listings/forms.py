@@ -35,7 +35,7 @@ class PhotoInput(forms.FileInput):
 
 class PhotosField(forms.Field):
     """Up to NeedPhoto.MAX_PER_NEED photos, each judged by its content and re-encoded
-    (matchmaking.photos); cleans to the list of photos to keep."""
+    (listings/photo_checks.py); cleans to the list of photos to keep."""
 
     widget = PhotoInput
 

@@ -114,7 +114,7 @@ class Listing(models.Model):
     )
     # Title, text, keywords and category names in one lower-cased column for search.
     search_text = models.TextField(editable=False, default="")
-    # Its Chinese characters, bigrams and Latin words (see matchmaking.search), GIN-indexed on
+    # Its Chinese characters, bigrams and Latin words (see listings/search.py), GIN-indexed on
     # PostgreSQL.
     search_tokens = models.TextField(editable=False, default="")
     matching_pending = models.BooleanField(_("waiting for matching"), default=False)

@@ -2,7 +2,7 @@
 
 Whoever may edit the need adds and deletes them: its enterprise, and staff of a station covering
 it, who photograph the problem when they visit. The photos arrive already checked and re-encoded
-(matchmaking.photos.check_photo); their files are stored under MEDIA_ROOT with random names.
+(listings.photo_checks.check_photo); their files are stored under MEDIA_ROOT with random names.
 """
 
 from __future__ import annotations

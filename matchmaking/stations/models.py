@@ -167,7 +167,7 @@ class AdoptionCost(models.Model):
     """What adopting the technology cost the enterprise, against the market without the platform.
 
     The derived amounts (subsidy from the loan, totals, saving) are computed by
-    matchmaking.costs and stored, so that statistics can add them up in the database.
+    matchmaking.stations.costs and stored, so that statistics can add them up in the database.
     """
 
     match = models.OneToOneField(Match, on_delete=models.CASCADE, related_name="adoption_cost")

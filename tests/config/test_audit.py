@@ -11,7 +11,7 @@ from django.utils import timezone
 from accounts.enums import MembershipStatus, OrganisationKind
 from accounts.models import Membership, Organisation
 from matchmaking.models import Evaluation, Match, TechnologyNeed, ThesaurusEntry
-from matchmaking.services import stations
+from matchmaking.stations import services as stations
 from matchmaking.tasks import trim_history
 from tests.factories import (
     NeedFactory,
@@ -268,7 +268,7 @@ def test_exports_list_each_listing_once_without_its_history(client):
 
 def test_a_change_made_outside_a_request_names_the_user_the_service_was_given():
     """An import runs in a worker, with no request to read the user from."""
-    from matchmaking.services.listings import need_update
+    from matchmaking.listings.services import need_update
 
     enterprise = OrganisationFactory()
     importer = member_of(enterprise, full_name="站员导入")
@@ -283,8 +283,8 @@ def test_a_change_made_outside_a_request_names_the_user_the_service_was_given():
 def test_publishing_an_agenda_and_recording_an_outcome_name_who_did_it():
     from datetime import date, time
 
+    from matchmaking.fairs import services as fairs
     from matchmaking.models import Fair, Meeting
-    from matchmaking.services import fairs
     from tests.matchmaking.test_fairs import register
 
     fair = Fair.objects.create(
