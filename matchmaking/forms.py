@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.template.defaultfilters import filesizeformat
+from django.urls import reverse_lazy
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -17,7 +18,7 @@ from accounts.models import Organisation, Region
 from accounts.widgets import RegionSearchWidget
 from matchmaking import photos as photo_checks
 from matchmaking import uploads
-from matchmaking.enums import DeclineReason, MatchState, TransferMode
+from matchmaking.enums import DeclineReason, MatchState, MetricUnit, TransferMode
 from matchmaking.models import (
     AdoptionCost,
     Category,
@@ -392,7 +393,33 @@ class NeedForm(ListingForm):
         order.insert(order.index("category") + 1, "budget")
         order.remove("photos")
         order.insert(order.index("description") + 1, "photos")
+        baseline = ["baseline_value", "baseline_unit", "baseline_label"]
+        order = [name for name in order if name not in baseline]
+        order[order.index("photos") + 1 : order.index("photos") + 1] = baseline
         self.order_fields(order)
+        # The problem as a number (issue #21): a figure read from the description is suggested
+        # beside these fields, as it is typed (htmx), and the enterprise confirms it.
+        self.fields["description"].widget.attrs.update(
+            {
+                "hx-get": reverse_lazy("baseline-suggestion"),
+                "hx-trigger": "input changed delay:600ms",
+                "hx-target": "#baseline-suggestion",
+                "hx-swap": "outerHTML",
+            }
+        )
+
+    @property
+    def baseline_suggestion(self) -> dict:
+        """The figure the description holds, while the form has none: for the template."""
+        from matchmaking.outcomes_parse import suggest_baseline
+
+        value = self["baseline_value"].value()
+        description = self["description"].value() or ""
+        suggestion = None if value not in (None, "") else suggest_baseline(str(description))
+        return {
+            "suggestion": suggestion,
+            "suggestion_unit": MetricUnit(suggestion.unit).label if suggestion else "",
+        }
 
     def clean_photos(self):
         photos = self.cleaned_data.get("photos") or []
@@ -458,6 +485,9 @@ class NeedForm(ListingForm):
             "region",
             "visibility",
             "budget_public",
+            "baseline_value",
+            "baseline_unit",
+            "baseline_label",
         ]
         widgets = {
             "description": forms.Textarea(

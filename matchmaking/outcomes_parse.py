@@ -160,3 +160,12 @@ def relative_change(baseline: Decimal, measured: Decimal) -> Decimal | None:
     if baseline == 0:
         return None
     return ((measured - baseline) / baseline).quantize(Decimal("0.0001"))
+
+
+def change_text(value: Decimal | None) -> str:
+    """A relative change as people read it: −0.4500 as "−45.0%", 3 as "+300.0%"."""
+    if value is None:
+        return ""
+    percent = value * 100
+    sign = "+" if percent > 0 else "−" if percent < 0 else ""
+    return f"{sign}{abs(percent):.1f}%"

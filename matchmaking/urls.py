@@ -1,6 +1,6 @@
 from django.urls import path
 
-from matchmaking.views import fairs, imports, listings, matches, stations
+from matchmaking.views import fairs, imports, listings, matches, outcomes, stations
 from matchmaking.views import stats as stats_views
 
 urlpatterns = []
@@ -76,6 +76,27 @@ urlpatterns += [
     path("trainings/", stations.training_list, name="training-list"),
     path("trainings/new/", stations.training_create, name="training-create"),
     path("trainings/<int:pk>/", stations.training_detail, name="training-detail"),
+]
+
+# What adoption changed, trials paid by milestone, the contract registered (issue #21).
+urlpatterns += [
+    path("needs/baseline-suggestion/", outcomes.baseline_suggestion, name="baseline-suggestion"),
+    path("matches/<int:pk>/impact/", outcomes.match_impact, name="match-impact"),
+    path("matches/<int:pk>/trial/", outcomes.trial_create, name="trial-create"),
+    path("trials/<int:pk>/fail/", outcomes.trial_fail, name="trial-fail"),
+    path("milestones/<int:pk>/verify/", outcomes.milestone_verify, name="milestone-verify"),
+    path("evidence/<int:pk>/record/", outcomes.evidence_record, name="evidence-record"),
+    path("evidence/<int:pk>/answer/", outcomes.evidence_answer, name="evidence-answer"),
+    path("evidence/photos/<int:pk>/", outcomes.outcome_photo, name="outcome-photo"),
+    path(
+        "evidence/photos/<int:pk>/thumbnail/",
+        outcomes.outcome_photo,
+        {"thumbnail": True},
+        name="outcome-photo-thumbnail",
+    ),
+    path("matches/<int:pk>/contract/", outcomes.contract_form, name="contract-form"),
+    path("contracts/<int:pk>/", outcomes.contract_detail, name="contract-detail"),
+    path("contracts/<int:pk>/dossier.xlsx", outcomes.contract_xlsx, name="contract-xlsx"),
 ]
 
 urlpatterns += [

@@ -20,6 +20,13 @@ from matchmaking.models.matches import (
     ShortLink,
     SmsMessage,
 )
+from matchmaking.models.outcomes import (
+    ContractRegistration,
+    OutcomeEvidence,
+    OutcomePhoto,
+    Trial,
+    TrialMilestone,
+)
 from matchmaking.models.stations import (
     AdoptionCost,
     Evaluation,
@@ -31,6 +38,11 @@ from matchmaking.models.submissions import SubmissionKey
 from matchmaking.models.thesaurus import ThesaurusEntry
 
 __all__ = [
+    "ContractRegistration",
+    "OutcomeEvidence",
+    "OutcomePhoto",
+    "Trial",
+    "TrialMilestone",
     "Fair",
     "FairRegistration",
     "Meeting",

@@ -144,6 +144,10 @@ def _transition(
     locked.state_changed_at = timezone.now()
     locked.mark_reached(to, locked.state_changed_at)
     locked.save()
+    if to == MatchState.ADOPTED:
+        from matchmaking.services.outcomes import checkpoints_schedule
+
+        checkpoints_schedule(locked)  # what adoption changed is measured from now (#21)
     if to in workflow.CLOSED:
         from matchmaking.services.matching import rerank
 
