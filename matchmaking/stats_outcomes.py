@@ -141,15 +141,14 @@ def table(name: str, data) -> tuple[list[str], list[list]]:
 
     if name == "adoption-changes":
         header = [_("Group"), _("Unit"), _("Adoptions with confirmed evidence"), _("Median change")]
-        rows = [[_("All"), r["unit_label"], r["n"], change_text(r["median"])] for r in data["by_unit"]]
-        rows += [
-            [f"{_('Category')}: {r['name']}", r["unit_label"], r["n"], change_text(r["median"])]
-            for r in data["by_category"]
-        ]
-        rows += [
-            [f"{_('Province')}: {r['name']}", r["unit_label"], r["n"], change_text(r["median"])]
-            for r in data["by_province"]
-        ]
+        units = dict(MetricUnit.choices)
+
+        def row(group, r):
+            return [group, str(units.get(r["unit"], r["unit"])), r["n"], change_text(r["median"])]
+
+        rows = [row(_("All"), r) for r in data["by_unit"]]
+        rows += [row(f"{_('Category')}: {r['name']}", r) for r in data["by_category"]]
+        rows += [row(f"{_('Province')}: {r['name']}", r) for r in data["by_province"]]
         return header, rows
     if name == "trials":
         return [
