@@ -56,7 +56,13 @@ def _grouped(evidence: list[OutcomeEvidence], key) -> list[dict]:
         groups[(key(row), row.unit)].append(row.relative_change)
     units = dict(MetricUnit.choices)
     return [
-        {"name": name, "unit": unit, "unit_label": str(units.get(unit, unit)), **_summary(values)}
+        {
+            "name": name,
+            "unit": unit,
+            "unit_label": str(units.get(unit, unit)),
+            **_summary(values),
+            "median_text": change_text(median(values)),
+        }
         for (name, unit), values in sorted(groups.items(), key=lambda item: (-len(item[1]), item[0]))
     ]
 
