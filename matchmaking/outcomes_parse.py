@@ -62,6 +62,8 @@ _FILLER = (
     "达",
     "要",
     "得",
+    "一直",
+    "总是",
 )
 _PER = r"(?:单|件|箱|斤|公斤|千克|个|吨|袋|盒|份|瓶)"
 _APPROX_AFTER = r"(?:左右|上下|多)?"
@@ -135,6 +137,9 @@ def find_baselines(text: str) -> list[Suggestion]:
         for hit in pattern.finditer(text):
             start, end = hit.span()
             if any(start < b and a < end for a, b in taken):
+                continue
+            if text[:start].rstrip().endswith("第"):  # 第2天: an ordinal, not a measure
+                taken.append((start, end))
                 continue
             value = _number(hit.group("num"))
             if value is None:

@@ -56,6 +56,11 @@ def add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
+def figure(value: Decimal | None) -> str:
+    """18.00 as "18", 2.50 as "2.5": a figure as people write it."""
+    return "" if value is None else f"{value.normalize():f}"
+
+
 def checkpoints_schedule(match: Match) -> int:
     """Make the adopted match's checkpoints due; the ones it already has are left alone."""
     adopted = timezone.localdate(match.adopted_at) if match.adopted_at else timezone.localdate()
@@ -195,8 +200,8 @@ def evidence_recorded(evidence_id: int) -> int:
             % {
                 "checkpoint": evidence.get_checkpoint_display(),
                 "label": evidence.label,
-                "before": evidence.baseline_value,
-                "after": evidence.measured_value,
+                "before": figure(evidence.baseline_value),
+                "after": figure(evidence.measured_value),
             },
             reverse("match-impact", args=[evidence.match_id]),
         )

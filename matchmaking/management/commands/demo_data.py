@@ -9,6 +9,7 @@ from matchmaking.demo import (
     create_station_activity,
     create_world,
 )
+from matchmaking.demo_outcomes import create_demo_impact
 from matchmaking.models import Match
 from matchmaking.tasks import rebuild_index
 
@@ -37,6 +38,12 @@ class Command(BaseCommand):
                 self.stdout.write(
                     "Demo journeys: {contacts} contacts, with an evaluation, a plan and a "
                     "cost.".format(**journeys)
+                )
+            impact = create_demo_impact()
+            if impact:
+                self.stdout.write(
+                    "Evidence of impact: {evidence} figures measured after adoption, {trials} "
+                    "trials paid by milestone, {contracts} contract dossiers.".format(**impact)
                 )
             fair = create_demo_fair(users["admin"])
             if fair:
