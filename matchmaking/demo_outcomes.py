@@ -40,7 +40,11 @@ def _with_baseline(need: TechnologyNeed, rng: random.Random) -> TechnologyNeed:
         found = suggest_baseline(need.description)
         # Only figures that a technology is expected to move (spoilage, shelf life, cost per
         # order); a price or a turnover read from the text would make odd demo figures.
-        if found is not None and found.value > 0 and found.unit in ("percent", "days", "yuan_per_unit"):
+        if (
+            found is not None
+            and found.value > 0
+            and found.unit in ("percent", "days", "yuan_per_unit")
+        ):
             label, unit, value = found.label or need.title[:20], found.unit, found.value
         else:
             label, unit, value = rng.choice(FALLBACKS)

@@ -30,9 +30,7 @@ def evidence_photos_field(form) -> PhotosField:
 class EvidenceForm(forms.Form):
     label = forms.CharField(label=_("What it measures"), max_length=60, required=False)
     unit = forms.ChoiceField(label=_("Unit"), choices=MetricUnit.choices)
-    baseline_value = forms.DecimalField(
-        label=_("Before adoption"), max_digits=14, decimal_places=2
-    )
+    baseline_value = forms.DecimalField(label=_("Before adoption"), max_digits=14, decimal_places=2)
     measured_value = forms.DecimalField(label=_("Measured now"), max_digits=14, decimal_places=2)
     method = forms.CharField(
         label=_("How it was measured"),

@@ -677,6 +677,7 @@ FIGURES = {
     "fair-outcomes": fair_outcomes,
 }
 
+
 def _outcome_figures() -> dict:
     from matchmaking import stats_outcomes
 

@@ -34,9 +34,7 @@ def _confirmed_latest(filters) -> list[OutcomeEvidence]:
             relative_change__isnull=False,
             match__in=_matches(filters),
         )
-        .select_related(
-            "match__need__category__parent", "match__need__organisation__region"
-        )
+        .select_related("match__need__category__parent", "match__need__organisation__region")
         .order_by("match_id", "-checkpoint")
     )
     latest: dict[int, OutcomeEvidence] = {}
@@ -63,7 +61,9 @@ def _grouped(evidence: list[OutcomeEvidence], key) -> list[dict]:
             **_summary(values),
             "median_text": change_text(median(values)),
         }
-        for (name, unit), values in sorted(groups.items(), key=lambda item: (-len(item[1]), item[0]))
+        for (name, unit), values in sorted(
+            groups.items(), key=lambda item: (-len(item[1]), item[0])
+        )
     ]
 
 

@@ -489,7 +489,9 @@ def _impact_world(users, need, institution) -> dict:
     def match_with(title, state):
         return Match.objects.create(
             need=need,
-            result=ResultFactory(organisation=institution, created_by=users["researcher"], title=title),
+            result=ResultFactory(
+                organisation=institution, created_by=users["researcher"], title=title
+            ),
             score=0.6,
             text_score=0.5,
             structured_score=0.7,
@@ -510,8 +512,10 @@ def _impact_world(users, need, institution) -> dict:
     row.save()
     on_trial = match_with("授权成果试用中", "on_trial")
     trial = Trial.objects.create(
-        match=on_trial, station=users["station_in"].memberships.get().organisation,
-        created_by=users["station_in"], subsidy=Decimal(5000),
+        match=on_trial,
+        station=users["station_in"].memberships.get().organisation,
+        created_by=users["station_in"],
+        subsidy=Decimal(5000),
     )
     milestone = TrialMilestone.objects.create(
         trial=trial, position=1, title="小试", criteria="损耗低于15%", tranche=Decimal(5000)

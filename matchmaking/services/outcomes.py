@@ -287,7 +287,10 @@ def _clean_milestones(milestones, subsidy: Decimal) -> list[dict]:
         criteria = str(item.get("criteria") or "").strip()
         if not title or not criteria:
             raise ValidationError(
-                {"milestones": _("Milestone %(n)s needs a title and acceptance criteria.") % {"n": position}}
+                {
+                    "milestones": _("Milestone %(n)s needs a title and acceptance criteria.")
+                    % {"n": position}
+                }
             )
         try:
             tranche = costs.money(item.get("tranche") or 0)
@@ -306,10 +309,19 @@ def _clean_milestones(milestones, subsidy: Decimal) -> list[dict]:
                 due = date.fromisoformat(due)
             except ValueError as error:
                 raise ValidationError(
-                    {"milestones": _("“%(due)s” is not a date: write it as YYYY-MM-DD.") % {"due": due}}
+                    {
+                        "milestones": _("“%(due)s” is not a date: write it as YYYY-MM-DD.")
+                        % {"due": due}
+                    }
                 ) from error
         cleaned.append(
-            {"position": position, "title": title[:200], "criteria": criteria, "tranche": tranche, "due_on": due}
+            {
+                "position": position,
+                "title": title[:200],
+                "criteria": criteria,
+                "tranche": tranche,
+                "due_on": due,
+            }
         )
         total += tranche
     if total != subsidy:
@@ -333,7 +345,9 @@ def trial_create(*, match: Match, by: User, subsidy, milestones: list[dict]) -> 
         raise PermissionDenied(_("Only staff of the station covering this enterprise may do this."))
     match = Match.objects.select_for_update(of=("self",)).get(pk=match.pk)
     if match.state in workflow.CLOSED or match.state == MatchState.ADOPTED:
-        raise ValidationError({"state": _("Only a match not yet adopted or closed can go on trial.")})
+        raise ValidationError(
+            {"state": _("Only a match not yet adopted or closed can go on trial.")}
+        )
     if Trial.objects.filter(match=match).exists():
         raise ValidationError({"milestones": _("This match already has a trial.")})
     subsidy = costs.money(_check_decimal(subsidy if subsidy not in (None, "") else 0, "subsidy"))
@@ -394,7 +408,10 @@ def milestone_verify(
         from matchmaking.services.stations import advance_to
 
         advance_to(
-            trial.match, MatchState.ADOPTED, by=by, note=_("Trial passed: every milestone verified.")
+            trial.match,
+            MatchState.ADOPTED,
+            by=by,
+            note=_("Trial passed: every milestone verified."),
         )
         # A cost recorded before the trial ended learns of the last tranches.
         _refresh_cost(trial.match)
@@ -436,7 +453,9 @@ def trial_ledger(trial: Trial) -> dict:
     lines, running = [], Decimal("0.00")
     for milestone in trial.milestones.all():
         running += milestone.released_amount
-        lines.append({"milestone": milestone, "released": milestone.released_amount, "running": running})
+        lines.append(
+            {"milestone": milestone, "released": milestone.released_amount, "running": running}
+        )
     return {
         "lines": lines,
         "released": costs.money(running),
@@ -460,12 +479,12 @@ def _refresh_cost(match: Match) -> None:
         breakdown = costs.compute(
             **{
                 name: getattr(record, name)
-            for name in (
-                *costs.COST_LINES,
-                "reference_cost",
-                "special_fund",
-                "loan_principal",
-                "loan_rate",
+                for name in (
+                    *costs.COST_LINES,
+                    "reference_cost",
+                    "special_fund",
+                    "loan_principal",
+                    "loan_rate",
                     "loan_months",
                 )
             },
@@ -478,4 +497,6 @@ def _refresh_cost(match: Match) -> None:
     record.trial_tranches = tranches
     record.net_outlay, record.saving = breakdown.net_outlay, breakdown.saving
     record.saving_percent = breakdown.saving_percent
-    record.save(update_fields=["trial_tranches", "net_outlay", "saving", "saving_percent", "updated_at"])
+    record.save(
+        update_fields=["trial_tranches", "net_outlay", "saving", "saving_percent", "updated_at"]
+    )

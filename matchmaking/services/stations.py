@@ -238,7 +238,7 @@ def adoption_cost_record(*, match: Match, by: User, data: dict) -> AdoptionCost:
                     "loan_rate",
                     "loan_months",
                 )
-            }
+            },
         )
     except costs.CostError as error:
         messages = {

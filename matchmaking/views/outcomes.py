@@ -56,7 +56,9 @@ def match_impact(request, pk: int):
     match = _match_for(request, pk)
     trial = Trial.objects.filter(match=match).first()
     evidence = list(
-        OutcomeEvidence.objects.filter(match=match).prefetch_related("photos").order_by("checkpoint")
+        OutcomeEvidence.objects.filter(match=match)
+        .prefetch_related("photos")
+        .order_by("checkpoint")
     )
     context = {
         "match": match,
@@ -72,7 +74,8 @@ def match_impact(request, pk: int):
         "answer_form": EvidenceAnswerForm(),
         "fail_form": TrialFailForm(),
         "can_plan_trial": trial is None
-        and match.state in (MatchState.EVALUATING, MatchState.SOLUTION_PROPOSED, MatchState.ON_TRIAL),
+        and match.state
+        in (MatchState.EVALUATING, MatchState.SOLUTION_PROPOSED, MatchState.ON_TRIAL),
         "adopted": match.state == MatchState.ADOPTED,
         "statuses": {"recorded": EvidenceStatus.RECORDED, "due": EvidenceStatus.DUE},
         "running": trial is not None and trial.status == TrialStatus.RUNNING,

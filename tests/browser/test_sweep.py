@@ -25,15 +25,15 @@ from accounts.models import Organisation, User
 from matchmaking.models import (
     AdoptionCost,
     ContractRegistration,
-    OutcomeEvidence,
-    TrialMilestone,
     Evaluation,
     Fair,
     Match,
+    OutcomeEvidence,
     ResearchResult,
     SolutionPlan,
     TechnologyNeed,
     TrainingSession,
+    TrialMilestone,
 )
 
 pytestmark = pytest.mark.browser

@@ -26,6 +26,7 @@ def english():
     with translation.override("en"):
         yield
 
+
 DATA = {
     "contract_type": "licensing",
     "subject": "猕猴桃产地预冷技术许可",

@@ -1,8 +1,7 @@
 """What adoption changed (#21): evidence at checkpoints, trials paid by milestone, and the
 figures the statistics make of them, with exact numbers on a hand-built world."""
 
-from datetime import date, datetime
-from datetime import timezone as tz
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
@@ -12,7 +11,7 @@ from django.utils import timezone, translation
 from accounts.enums import OrganisationKind
 from matchmaking import stats
 from matchmaking.enums import EvidenceStatus, MatchState, MilestoneStatus, TrialStatus
-from matchmaking.models import AdoptionCost, Match, Notification, OutcomeEvidence
+from matchmaking.models import Match, Notification, OutcomeEvidence
 from matchmaking.services import outcomes, stations
 from tests.factories import NeedFactory, OrganisationFactory, ResultFactory, category, member_of
 
@@ -61,7 +60,12 @@ def world():
 
 
 TWO_MILESTONES = [
-    {"title": "小试", "criteria": "两周内损耗低于15%", "tranche": "12000.50", "due_on": "2027-03-01"},
+    {
+        "title": "小试",
+        "criteria": "两周内损耗低于15%",
+        "tranche": "12000.50",
+        "due_on": "2027-03-01",
+    },
     {"title": "整季", "criteria": "一季损耗低于12%", "tranche": "17999.50"},
 ]
 
@@ -164,7 +168,10 @@ def test_a_failed_trial_declines_the_match_with_its_reason_and_keeps_the_tranche
 def test_only_the_covering_station_plans_and_verifies_a_trial(world):
     with pytest.raises(PermissionDenied):
         outcomes.trial_create(
-            match=world["match"], by=world["other_staff"], subsidy="30000", milestones=TWO_MILESTONES
+            match=world["match"],
+            by=world["other_staff"],
+            subsidy="30000",
+            milestones=TWO_MILESTONES,
         )
     trial = _trial(world)
     for user in (world["other_staff"], world["owner"]):
@@ -177,7 +184,7 @@ def test_only_the_covering_station_plans_and_verifies_a_trial(world):
 # -- evidence -----------------------------------------------------------------------------------
 
 
-def _adopt(match, by, on=datetime(2026, 1, 31, 4, tzinfo=tz.utc)):
+def _adopt(match, by, on=datetime(2026, 1, 31, 4, tzinfo=UTC)):
     Match.objects.filter(pk=match.pk).update(state=MatchState.ADOPTED, adopted_at=on)
     match.refresh_from_db()
     outcomes.checkpoints_schedule(match)
@@ -235,12 +242,10 @@ def test_recorded_evidence_waits_for_the_enterprise_who_confirms_or_disputes_it(
 
 def test_reminders_go_once_to_the_covering_stations_staff_for_checkpoints_due(world):
     _adopt(world["match"], world["staff"])  # adopted 31 January 2026
-    now = datetime(2026, 5, 1, 2, tzinfo=tz.utc)  # at adoption and +3 months are due
+    now = datetime(2026, 5, 1, 2, tzinfo=UTC)  # at adoption and +3 months are due
     assert outcomes.send_evidence_reminders(now=now) == 2
     assert outcomes.send_evidence_reminders(now=now) == 0
-    titles = list(
-        Notification.objects.filter(user=world["staff"]).values_list("title", flat=True)
-    )
+    titles = list(Notification.objects.filter(user=world["staff"]).values_list("title", flat=True))
     assert len(titles) == 2 and all(world["enterprise"].name in t for t in titles)
     assert not Notification.objects.filter(user=world["other_staff"]).exists()
 
