@@ -18,7 +18,7 @@ from accounts.models import Organisation, Region
 from accounts.widgets import RegionSearchWidget
 from matchmaking import photos as photo_checks
 from matchmaking import uploads
-from matchmaking.enums import DeclineReason, MatchState, MetricUnit, TransferMode
+from matchmaking.enums import DeclineReason, MatchState, TransferMode
 from matchmaking.models import (
     AdoptionCost,
     Category,
@@ -409,17 +409,13 @@ class NeedForm(ListingForm):
         )
 
     @property
-    def baseline_suggestion(self) -> dict:
+    def baseline_suggestion(self):
         """The figure the description holds, while the form has none: for the template."""
         from matchmaking.outcomes_parse import suggest_baseline
 
-        value = self["baseline_value"].value()
-        description = self["description"].value() or ""
-        suggestion = None if value not in (None, "") else suggest_baseline(str(description))
-        return {
-            "suggestion": suggestion,
-            "suggestion_unit": MetricUnit(suggestion.unit).label if suggestion else "",
-        }
+        if self["baseline_value"].value() not in (None, ""):
+            return None
+        return suggest_baseline(str(self["description"].value() or ""))
 
     def clean_photos(self):
         photos = self.cleaned_data.get("photos") or []

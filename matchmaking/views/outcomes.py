@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import permissions
-from matchmaking.enums import EvidenceStatus, MatchState, MetricUnit, MilestoneStatus, TrialStatus
+from matchmaking.enums import EvidenceStatus, MatchState, MilestoneStatus, TrialStatus
 from matchmaking.forms_outcomes import (
     ContractForm,
     EvidenceAnswerForm,
@@ -262,14 +262,10 @@ def outcome_photo(request, pk: int, thumbnail: bool = False):
 def baseline_suggestion(request):
     """For htmx, as the need's description is typed: the figure read from it, to confirm."""
     text = request.GET.get("description", "")[:5000].replace("\x00", "")
-    suggestion = suggest_baseline(text)
     return render(
         request,
         "matchmaking/partials/baseline_suggestion.html",
-        {
-            "suggestion": suggestion,
-            "suggestion_unit": MetricUnit(suggestion.unit).label if suggestion else "",
-        },
+        {"suggestion": suggest_baseline(text)},
     )
 
 
