@@ -7,15 +7,18 @@ from django.utils.translation import gettext_lazy as _
 
 from matchmaking.models import (
     Category,
+    ContractRegistration,
     EmbedRun,
     Fair,
     ImportJob,
     Match,
+    OutcomeEvidence,
     RebuildRun,
     ResearchResult,
     SmsMessage,
     TechnologyNeed,
     ThesaurusEntry,
+    Trial,
 )
 from matchmaking.queue import enqueue
 from matchmaking.tasks import embed_start, rebuild_index, sweep_pending
@@ -257,3 +260,25 @@ class SmsMessageAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+# What adoption changed (issue #21): read in the admin; written through the site's services.
+@admin.register(OutcomeEvidence)
+class OutcomeEvidenceAdmin(admin.ModelAdmin):
+    list_display = ("match", "checkpoint", "status", "unit", "baseline_value", "measured_value")
+    list_filter = ("status", "checkpoint", "unit")
+    raw_id_fields = ("match", "station", "recorded_by", "answered_by")
+
+
+@admin.register(Trial)
+class TrialAdmin(admin.ModelAdmin):
+    list_display = ("match", "status", "subsidy", "created_at")
+    list_filter = ("status",)
+    raw_id_fields = ("match", "station", "created_by")
+
+
+@admin.register(ContractRegistration)
+class ContractRegistrationAdmin(admin.ModelAdmin):
+    list_display = ("match", "contract_type", "amount", "technical_income", "registration_number")
+    list_filter = ("contract_type",)
+    raw_id_fields = ("match", "station", "prepared_by")
