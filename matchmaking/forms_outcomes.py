@@ -134,7 +134,7 @@ class ContractForm(forms.ModelForm):
     technical_income = MoneyField(
         label=_("Technical income (yuan)"),
         help_text=_(
-            "技术性收入: the amount less what is not technology (equipment, materials, "
+            "Technical income: the amount less what is not technology (equipment, materials, "
             "hardware bought for the contract)."
         ),
     )

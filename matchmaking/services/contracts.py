@@ -98,7 +98,7 @@ def dossier_xlsx(contract: ContractRegistration) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _("Contract registration")[:31]
-    sheet.append([_("Technology contract registration (技术合同认定登记)")])
+    sheet.append([_("Technology contract registration")])
     sheet["A1"].font = Font(bold=True, size=13)
     for title, rows in dossier(contract):
         sheet.append([title])

@@ -18,3 +18,9 @@ def with_unit(value, unit: str) -> str:
         return f"{number}%"
     label = dict(MetricUnit.choices).get(unit, unit)
     return f"{number} {label}"
+
+
+@register.filter
+def unit_label(unit: str) -> str:
+    """The unit's name in the reader's language (figures are cached with the codes)."""
+    return str(dict(MetricUnit.choices).get(unit, unit))

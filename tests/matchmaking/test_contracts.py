@@ -132,6 +132,4 @@ def test_a_technical_income_above_the_amount_is_said_beside_the_field(client, wo
     body = {**DATA, "technical_income": "200000", "registered_on": ""}
     response = client.post(reverse("contract-form", args=[world["match"].pk]), body)
     assert response.status_code == 200
-    assert response.context["form"].errors == {
-        "technical_income": ["The technical income cannot be more than the amount."]
-    }
+    assert response.context["form"].errors == {"technical_income": ["技术性收入不能超过合同金额。"]}

@@ -93,8 +93,7 @@ def test_tranches_that_do_not_add_up_to_the_subsidy_are_refused(world):
     with pytest.raises(ValidationError) as error:
         _trial(world, subsidy="30000.01")
     assert error.value.message_dict["milestones"] == [
-        "The tranches add up to 30000.00 yuan; they must add up to the trial subsidy, "
-        "30000.01 yuan."
+        "各笔拨付合计 30000.00 元，应等于试用补贴 30000.01 元。"
     ]
 
 
@@ -155,7 +154,7 @@ def test_a_failed_trial_declines_the_match_with_its_reason_and_keeps_the_tranche
     match = Match.objects.get(pk=world["match"].pk)
     assert (trial.status, trial.failure_reason) == (TrialStatus.FAILED, "冷库温度控制不稳")
     assert match.state == MatchState.DECLINED
-    assert match.decline_note == "Trial failed: 冷库温度控制不稳"
+    assert match.decline_note == "试用失败：冷库温度控制不稳"
     assert [(m.status, m.released_amount) for m in trial.milestones.all()] == [
         (MilestoneStatus.VERIFIED, Decimal("12000.50")),
         (MilestoneStatus.FAILED, Decimal("0.00")),
