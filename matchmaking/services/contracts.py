@@ -10,6 +10,8 @@ Their unified social credit codes come from their organisation records.
 from __future__ import annotations
 
 import io
+from datetime import date
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -104,16 +106,15 @@ def dossier_xlsx(contract: ContractRegistration) -> bytes:
         sheet.append([title])
         sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True)
         for label, value in rows:
-            cell = value if isinstance(value, int | float) else value
-            if hasattr(value, "quantize"):
-                cell = float(value)  # a number the office's sheet can add up
-            elif not isinstance(value, int | float) and not hasattr(value, "isoformat"):
-                cell = safe_cell(str(value))
-            sheet.append([label, cell])
-            if hasattr(value, "quantize"):
+            if isinstance(value, Decimal):
+                # A number the office's sheet can add up, shown with the fen.
+                sheet.append([label, float(value)])
                 sheet.cell(row=sheet.max_row, column=2).number_format = "#,##0.00"
-            elif hasattr(value, "isoformat"):
+            elif isinstance(value, date):
+                sheet.append([label, value])
                 sheet.cell(row=sheet.max_row, column=2).number_format = "yyyy-mm-dd"
+            else:
+                sheet.append([label, safe_cell(str(value))])
     sheet.column_dimensions["A"].width = 28
     sheet.column_dimensions["B"].width = 60
     for row in sheet.iter_rows(min_col=2, max_col=2):
