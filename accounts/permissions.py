@@ -269,6 +269,23 @@ def station_records_visible(
     )
 
 
+def can_view_outcomes(user: User, match) -> bool:
+    """What a match's adoption changed (issue #21): its evidence and their photos, its trial's
+    milestones and ledger, its contract dossier. The need's enterprise, the stations covering
+    it, and admins; not the research side, not other enterprises."""
+    return (
+        is_admin(user)
+        or is_member(user, match.need.organisation)
+        or bool(stations_working(user, match.need.organisation))
+    )
+
+
+def can_answer_evidence(user: User, match) -> bool:
+    """Confirm or dispute the evidence a station recorded: the enterprise itself (and admins),
+    never the station that measured it."""
+    return is_admin(user) or is_member(user, match.need.organisation)
+
+
 def can_view_training(user: User, session, attendees: list[Organisation]) -> bool:
     """A training: the station that gave it, the enterprises that attended, and admins."""
     return (

@@ -283,6 +283,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=2, minute=30),
     },
     "contact-reminders": {"task": "matchmaking.tasks.send_reminders", "schedule": 3600.0},
+    # Checkpoints of what adoption changed that fell due (issue #21); each reminded once.
+    "evidence-reminders": {
+        "task": "matchmaking.tasks.send_evidence_reminders",
+        "schedule": 3600.0,
+    },
     "meeting-request-reminders": {
         "task": "matchmaking.tasks.send_meeting_request_reminders",
         "schedule": 3600.0,

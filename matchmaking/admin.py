@@ -15,18 +15,21 @@ from matchmaking.matches.states import RunStatus
 from matchmaking.models import (
     AdoptionCost,
     Category,
+    ContractRegistration,
     EmbedRun,
     Evaluation,
     Fair,
     ImportJob,
     Match,
     Meeting,
+    OutcomeEvidence,
     RebuildRun,
     ResearchResult,
     SmsMessage,
     SolutionPlan,
     TechnologyNeed,
     ThesaurusEntry,
+    Trial,
 )
 
 
@@ -334,3 +337,25 @@ class MeetingAdmin(SimpleHistoryAdmin):
     list_filter = ["status", "outcome", "fair"]
     list_select_related = ["fair"]
     raw_id_fields = ["request"]
+
+
+# What adoption changed (issue #21): read in the admin; written through the site's services.
+@admin.register(OutcomeEvidence)
+class OutcomeEvidenceAdmin(admin.ModelAdmin):
+    list_display = ("match", "checkpoint", "status", "unit", "baseline_value", "measured_value")
+    list_filter = ("status", "checkpoint", "unit")
+    raw_id_fields = ("match", "station", "recorded_by", "answered_by")
+
+
+@admin.register(Trial)
+class TrialAdmin(admin.ModelAdmin):
+    list_display = ("match", "status", "subsidy", "created_at")
+    list_filter = ("status",)
+    raw_id_fields = ("match", "station", "created_by")
+
+
+@admin.register(ContractRegistration)
+class ContractRegistrationAdmin(admin.ModelAdmin):
+    list_display = ("match", "contract_type", "amount", "technical_income", "registration_number")
+    list_filter = ("contract_type",)
+    raw_id_fields = ("match", "station", "prepared_by")

@@ -9,3 +9,6 @@ class MatchmakingConfig(AppConfig):
     def ready(self) -> None:
         # Records failed tasks (the signal receiver), in the web process and in workers.
         from matchmaking.core import task_failures  # noqa: F401
+
+        # Schedules what adoption changed when a match is adopted (the match_adopted signal).
+        from matchmaking.impact import services  # noqa: F401

@@ -78,3 +78,33 @@ class NotificationKind(models.TextChoices):
     DIGEST = "digest", _("Daily digest of saved searches")
     EVALUATION = "evaluation", _("A station's evaluation of a technology for me")
     FAIR_REMINDER = "fair_reminder", _("The day before my meetings at the fair")
+
+
+class MetricUnit(models.TextChoices):
+    """The units of a baseline and of the evidence measured after adoption (issue #21); the
+    values are matchmaking.outcomes_parse's."""
+
+    PERCENT = "percent", _("percent")
+    DAYS = "days", _("days")
+    YUAN = "yuan", _("yuan")
+    YUAN_PER_UNIT = "yuan_per_unit", _("yuan per unit")
+    KG = "kg", _("kg")
+    ORDERS_PER_DAY = "orders_per_day", _("orders per day")
+
+
+class Checkpoint(models.IntegerChoices):
+    """When the outcome is measured again: months after adoption."""
+
+    AT_ADOPTION = 0, _("At adoption")
+    THREE_MONTHS = 3, _("After 3 months")
+    TWELVE_MONTHS = 12, _("After 12 months")
+
+
+class ContractType(models.TextChoices):
+    """技术合同的类型, as the registration offices (技术合同认定登记机构) classify them."""
+
+    DEVELOPMENT = "development", _("Technology development")
+    TRANSFER = "transfer", _("Technology transfer")
+    LICENSING = "licensing", _("Technology licensing")
+    CONSULTING = "consulting", _("Technology consulting")
+    SERVICE = "service", _("Technology service")

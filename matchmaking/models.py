@@ -1,5 +1,12 @@
 from matchmaking.core.models import SubmissionKey, TaskFailure
 from matchmaking.fairs.models import Fair, FairRegistration, Meeting, MeetingRequest, ScheduleRun
+from matchmaking.impact.models import (
+    ContractRegistration,
+    OutcomeEvidence,
+    OutcomePhoto,
+    Trial,
+    TrialMilestone,
+)
 from matchmaking.imports.models import ImportJob
 from matchmaking.listings.models import (
     Category,
@@ -38,6 +45,11 @@ __all__ = [
     "MonthlyReport",
     "ReportScope",
     "ReportSubscription",
+    "ContractRegistration",
+    "OutcomeEvidence",
+    "OutcomePhoto",
+    "Trial",
+    "TrialMilestone",
     "Fair",
     "FairRegistration",
     "Meeting",

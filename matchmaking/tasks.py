@@ -249,6 +249,20 @@ def notify_evaluation_ready(evaluation_id: int) -> int:
 
 
 @shared_task
+def notify_evidence_recorded(evidence_id: int) -> int:
+    from matchmaking.impact import services as outcomes
+
+    return outcomes.evidence_recorded(evidence_id)
+
+
+@shared_task
+def send_evidence_reminders() -> int:
+    from matchmaking.impact import services as outcomes
+
+    return outcomes.send_evidence_reminders()
+
+
+@shared_task
 def send_fair_reminders() -> int:
     return notifications.fair_reminders()
 

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from matchmaking.fairs import views as fairs
+from matchmaking.impact import views as outcomes
 from matchmaking.imports import views as imports
 from matchmaking.listings import views as listings
 from matchmaking.matches import views as matches
@@ -88,6 +89,27 @@ urlpatterns += [
     path("trainings/", stations.training_list, name="training-list"),
     path("trainings/new/", stations.training_create, name="training-create"),
     path("trainings/<int:pk>/", stations.training_detail, name="training-detail"),
+]
+
+# What adoption changed, trials paid by milestone, the contract registered (issue #21).
+urlpatterns += [
+    path("needs/baseline-suggestion/", outcomes.baseline_suggestion, name="baseline-suggestion"),
+    path("matches/<int:pk>/impact/", outcomes.match_impact, name="match-impact"),
+    path("matches/<int:pk>/trial/", outcomes.trial_create, name="trial-create"),
+    path("trials/<int:pk>/fail/", outcomes.trial_fail, name="trial-fail"),
+    path("milestones/<int:pk>/verify/", outcomes.milestone_verify, name="milestone-verify"),
+    path("evidence/<int:pk>/record/", outcomes.evidence_record, name="evidence-record"),
+    path("evidence/<int:pk>/answer/", outcomes.evidence_answer, name="evidence-answer"),
+    path("evidence/photos/<int:pk>/", outcomes.outcome_photo, name="outcome-photo"),
+    path(
+        "evidence/photos/<int:pk>/thumbnail/",
+        outcomes.outcome_photo,
+        {"thumbnail": True},
+        name="outcome-photo-thumbnail",
+    ),
+    path("matches/<int:pk>/contract/", outcomes.contract_form, name="contract-form"),
+    path("contracts/<int:pk>/", outcomes.contract_detail, name="contract-detail"),
+    path("contracts/<int:pk>/dossier.xlsx", outcomes.contract_xlsx, name="contract-xlsx"),
 ]
 
 urlpatterns += [

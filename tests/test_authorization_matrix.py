@@ -271,6 +271,30 @@ MATRIX: dict[tuple, tuple] = {
     ('training-create', 'GET'):                         (   L,  403,  403,  403,  200,  200,  403),
     ('training-create', 'POST'):                        (   L,  403,  403,  403,  302,  200,  403),
     ('training-detail', 'GET'):                         (   L,  200,  403,  403,  200,  403,  200),
+    # What adoption changed (#21): the need's figure suggested as it is typed (any logged-in
+    # user: it reads only the text sent); a match's impact page, evidence, its photos, the trial
+    # and the contract dossier are A's, its station's and admins'. The station records and
+    # verifies, the enterprise confirms; a photo is a 404 to the others, so the address tells
+    # nothing.
+    ('baseline-suggestion', 'GET'):                     (   L,  200,  200,  200,  200,  200,  200),
+    ('baseline-suggestion', 'GET htmx'):                (   L,  200,  200,  200,  200,  200,  200),
+    ('match-impact', 'GET'):                            (   L,  200,  403,  403,  200,  403,  200),
+    ('trial-create', 'GET'):                            (   L,  403,  403,  403,  200,  403,  200),
+    ('trial-create', 'POST'):                           (   L,  403,  403,  403,  302,  403,  302),
+    ('trial-fail', 'GET'):                              (   L,  405,  405,  405,  405,  405,  405),
+    ('trial-fail', 'POST'):                             (   L,  403,  403,  403,  302,  403,  302),
+    ('milestone-verify', 'GET'):                        (   L,  403,  403,  403,  200,  403,  200),
+    ('milestone-verify', 'POST'):                       (   L,  403,  403,  403,  302,  403,  302),
+    ('evidence-record', 'GET'):                         (   L,  403,  403,  403,  200,  403,  200),
+    ('evidence-record', 'POST'):                        (   L,  403,  403,  403,  302,  403,  302),
+    ('evidence-answer', 'GET'):                         (   L,  405,  405,  405,  405,  405,  405),
+    ('evidence-answer', 'POST'):                        (   L,  302,  403,  403,  403,  403,  302),
+    ('outcome-photo', 'GET'):                           (   L,  200,  404,  404,  200,  404,  200),
+    ('outcome-photo-thumbnail', 'GET'):                 (   L,  200,  404,  404,  200,  404,  200),
+    ('contract-form', 'GET'):                           (   L,  403,  403,  403,  200,  403,  200),
+    ('contract-form', 'POST'):                          (   L,  403,  403,  403,  302,  403,  302),
+    ('contract-detail', 'GET'):                         (   L,  200,  403,  403,  200,  403,  200),
+    ('contract-xlsx', 'GET'):                           (   L,  200,  403,  403,  200,  403,  200),
     # The fair. Any station's staff work the front desk (the meeting list, the report), but at
     # check-in a station sees and checks in only the registrants in its counties (the fair's
     # organising stations and admins: all of them; station_out gets 404 for A's registration);
@@ -406,6 +430,8 @@ SEES: dict[tuple[str, str], list[tuple[str, set[str]]]] = {
     ("match-detail", "GET"):            [("phone_a", set())],  # until the researcher accepts
     ("station-board", "GET"):           [("need", {"station_in"})],
     ("training-list", "GET"):           [("training", {"station_in"})],
+    ("match-impact", "GET"):            [("evidence", OWN_SIDE)],
+    ("contract-detail", "GET"):         [("contract", OWN_SIDE)],
     ("fair-participants", "GET"):       [("attendees_a", set())],
     ("fair-check-in", "GET"):           [("attendees_a", {"station_in", "admin"})],
     ("fair-agenda", "GET"):             [("attendees_a", {"researcher"})],  # A's meeting
@@ -461,6 +487,76 @@ COST = {
     "reference_source": "两家冷库厂商的报价",
     "special_fund": "20000",
 }
+
+
+EVIDENCE_METHOD = "授权称重三批"
+CONTRACT = {
+    "contract_type": "service",
+    "subject": "授权合同产地预冷技术服务",
+    "amount": "150000",
+    "technical_income": "120000",
+    "signed_on": "2026-06-01",
+    "valid_from": "2026-06-01",
+    "valid_to": "2027-05-31",
+    "registration_number": "",
+}
+
+
+def _impact_world(users, need, institution) -> dict:
+    """An adopted match with its evidence (one figure recorded, with a photo) and contract, and a
+    match on trial with a milestone to verify (issue #21)."""
+    from matchmaking.impact.services import checkpoints_schedule
+    from matchmaking.listings.photo_checks import check_photo
+    from matchmaking.models import ContractRegistration, OutcomePhoto, Trial, TrialMilestone
+
+    def match_with(title, state):
+        return Match.objects.create(
+            need=need,
+            result=ResultFactory(
+                organisation=institution, created_by=users["researcher"], title=title
+            ),
+            score=0.6,
+            text_score=0.5,
+            structured_score=0.7,
+            matcher_version="authz",
+            state=state,
+        )
+
+    adopted = match_with("授权成果已采用", "adopted")
+    checkpoints_schedule(adopted)
+    evidence = adopted.evidence.get(checkpoint=3)
+    evidence.status, evidence.unit, evidence.method = "recorded", "percent", EVIDENCE_METHOD
+    evidence.baseline_value, evidence.measured_value = Decimal(20), Decimal(11)
+    evidence.save()
+    photo = check_photo(SimpleUploadedFile("scale.jpg", image_bytes()))
+    row = OutcomePhoto(evidence=evidence, width=photo.width, height=photo.height, size=9)
+    row.image.save("authz-evidence.jpg", ContentFile(photo.image), save=False)
+    row.thumbnail.save("authz-evidence-thumb.jpg", ContentFile(photo.thumbnail), save=False)
+    row.save()
+    on_trial = match_with("授权成果试用中", "on_trial")
+    trial = Trial.objects.create(
+        match=on_trial,
+        station=users["station_in"].memberships.get().organisation,
+        created_by=users["station_in"],
+        subsidy=Decimal(5000),
+    )
+    milestone = TrialMilestone.objects.create(
+        trial=trial, position=1, title="小试", criteria="损耗低于15%", tranche=Decimal(5000)
+    )
+    contract = ContractRegistration.objects.create(
+        match=adopted,
+        station=trial.station,
+        prepared_by=users["station_in"],
+        **{**CONTRACT, "amount": Decimal(150000), "technical_income": Decimal(120000)},
+    )
+    return {
+        "adopted": adopted,
+        "evidence": evidence,
+        "outcome_photo": row,
+        "trial": trial,
+        "milestone": milestone,
+        "contract": contract,
+    }
 
 
 def _build_world() -> dict:
@@ -629,6 +725,7 @@ def _build_world() -> dict:
         "category": category(),
         "report": report,
         "subscription": subscription,
+        **_impact_world(users, need, institution),
     }
 
 
@@ -654,6 +751,8 @@ MARKERS = {
     "plan": lambda w: re.escape(w["plan"].summary),
     "cost": lambda w: re.escape(COST["reference_source"]),
     "training": lambda w: re.escape(w["training"].topic),
+    "evidence": lambda w: re.escape(EVIDENCE_METHOD),
+    "contract": lambda w: re.escape(w["contract"].subject),
 }
 
 
@@ -741,6 +840,17 @@ def _url(name: str, w: dict, variant: str = "") -> str:
         "api-meeting-request-accept": w["pending_request"],
         "api-meeting-request-decline": w["pending_request"],
         "api-meeting-outcome": w["meeting"],
+        "match-impact": w["adopted"],
+        "trial-create": w["match"],
+        "trial-fail": w["trial"],
+        "milestone-verify": w["milestone"],
+        "evidence-record": w["evidence"],
+        "evidence-answer": w["evidence"],
+        "outcome-photo": w["outcome_photo"],
+        "outcome-photo-thumbnail": w["outcome_photo"],
+        "contract-form": w["adopted"],
+        "contract-detail": w["contract"],
+        "contract-xlsx": w["contract"],
     }
     for suffix in ("", "-thumbnail", "-delete"):
         objects[f"need-photo{suffix}"] = w["photos"][variant]
@@ -865,6 +975,17 @@ def _body(name: str, method: str, w: dict, variant: str = "") -> dict:
         },
         "api-meeting-request-list": {"fair": w["fair"].pk, "match": match.pk},
         "api-meeting-outcome": {"outcome": "held", "note": "谈得不错"},
+        "trial-create": {"subsidy": "5000", "milestones": "小试 | 损耗低于15% | 5000 | 2027-03-01"},
+        "trial-fail": {"reason": "温度控制不稳"},
+        "milestone-verify": {"evidence": "看过三批，损耗13%"},
+        "evidence-record": {
+            "unit": "percent",
+            "baseline_value": "20",
+            "measured_value": "12",
+            "method": "称重两批",
+        },
+        "evidence-answer": {"answer": "confirm"},
+        "contract-form": CONTRACT,
     }
     return bodies.get((name, method), bodies.get(name, {}))
 
@@ -950,7 +1071,7 @@ TEXT_PARAMS = [
     *("q", "province", "category", "kind", "county", "station", "sort", "status", "figure"),
     *("region_group", "mine", "state", "fit_price", "print", "next", "organisation", "level"),
     *("group", "parent", "transfer_mode", "stage", "serves", "budget_from", "budget_to"),
-    *("price_from", "price_to"),
+    *("price_from", "price_to", "description"),
 ]
 NUMBER_PARAMS = ["staff", "levels", "registration", "enterprise", "page", "year_from", "year_to"]
 

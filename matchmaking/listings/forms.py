@@ -1,5 +1,6 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.urls import reverse_lazy
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -9,6 +10,7 @@ from accounts.models import Organisation, Region
 from accounts.widgets import RegionSearchWidget
 from matchmaking.core.money import BudgetField, MoneyField, format_budget
 from matchmaking.enums import TransferMode
+from matchmaking.impact.parse import suggest_baseline
 from matchmaking.listings import photo_checks
 from matchmaking.listings.categories import category_groups
 from matchmaking.listings.photos import room_error
@@ -210,7 +212,27 @@ class NeedForm(ListingForm):
         order.insert(order.index("category") + 1, "budget")
         order.remove("photos")
         order.insert(order.index("description") + 1, "photos")
+        baseline = ["baseline_value", "baseline_unit", "baseline_label"]
+        order = [name for name in order if name not in baseline]
+        order[order.index("photos") + 1 : order.index("photos") + 1] = baseline
         self.order_fields(order)
+        # The problem as a number (issue #21): a figure read from the description is suggested
+        # beside these fields, as it is typed (htmx), and the enterprise confirms it.
+        self.fields["description"].widget.attrs.update(
+            {
+                "hx-get": reverse_lazy("baseline-suggestion"),
+                "hx-trigger": "input changed delay:600ms",
+                "hx-target": "#baseline-suggestion",
+                "hx-swap": "outerHTML",
+            }
+        )
+
+    @property
+    def baseline_suggestion(self):
+        """The figure the description holds, while the form has none: for the template."""
+        if self["baseline_value"].value() not in (None, ""):
+            return None
+        return suggest_baseline(str(self["description"].value() or ""))
 
     def clean_photos(self):
         photos = self.cleaned_data.get("photos") or []
@@ -274,6 +296,9 @@ class NeedForm(ListingForm):
             "region",
             "visibility",
             "budget_public",
+            "baseline_value",
+            "baseline_unit",
+            "baseline_label",
         ]
         widgets = {
             "description": forms.Textarea(

@@ -18,7 +18,7 @@ from matchmaking.core.fields import (
     ChoiceSetField,
     bounded_text,
 )
-from matchmaking.enums import IPType, Maturity, TransferMode, Visibility, stage_of
+from matchmaking.enums import IPType, Maturity, MetricUnit, TransferMode, Visibility, stage_of
 from matchmaking.listings.states import NeedStatus, ResultStatus
 
 # What the site computes from a listing or changes on its own: not edits anyone made.
@@ -173,6 +173,20 @@ class TechnologyNeed(Listing):
     )
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     history = AuditTrail(excluded_fields=LISTING_UNAUDITED)
+    # The problem as a number the enterprise already knows (issue #21): what the evidence
+    # measured after adoption is compared with. Seen by the need's side only.
+    baseline_value = models.DecimalField(
+        _("the figure today"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    baseline_unit = models.CharField(
+        _("unit"), max_length=20, choices=MetricUnit.choices, blank=True
+    )
+    baseline_label = models.CharField(
+        _("what it measures"),
+        max_length=60,
+        blank=True,
+        help_text=_("In a few words: spoilage in transport, shelf life, delivery cost per order."),
+    )
 
     class Meta:
         verbose_name = _("technology need")
@@ -211,6 +225,11 @@ class TechnologyNeed(Listing):
             models.CheckConstraint(
                 condition=Q(status__in=NeedStatus.values), name="need_status_valid"
             ),
+            models.CheckConstraint(
+                condition=Q(baseline_value__isnull=True, baseline_unit="")
+                | Q(baseline_value__isnull=False) & ~Q(baseline_unit=""),
+                name="need_baseline_value_with_unit",
+            ),
         ]
 
     @property
@@ -230,6 +249,10 @@ class TechnologyNeed(Listing):
             ) % {"min": f"{self.budget_min:,.0f}"}
         if self.budget_min is None and self.budget_max is None and not self.budget_negotiable:
             errors["budget_max"] = _("Enter a budget, or tick “budget negotiable”.")
+        if self.baseline_value is not None and not self.baseline_unit:
+            errors["baseline_unit"] = _("Choose the unit of the figure.")
+        if self.baseline_value is None and self.baseline_unit:
+            errors["baseline_value"] = _("Enter the figure, or leave the unit empty.")
         if errors:
             raise ValidationError(errors)
 

@@ -7,6 +7,7 @@ from datetime import timedelta
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -37,6 +38,11 @@ class MatchConflict(ValidationError):
 
 def _state_label(state: str) -> str:
     return str(MatchState(state).label)
+
+
+#: Sent inside the transaction that adopts a match: what adoption changed is measured from
+#: then (impact/services.py listens), without this module knowing of it.
+match_adopted = Signal()
 
 
 def match_transition(
@@ -120,6 +126,8 @@ def _transition(
     locked.state_changed_at = timezone.now()
     locked.mark_reached(to, locked.state_changed_at)
     locked.save()
+    if to == MatchState.ADOPTED:
+        match_adopted.send(sender=Match, match=locked)
     if to in states.CLOSED:
         rerank(need_ids=[locked.need_id], result_ids=[locked.result_id])
     return locked

@@ -1,7 +1,8 @@
 """Adoption cost arithmetic, in Decimal yuan (never floats), rounded to the fen half-up.
 
 The loan interest subsidy (贷款贴息) is simple interest on the principal for the subsidised
-months: principal × annual rate × months / 12. The enterprise's net outlay is the total cost
+months: principal × annual rate × months / 12. The tranches of a trial subsidy released at
+verified milestones (issue #21) are a subsidy too. The enterprise's net outlay is the total cost
 less the subsidies; the saving is measured against the market reference cost without the
 platform.
 """
@@ -58,6 +59,7 @@ def compute(
     loan_principal=0,
     loan_rate=0,
     loan_months=0,
+    trial_tranches=0,
 ) -> CostBreakdown:
     lines = {
         "licence_fee": licence_fee,
@@ -69,6 +71,7 @@ def compute(
         "special_fund": special_fund,
         "loan_principal": loan_principal,
         "loan_rate": loan_rate,
+        "trial_tranches": trial_tranches,
     }
     for field, value in lines.items():
         if Decimal(value) < 0:
@@ -80,7 +83,7 @@ def compute(
         )
     )
     loan_subsidy = loan_interest_subsidy(loan_principal, loan_rate, loan_months)
-    subsidies = money(Decimal(special_fund) + loan_subsidy)
+    subsidies = money(Decimal(special_fund) + loan_subsidy + Decimal(trial_tranches))
     if subsidies > total:
         raise CostError("special_fund", "subsidies exceed the cost")
     net = total - subsidies

@@ -1,5 +1,3 @@
-import json
-import re
 from decimal import Decimal
 
 from django import forms
@@ -9,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.enums import OrganisationKind
 from accounts.models import Organisation
 from matchmaking.core.money import MoneyField
+from matchmaking.core.rows import parse_lines, row_editor
 from matchmaking.models import (
     AdoptionCost,
     Evaluation,
@@ -61,30 +60,6 @@ class EvaluationForm(forms.ModelForm):
         self.fields["recommendation"].choices = Recommendation.choices
 
 
-def _rows(field, columns: list[tuple[str, str, str]], add: str) -> None:
-    """Let static/js/rows.js show the field's lines as rows of boxes you add and remove; the
-    lines stay what the form reads, so the page works the same without the script."""
-    field.widget.attrs.update(
-        {
-            "data-rows": json.dumps(
-                [{"name": n, "label": str(label), "type": t} for n, label, t in columns],
-                ensure_ascii=False,
-            ),
-            "data-rows-add": str(add),
-            "data-rows-remove": str(_("Remove")),
-        }
-    )
-
-
-def _parse_lines(text: str, columns: int) -> list[list[str]]:
-    rows = []
-    for line in text.splitlines():
-        if line.strip():
-            parts = [p.strip() for p in re.split(r"[|｜]", line)]
-            rows.append((parts + [""] * columns)[:columns])
-    return rows
-
-
 class PlanForm(forms.Form):
     summary = forms.CharField(label=_("Summary"), widget=forms.Textarea(attrs={"rows": 4}))
     steps = forms.CharField(
@@ -104,7 +79,7 @@ class PlanForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _rows(
+        row_editor(
             self.fields["steps"],
             [
                 ("title", _("What"), "text"),
@@ -114,7 +89,7 @@ class PlanForm(forms.Form):
             ],
             _("Add a step"),
         )
-        _rows(
+        row_editor(
             self.fields["cost_lines"],
             [("item", _("Item"), "text"), ("amount", _("Amount (yuan)"), "text")],
             _("Add a cost"),
@@ -130,13 +105,13 @@ class PlanForm(forms.Form):
                 "due": due,
                 "milestone": milestone.lower() in ("是", "yes", "1", "y", "true"),
             }
-            for title, owner, due, milestone in _parse_lines(self.cleaned_data["steps"], 4)
+            for title, owner, due, milestone in parse_lines(self.cleaned_data["steps"], 4)
         ]
 
     def clean_cost_lines(self):
         field = MoneyField()
         lines = []
-        for item, amount in _parse_lines(self.cleaned_data["cost_lines"], 2):
+        for item, amount in parse_lines(self.cleaned_data["cost_lines"], 2):
             try:
                 value = field.clean(amount) if amount else Decimal(0)
             except forms.ValidationError as error:
@@ -162,7 +137,7 @@ class TrainingForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _rows(
+        row_editor(
             self.fields["attendance"],
             [
                 ("name", _("Enterprise (name or credit code)"), "text"),
@@ -173,7 +148,7 @@ class TrainingForm(forms.ModelForm):
 
     def clean_attendance(self):
         found = []
-        for name, people in _parse_lines(self.cleaned_data["attendance"], 2):
+        for name, people in parse_lines(self.cleaned_data["attendance"], 2):
             enterprise = Organisation.objects.filter(
                 Q(name=name) | Q(credit_code=name.upper()), kind=OrganisationKind.ENTERPRISE
             ).first()

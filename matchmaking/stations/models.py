@@ -195,6 +195,9 @@ class AdoptionCost(models.Model):
         _("months of interest subsidised"), default=0, validators=[MaxValueValidator(120)]
     )
     loan_subsidy = models.DecimalField(_("loan interest subsidy"), default=0, **MONEY)
+    # The trial subsidy's tranches released at verified milestones (models.outcomes), summed
+    # when the cost is recorded: they lower the net outlay like the other subsidies.
+    trial_tranches = models.DecimalField(_("trial subsidy tranches released"), default=0, **MONEY)
     total_cost = models.DecimalField(_("total cost"), **MONEY)
     net_outlay = models.DecimalField(_("enterprise's net outlay"), max_digits=14, decimal_places=2)
     saving = models.DecimalField(_("saving against the reference"), max_digits=14, decimal_places=2)

@@ -227,8 +227,12 @@ def training_create(
 def adoption_cost_record(*, match: Match, by: User, data: dict) -> AdoptionCost:
     """Record (or correct) what adoption cost; the match becomes adopted."""
     station = _station_for(by, match)
+    from matchmaking.impact.services import released_total
+
+    tranches = released_total(match)
     try:
         breakdown = costs.compute(
+            trial_tranches=tranches,
             **{
                 k: data.get(k, 0)
                 for k in (
@@ -239,7 +243,7 @@ def adoption_cost_record(*, match: Match, by: User, data: dict) -> AdoptionCost:
                     "loan_rate",
                     "loan_months",
                 )
-            }
+            },
         )
     except costs.CostError as error:
         messages = {
@@ -256,6 +260,7 @@ def adoption_cost_record(*, match: Match, by: User, data: dict) -> AdoptionCost:
     record.station = station
     record.recorded_by = by
     record.loan_subsidy = breakdown.loan_subsidy
+    record.trial_tranches = tranches
     record.total_cost = breakdown.total_cost
     record.net_outlay = breakdown.net_outlay
     record.saving = breakdown.saving

@@ -687,6 +687,8 @@ def _headline(filters: Filters) -> dict:
         "needs_published": TechnologyNeed.objects.filter(published_at__isnull=False).count(),
         "matches": Match.objects.count(),
         "trainings": TrainingSession.objects.count(),
+        # What adoption changed: confirmed evidence only, the median per unit with its count.
+        "changes": cached("adoption-changes", filters)[0]["by_unit"],
         "as_of": date.today(),
     }
 
@@ -706,8 +708,25 @@ FIGURES = {
     "platform-activity": platform_activity,
     "fair-outcomes": fair_outcomes,
 }
+
+
+def _outcome_figures() -> dict:
+    from matchmaking.impact import selectors as stats_outcomes
+
+    return stats_outcomes.FIGURES
+
+
+FIGURES.update(_outcome_figures())  # what adoption changed, trials, contracts (issue #21)
 # What station staff see, always filtered to their own station.
-STATION_FIGURES = ("funnel", "funnel-by-category", "adoption-costs", "station-activity")
+STATION_FIGURES = (
+    "funnel",
+    "funnel-by-category",
+    "adoption-costs",
+    "station-activity",
+    "adoption-changes",
+    "trials",
+    "registered-contracts",
+)
 CACHE_SECONDS = 15 * 60
 PARTS = ("listing-groups", "funnel-groups")
 
@@ -843,6 +862,10 @@ def table(name: str, data) -> tuple[list[str], list[list]]:
     """A figure as a header and rows, the same for the page, CSV and XLSX."""
     from django.utils.translation import pgettext
 
+    from matchmaking.impact import selectors as stats_outcomes
+
+    if name in stats_outcomes.FIGURES:
+        return stats_outcomes.table(name, data)
     if name == "transfer-rate":
         rows = [
             [

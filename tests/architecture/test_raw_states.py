@@ -13,6 +13,7 @@ from pathlib import Path
 
 from accounts.enums import MembershipStatus
 from matchmaking.fairs.states import FairStatus, MeetingStatus, RequestStatus, ScheduleRunStatus
+from matchmaking.impact.states import EvidenceStatus, MilestoneStatus, TrialStatus
 from matchmaking.listings.states import NeedStatus, ResultStatus
 from matchmaking.matches.states import ContactStatus, MatchState, RunStatus
 
@@ -28,6 +29,9 @@ ENUMS = (
     MeetingStatus,
     ScheduleRunStatus,
     MembershipStatus,
+    EvidenceStatus,
+    TrialStatus,
+    MilestoneStatus,
 )
 STATES = {value for enum in ENUMS for value in enum.values if value}
 # A keyword argument or attribute that holds a state: state=, status__in=, to=, …

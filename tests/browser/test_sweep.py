@@ -25,14 +25,17 @@ from accounts.enums import OrganisationKind
 from accounts.models import Organisation, User
 from matchmaking.models import (
     AdoptionCost,
+    ContractRegistration,
     Evaluation,
     Fair,
     Match,
     MonthlyReport,
+    OutcomeEvidence,
     ResearchResult,
     SolutionPlan,
     TechnologyNeed,
     TrainingSession,
+    TrialMilestone,
 )
 
 pytestmark = pytest.mark.browser
@@ -113,6 +116,8 @@ def _pages_of(role: str) -> list[str]:
             *[f"/plans/{p.pk}/" for p in _two(SolutionPlan.objects)],
             *[f"/adoption-costs/{c.pk}/" for c in _two(AdoptionCost.objects)],
             *[f"/trainings/{t.pk}/" for t in _two(TrainingSession.objects)],
+            *[f"/matches/{m.pk}/impact/" for m in _two(Match.objects.filter(state="adopted"))],
+            *[f"/contracts/{c.pk}/" for c in _two(ContractRegistration.objects)],
             *[f"/needs/{n.pk}/edit/" for n in public_needs],
             *[f"/results/{r.pk}/edit/" for r in public_results],
             "/imports/",
@@ -138,6 +143,11 @@ def _pages_of(role: str) -> list[str]:
                 f"/trainings/{t.pk}/"
                 for t in _two(TrainingSession.objects.filter(attendances__enterprise=organisation))
             ],
+            *[f"/matches/{m.pk}/impact/" for m in _two(matches.filter(state="adopted"))],
+            *[
+                f"/contracts/{c.pk}/"
+                for c in _two(ContractRegistration.objects.filter(match__in=matches))
+            ],
             f"/accounts/organisations/{organisation.pk}/",
             f"/fairs/{fair.pk}/register/",
             f"/fairs/{fair.pk}/agenda/",
@@ -160,6 +170,7 @@ def _pages_of(role: str) -> list[str]:
         need__organisation__region__code__in=organisation.covered_regions.values("code")
     )
     evaluations = Evaluation.objects.filter(station=organisation)
+    impact_states = ("on_trial", "adopted")
     return pages + [
         "/station/",
         "/station/?state=evaluating",
@@ -170,6 +181,21 @@ def _pages_of(role: str) -> list[str]:
         *[f"/plans/{p.pk}/" for p in _two(SolutionPlan.objects.filter(station=organisation))],
         *[f"/matches/{e.match_id}/adoption-cost/" for e in _two(evaluations)],
         *[f"/adoption-costs/{c.pk}/" for c in _two(AdoptionCost.objects.filter(match__in=covered))],
+        *[f"/matches/{m.pk}/impact/" for m in _two(covered.filter(state__in=impact_states))],
+        *[f"/matches/{m.pk}/trial/" for m in _two(covered.filter(state="solution_proposed"))],
+        *[
+            f"/milestones/{m.pk}/verify/"
+            for m in _two(TrialMilestone.objects.filter(trial__match__in=covered, status="planned"))
+        ],
+        *[
+            f"/evidence/{e.pk}/record/"
+            for e in _two(OutcomeEvidence.objects.filter(match__in=covered, status="due"))
+        ],
+        *[f"/matches/{m.pk}/contract/" for m in _two(covered.filter(state="adopted"))],
+        *[
+            f"/contracts/{c.pk}/"
+            for c in _two(ContractRegistration.objects.filter(match__in=covered))
+        ],
         "/trainings/",
         "/trainings/new/",
         *[

@@ -4,6 +4,7 @@ from django.db import transaction
 
 from accounts.demo import create_demo_accounts
 from config import audit
+from matchmaking.demo.outcomes import create_demo_impact
 from matchmaking.demo.world import (
     create_demo_fair,
     create_demo_journeys,
@@ -43,6 +44,12 @@ class Command(BaseCommand):
                 self.stdout.write(
                     "Demo journeys: {contacts} contacts, with an evaluation, a plan and a "
                     "cost.".format(**journeys)
+                )
+            impact = create_demo_impact()
+            if impact:
+                self.stdout.write(
+                    "Evidence of impact: {evidence} figures measured after adoption, {trials} "
+                    "trials paid by milestone, {contracts} contract dossiers.".format(**impact)
                 )
             fair = create_demo_fair(users["admin"])
             if fair:
