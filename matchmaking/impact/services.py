@@ -209,7 +209,13 @@ def evidence_recorded(evidence_id: int) -> int:
             reverse("match-impact", args=[evidence.match_id]),
         )
 
-    return deliver(members(evidence.match.need.organisation), NotificationKind.EVALUATION, message)
+    return deliver(
+        members(evidence.match.need.organisation),
+        NotificationKind.EVALUATION,
+        message,
+        # Measured again after a dispute, it is a new figure to confirm: a new notification.
+        key=f"evidence_recorded:{evidence.pk}:{evidence.recorded_at:%Y%m%d%H%M%S%f}",
+    )
 
 
 @transaction.atomic
@@ -272,7 +278,9 @@ def send_evidence_reminders(now=None) -> int:
                 reverse("evidence-record", args=[evidence.pk]),
             )
 
-        sent += deliver(staff, NotificationKind.REMINDER, message)
+        sent += deliver(
+            staff, NotificationKind.REMINDER, message, key=f"evidence_due:{evidence.pk}"
+        )
     return sent
 
 

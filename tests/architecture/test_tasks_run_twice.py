@@ -21,6 +21,7 @@ import itertools
 import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -33,7 +34,9 @@ from accounts.enums import MembershipRole, MembershipStatus, OrganisationKind
 from accounts.sms import outbox as sms_outbox
 from accounts.sms.catalogue import ACCOUNT_CREATED, CONTACT_ANSWERED
 from matchmaking import tasks
+from matchmaking.enums import Checkpoint, MetricUnit
 from matchmaking.fairs.states import FairStatus, MeetingStatus, RequestStatus
+from matchmaking.impact.states import EvidenceStatus
 from matchmaking.matches import matching
 from matchmaking.matches.states import ContactStatus, MatchState
 from matchmaking.models import (
@@ -46,8 +49,10 @@ from matchmaking.models import (
     Meeting,
     MeetingRequest,
     Notification,
+    OutcomeEvidence,
     RebuildChunk,
     RebuildRun,
+    ReportSubscription,
     ResearchResult,
     SavedSearch,
     ScheduleRun,
@@ -182,6 +187,18 @@ def _saved_searches():
     return list(SavedSearch.objects.order_by("pk").values_list("pk", "last_sent_at"))
 
 
+def _evidence():
+    return list(
+        OutcomeEvidence.objects.order_by("pk").values_list(
+            "pk", "match_id", "checkpoint", "status", "reminded_at"
+        )
+    )
+
+
+def _history():
+    return list(TechnologyNeed.history.order_by("history_id").values_list("history_id", flat=True))
+
+
 SEEN = {
     "emails": _emails,
     "texts": _texts,
@@ -195,6 +212,8 @@ SEEN = {
     "fairs": _fairs,
     "statistics": _statistics,
     "saved searches": _saved_searches,
+    "evidence": _evidence,
+    "history": _history,
 }
 
 
@@ -499,6 +518,46 @@ def a_participant_absent_on_the_fair_day():
     return ()
 
 
+def an_adoption_whose_evidence_is_due():
+    """Adopted today, before any checkpoint was made; a station covers the enterprise."""
+    match = _match()
+    station = OrganisationFactory(kind=OrganisationKind.STATION, covered=["522634"])
+    member_of(station)
+    Match.objects.filter(pk=match.pk).update(state=MatchState.ADOPTED, adopted_at=timezone.now())
+    return ()
+
+
+def evidence_recorded_by_the_station():
+    match = _match(state=MatchState.ADOPTED, adopted_at=timezone.now())
+    station = OrganisationFactory(kind=OrganisationKind.STATION, covered=["522634"])
+    evidence = OutcomeEvidence.objects.create(
+        match=match,
+        checkpoint=Checkpoint.AT_ADOPTION,
+        due_on=timezone.localdate(),
+        status=EvidenceStatus.RECORDED,
+        label="运输损耗",
+        unit=MetricUnit.PERCENT,
+        baseline_value=Decimal("20"),
+        measured_value=Decimal("11"),
+        station=station,
+        recorded_by=member_of(station),
+        recorded_at=timezone.now(),
+    )
+    return (evidence.pk,)
+
+
+def an_official_subscribed_to_the_national_report():
+    official = member_of(OrganisationFactory(kind=OrganisationKind.AUTHORITY))
+    ReportSubscription.objects.create(user=official, scope_key="national")
+    return ()
+
+
+def history_older_than_its_retention():
+    need = NeedFactory()
+    need.history.update(history_date=timezone.now() - timedelta(days=3 * 365))
+    return ()
+
+
 # -- the table --------------------------------------------------------------------------------
 
 
@@ -573,6 +632,13 @@ CASES = [
     Case(tasks.embed_finish, a_backfill_with_every_chunk_done, ("backfills", "rebuilds")),
     # Statistics and fairs.
     Case(tasks.refresh_statistics, some_adoptions_to_count, ("statistics",)),
+    # What adoption changed: each checkpoint made once, each person told once.
+    Case(tasks.send_evidence_reminders, an_adoption_whose_evidence_is_due, (*SENDS, "evidence")),
+    Case(tasks.notify_evidence_recorded, evidence_recorded_by_the_station, SENDS),
+    # The officials' monthly report: made once, emailed once.
+    Case(tasks.send_monthly_reports, an_official_subscribed_to_the_national_report, ("emails",)),
+    # The audit trail's retention: what is past it goes, once.
+    Case(tasks.trim_history, history_older_than_its_retention, ("history",)),
     Case(tasks.run_fair_scheduler, a_fair_to_schedule, ("fairs",)),
     Case(tasks.mark_fair_no_shows, a_participant_absent_on_the_fair_day, ("fairs",)),
 ]

@@ -56,7 +56,6 @@ def test_fair_from_creation_to_follow_up(page: Page, committed_db):
     page.fill("#id_year", "2026")
     page.fill("#id_city", "成都")
     page.fill("#id_venue", "世纪城会展中心")
-    page.select_option("#id_status", "registration_open")
     page.fill("#id_first_day", "2026-12-10")
     page.fill("#id_days", "1")
     page.fill("#id_registration_opens", "2026-11-01")
@@ -70,6 +69,12 @@ def test_fair_from_creation_to_follow_up(page: Page, committed_db):
     page.locator("input[name=_save]").click()
     expect(page.locator(".messagelist")).to_be_visible()
     fair = Fair.objects.get()
+    # The admin shows the status read-only: registration opens from the fair's own page.
+    page.goto(f"/fairs/{fair.pk}/")
+    page.get_by_role("button", name="开放报名").click()
+    expect(page.locator(".message").first).to_be_visible()
+    fair.refresh_from_db()
+    assert fair.status == "registration_open"
     log_out(page)
 
     log_in(page, "ent")

@@ -264,7 +264,7 @@ def test_every_page_of_every_role_at_360_and_1280_px_in_both_languages(
 ):
     started = time.monotonic()
     call_command("demo_data", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    from matchmaking import reports
+    from matchmaking.reports import services as reports
 
     for scope_key in ("national", "province:52"):  # the monthly reports (made by beat)
         reports.report_generate(scope_key=scope_key, period=date(2026, 11, 1))

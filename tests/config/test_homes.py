@@ -169,7 +169,7 @@ def test_a_researcher_sees_requests_waiting_with_days_needs_that_fit_and_how_res
 
     html = _home(client, world["researcher"])
 
-    assert f'href="/matches/{world["accepted"].pk}/"' in html
+    assert f'href="/matches/{world["accepted"].pk}/#what-next"' in html
     assert '<span class="meta late">已等待 9 天' in html
     # The need appears once, with its best-fitting result.
     assert html.count(f'href="/matches/{world["best"].pk}/"') == 1

@@ -12,10 +12,10 @@ from django.utils import translation
 from openpyxl import load_workbook
 
 from accounts.enums import OrganisationKind
-from matchmaking import stats
 from matchmaking.impact import contracts
 from matchmaking.matches.states import MatchState
 from matchmaking.models import Match
+from matchmaking.stats import selectors as stats
 from tests.factories import NeedFactory, OrganisationFactory, ResultFactory, member_of
 
 pytestmark = pytest.mark.django_db

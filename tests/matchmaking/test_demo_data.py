@@ -31,8 +31,8 @@ def test_demo_data_builds_the_world_once_and_running_it_again_changes_nothing(ca
     for username in ("enterprise", "researcher", "station", "admin"):
         assert username in output
     # What adoption changed is not empty (issue #21): confirmed figures, a trial, a contract.
-    from matchmaking import stats
     from matchmaking.models import ContractRegistration, Trial
+    from matchmaking.stats import selectors as stats
 
     changes = stats.FIGURES["adoption-changes"](stats.Filters())
     assert changes["adoptions"] >= 3 and changes["by_unit"]

@@ -9,12 +9,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone, translation
 
 from accounts.enums import OrganisationKind
-from matchmaking import stats
 from matchmaking.impact import services as outcomes
 from matchmaking.impact.states import EvidenceStatus, MilestoneStatus, TrialStatus
 from matchmaking.matches.states import MatchState
 from matchmaking.models import Match, Notification, OutcomeEvidence
 from matchmaking.stations import services as stations
+from matchmaking.stats import selectors as stats
 from tests.factories import NeedFactory, OrganisationFactory, ResultFactory, category, member_of
 
 pytestmark = pytest.mark.django_db
