@@ -27,7 +27,7 @@ from rest_framework.utils.encoders import JSONEncoder
 
 from accounts.enums import OrganisationKind, RegionGroup
 from matchmaking.models import MonthlyReport, ReportScope, ReportSubscription
-from matchmaking.stats import charts
+from matchmaking.stats import charts, tables
 from matchmaking.stats import selectors as stats
 from matchmaking.stats import summary as stats_summary
 
@@ -117,11 +117,11 @@ def _figures(scope_key: str, period: date) -> tuple[str, tuple[dict, dict], str]
     figures = {}
     for figure in SECTIONS[scope]:
         data = stats.FIGURES[figure](in_year)
-        header, rows = stats.table(figure, data)
+        header, rows = tables.table(figure, data)
         headline = stats_summary.headline(figure, data, in_year, year=year)
         figures[figure] = {
             "header": [str(h) for h in header],
-            "rows": _as_api(stats.api_rows(rows)),
+            "rows": _as_api(tables.api_rows(rows)),
             "headline": _as_api(headline),
             "sentence": stats_summary.sentence(headline, name),
         }

@@ -9,6 +9,7 @@ from rest_framework.views import APIView
 from accounts import permissions
 from accounts.enums import RegionGroup
 from matchmaking.stats import selectors as stats
+from matchmaking.stats import tables
 from matchmaking.stats.filters import YEARS
 
 YEAR = {"type": "integer", "minimum": YEARS[0], "maximum": YEARS[1]}
@@ -55,12 +56,12 @@ class StatsView(APIView):
         if station_only and figure not in stats.STATION_FIGURES:
             raise PermissionDenied
         data, computed_at = stats.cached(figure, filters)
-        header, rows = stats.table(figure, data)
+        header, rows = tables.table(figure, data)
         return Response(
             {
                 "figure": figure,
                 "computed_at": computed_at,
                 "header": header,
-                "rows": stats.api_rows(rows),
+                "rows": tables.api_rows(rows),
             }
         )

@@ -16,6 +16,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from matchmaking.stats import selectors as stats
+from matchmaking.stats import tables
 
 BASELINE = stats.BASELINE_RATE
 
@@ -47,7 +48,7 @@ def number(value) -> str:
     """52750 → 52,750; 52750.5 → 52,750.5 (no trailing .00)."""
     if value is None or value == "":
         return "—"
-    if isinstance(value, stats.Percent):
+    if isinstance(value, tables.Percent):
         return str(value)
     if isinstance(value, int):
         return f"{value:,}"

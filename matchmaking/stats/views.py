@@ -17,7 +17,7 @@ from accounts import permissions
 from accounts.enums import OrganisationKind, RegionGroup
 from matchmaking.core.downloads import table_response
 from matchmaking.matches.quality import match_quality_report
-from matchmaking.stats import charts
+from matchmaking.stats import charts, tables
 from matchmaking.stats import selectors as stats
 from matchmaking.stats import summary as stats_summary
 
@@ -42,7 +42,7 @@ def statistics(request):
     figures, oldest = {}, None
     for name in names:
         data, computed = stats.cached(name, filters)
-        header, rows = stats.table(name, data)
+        header, rows = tables.table(name, data)
         # Template variables cannot hold a hyphen: transfer-rate is figures.transfer_rate.
         figures[name.replace("-", "_")] = {"data": data, "header": header, "rows": rows}
         oldest = computed if oldest is None or computed < oldest else oldest
@@ -126,7 +126,7 @@ def statistics_export(request, fmt: str):
     if _station_view(request) and name not in stats.STATION_FIGURES:
         raise PermissionDenied
     data, _computed = stats.cached(name, filters)
-    header, rows = stats.table(name, data)
+    header, rows = tables.table(name, data)
     return table_response(f"nongqiao-{name}.{fmt}", header, rows, fmt, sheet=name)
 
 

@@ -8,7 +8,7 @@ register = template.Library()
 @register.filter
 def stat_cell(value) -> str:
     """A table cell as readers expect it: 52,750 not 52750.00; shares as 25.0%; text as is."""
-    from matchmaking.stats.selectors import Year
+    from matchmaking.stats.tables import Year
 
     if isinstance(value, Year):
         return str(int(value))

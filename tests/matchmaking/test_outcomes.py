@@ -15,6 +15,7 @@ from matchmaking.matches.states import MatchState
 from matchmaking.models import Match, Notification, OutcomeEvidence
 from matchmaking.stations import services as stations
 from matchmaking.stats import selectors as stats
+from matchmaking.stats import tables
 from tests.factories import NeedFactory, OrganisationFactory, ResultFactory, category, member_of
 
 pytestmark = pytest.mark.django_db
@@ -299,6 +300,6 @@ def test_the_median_change_counts_confirmed_evidence_only_with_its_count(world):
         ("贵州省", "days", 1),
     ]
     with translation.override("en"):
-        header, rows = stats.table("adoption-changes", data)
+        header, rows = tables.table("adoption-changes", data)
     assert header == ["Group", "Unit", "Adoptions with confirmed evidence", "Median change"]
     assert rows[:2] == [["All", "percent", 3, "−40.0%"], ["All", "days", 1, "+300.0%"]]

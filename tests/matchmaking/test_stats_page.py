@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from accounts.enums import OrganisationKind
 from matchmaking.models import Match
-from matchmaking.stats import charts
+from matchmaking.stats import charts, tables
 from matchmaking.stats import selectors as stats
 from matchmaking.stats import summary as stats_summary
 from tests.factories import OrganisationFactory, UserFactory, member_of
@@ -57,7 +57,7 @@ def test_money_reads_52_750_yuan_not_52750_00():
     assert stats_summary.yuan(Decimal("52750.00")) == "52,750 元"
     assert stats_summary.number(Decimal("52750.00")) == "52,750"
     assert stats_summary.number(1234567) == "1,234,567"
-    assert stats_summary.number(stats.Percent(0.25)) == "25.0%"
+    assert stats_summary.number(tables.Percent(0.25)) == "25.0%"
 
 
 def test_the_map_has_the_31_provinces_and_does_not_count_the_east_as_zero(world):  # noqa: F811
