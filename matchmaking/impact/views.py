@@ -7,11 +7,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import permissions
+from matchmaking.core.http import private_photo_response
 from matchmaking.impact import contracts
 from matchmaking.impact import services as outcomes
 from matchmaking.impact.forms import (
@@ -248,16 +248,7 @@ def outcome_photo(request, pk: int, thumbnail: bool = False):
     if not permissions.can_view_outcomes(request.user, photo.match):
         raise Http404
     file = photo.thumbnail if thumbnail else photo.image
-    try:
-        with file.open("rb") as handle:
-            content = handle.read()
-    except FileNotFoundError as error:
-        raise Http404 from error
-    response = HttpResponse(content, content_type="image/jpeg")
-    response["Cache-Control"] = "private, max-age=604800"
-    response["Content-Disposition"] = f'inline; filename="evidence-{photo.pk}.jpg"'
-    patch_vary_headers(response, ["Cookie"])
-    return response
+    return private_photo_response(file, f"evidence-{photo.pk}.jpg")
 
 
 @login_required

@@ -6,10 +6,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
@@ -19,6 +18,7 @@ from config import audit
 from config.pagination import CachedCountPaginator
 from matchmaking.core import submissions
 from matchmaking.core.filters import parse_flag
+from matchmaking.core.http import private_photo_response
 from matchmaking.core.undo import offer_undo
 from matchmaking.enums import DeclineReason
 from matchmaking.listings import exports, selectors, services
@@ -391,17 +391,7 @@ def _photo_for(user, pk: int) -> NeedPhoto:
 def need_photo(request, pk: int, thumbnail: bool = False):
     photo = _photo_for(request.user, pk)
     file = photo.thumbnail if thumbnail else photo.image
-    try:
-        with file.open("rb") as handle:
-            content = handle.read()
-    except FileNotFoundError as error:
-        raise Http404 from error
-    response = HttpResponse(content, content_type="image/jpeg")
-    # A photo never changes (a new one gets a new address); only this person's browser keeps it.
-    response["Cache-Control"] = "private, max-age=604800"
-    response["Content-Disposition"] = f'inline; filename="need-{photo.need_id}-{photo.pk}.jpg"'
-    patch_vary_headers(response, ["Cookie"])
-    return response
+    return private_photo_response(file, f"need-{photo.need_id}-{photo.pk}.jpg")
 
 
 @login_required
