@@ -320,3 +320,96 @@ def test_publishing_an_agenda_and_recording_an_outcome_name_who_did_it():
         ("+", admin, ""),
         ("~", staff, "follow_up"),
     ]
+
+
+# -- the rest of the audited models, one change each ------------------------------------------
+
+
+def test_the_audited_models_are_the_ones_people_argue_about():
+    from django.apps import apps
+
+    audited = sorted(
+        model.__name__
+        for model in apps.get_models()
+        if hasattr(model, "history") and not model.__name__.startswith("Historical")
+    )
+    assert audited == [
+        "AdoptionCost",
+        "Category",
+        "Evaluation",
+        "Fair",
+        "Meeting",
+        "Membership",
+        "Organisation",
+        "ResearchResult",
+        "SolutionPlan",
+        "TechnologyNeed",
+        "ThesaurusEntry",
+    ]
+
+
+def test_a_result_edited_by_its_institution_names_the_researcher():
+    from matchmaking.listings import services as listings
+
+    institution = OrganisationFactory(kind=OrganisationKind.INSTITUTION)
+    researcher = member_of(institution, full_name="李研究员")
+    result = ResultFactory(organisation=institution, asking_price=Decimal(80000))
+
+    listings.result_update(result=result, by=researcher, data={"asking_price": Decimal(60000)})
+
+    row = newest(result)
+    assert (row.history_type, row.history_user) == ("~", researcher)
+    assert changed_fields(row) == {"asking_price": (Decimal("80000.00"), Decimal("60000.00"))}
+
+
+def test_a_solution_plan_names_the_station_staff_who_wrote_it(station_world):
+    from tests.matchmaking.test_stations import EVALUATION as SERVICE_EVALUATION
+
+    staff, match = station_world["staff"], station_world["match"]
+    stations.evaluation_create(match=match, by=staff, data=dict(SERVICE_EVALUATION))
+    plan = stations.plan_create(
+        match=match,
+        by=staff,
+        data={
+            "summary": "先建小冷库",
+            "steps": [{"title": "选址", "owner": "吴", "due": "2027-03-01"}],
+            "cost_lines": [{"item": "冷库", "amount": "80000"}],
+            "staff_hours": Decimal("3"),
+        },
+    )
+
+    assert (newest(plan).history_type, newest(plan).history_user) == ("+", staff)
+
+
+def test_a_category_renamed_in_the_admin_is_recorded(client):
+    admin = admin_user()
+    client.force_login(admin)
+    fruit = category("cold-storage")
+    url = reverse("admin:matchmaking_category_change", args=[fruit.pk])
+    form = client.get(url).context["adminform"].form
+    data = {
+        name: ("" if value is None else value)
+        for name, value in form.initial.items()
+        if name in form.fields
+    }
+    data["name"] = "冷库与冷藏"
+
+    response = client.post(url, data)
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    row = newest(fruit)  # the categories were loaded in bulk: this is their first row
+    assert (row.history_type, row.history_user, row.name) == ("~", admin, "冷库与冷藏")
+
+
+def test_a_fair_moving_on_names_who_moved_it():
+    from matchmaking.fairs import services as fairs
+    from matchmaking.fairs.states import FairStatus
+    from tests.factories import FairFactory
+
+    admin = admin_user()
+    fair = FairFactory(status=FairStatus.PLANNING)
+
+    fairs.fair_open_registration(fair=fair, by=admin)
+
+    row = newest(fair)
+    assert (row.status, row.history_user) == (FairStatus.REGISTRATION_OPEN, admin)
