@@ -17,13 +17,20 @@ from collections import defaultdict
 from decimal import Decimal
 from statistics import median
 
-from django.db.models import Count, Sum
+from django.db.models import Count, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from matchmaking.enums import ContractType, MetricUnit
-from matchmaking.impact.models import ContractRegistration, OutcomeEvidence, Trial
+from matchmaking.impact.models import (
+    ContractRegistration,
+    OutcomeEvidence,
+    OutcomePhoto,
+    Trial,
+    TrialMilestone,
+)
 from matchmaking.impact.parse import change_text
 from matchmaking.impact.states import EvidenceStatus, TrialStatus
+from matchmaking.models import Match
 
 
 def _stats():
@@ -197,3 +204,57 @@ FIGURES = {
     "trials": trials,
     "registered-contracts": registered_contracts,
 }
+
+
+# -- what the impact pages read ---------------------------------------------------------------
+
+MATCH_RELATED = ("need__organisation__region", "result__organisation")
+
+
+def _related(prefix: str) -> list[str]:
+    return [f"{prefix}{related}" for related in MATCH_RELATED]
+
+
+def impact_matches() -> QuerySet[Match]:
+    """Matches with what the permission checks and the impact pages read of both sides."""
+    return Match.objects.select_related(*MATCH_RELATED)
+
+
+def trial_of(match) -> Trial | None:
+    return Trial.objects.filter(match=match).first()
+
+
+def evidence_of(match) -> list[OutcomeEvidence]:
+    """The match's checkpoints, first to last, with their photos."""
+    return list(
+        OutcomeEvidence.objects.filter(match=match)
+        .prefetch_related("photos")
+        .order_by("checkpoint")
+    )
+
+
+def contract_of(match) -> ContractRegistration | None:
+    return ContractRegistration.objects.filter(match=match).first()
+
+
+def milestones() -> QuerySet[TrialMilestone]:
+    return TrialMilestone.objects.select_related(*_related("trial__match__"), "trial")
+
+
+def trials() -> QuerySet[Trial]:
+    return Trial.objects.select_related(*_related("match__"))
+
+
+def evidence_records() -> QuerySet[OutcomeEvidence]:
+    return OutcomeEvidence.objects.select_related(*_related("match__"))
+
+
+def outcome_photos() -> QuerySet[OutcomePhoto]:
+    return OutcomePhoto.objects.select_related(
+        "evidence__match__need__organisation__region",
+        "milestone__trial__match__need__organisation__region",
+    )
+
+
+def contracts() -> QuerySet[ContractRegistration]:
+    return ContractRegistration.objects.select_related(*_related("match__"), "station")

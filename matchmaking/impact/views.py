@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from accounts import permissions
 from matchmaking.core.http import private_photo_response
-from matchmaking.impact import contracts
+from matchmaking.impact import contracts, selectors
 from matchmaking.impact import services as outcomes
 from matchmaking.impact.forms import (
     ContractForm,
@@ -25,8 +25,6 @@ from matchmaking.impact.forms import (
 from matchmaking.impact.models import (
     ContractRegistration,
     OutcomeEvidence,
-    OutcomePhoto,
-    Trial,
     TrialMilestone,
 )
 from matchmaking.impact.parse import suggest_baseline
@@ -35,11 +33,9 @@ from matchmaking.listings.views import add_errors
 from matchmaking.matches.states import MatchState
 from matchmaking.models import Match
 
-MATCH_RELATED = ("need__organisation__region", "result__organisation")
-
 
 def _match_for(request, pk: int, *, work: bool = False) -> Match:
-    match = get_object_or_404(Match.objects.select_related(*MATCH_RELATED), pk=pk)
+    match = get_object_or_404(selectors.impact_matches(), pk=pk)
     allowed = (permissions.can_work_match if work else permissions.can_view_outcomes)(
         request.user, match
     )
@@ -56,12 +52,8 @@ def _impact(pk: int) -> str:
 def match_impact(request, pk: int):
     """The need's figure before, the trial's milestones and ledger, the evidence after."""
     match = _match_for(request, pk)
-    trial = Trial.objects.filter(match=match).first()
-    evidence = list(
-        OutcomeEvidence.objects.filter(match=match)
-        .prefetch_related("photos")
-        .order_by("checkpoint")
-    )
+    trial = selectors.trial_of(match)
+    evidence = selectors.evidence_of(match)
     context = {
         "match": match,
         "trial": trial,
@@ -70,7 +62,7 @@ def match_impact(request, pk: int):
             m.pk: list(m.photos.all()) for m in (trial.milestones.all() if trial else [])
         },
         "evidence": evidence,
-        "contract": ContractRegistration.objects.filter(match=match).first(),
+        "contract": selectors.contract_of(match),
         "can_work": permissions.can_work_match(request.user, match),
         "can_answer": permissions.can_answer_evidence(request.user, match),
         "answer_form": EvidenceAnswerForm(),
@@ -107,12 +99,7 @@ def trial_create(request, pk: int):
 
 
 def _milestone_for(request, pk: int) -> TrialMilestone:
-    milestone = get_object_or_404(
-        TrialMilestone.objects.select_related(
-            *(f"trial__match__{r}" for r in MATCH_RELATED), "trial"
-        ),
-        pk=pk,
-    )
+    milestone = get_object_or_404(selectors.milestones(), pk=pk)
     if not permissions.can_work_match(request.user, milestone.trial.match):
         raise PermissionDenied
     return milestone
@@ -147,9 +134,7 @@ def milestone_verify(request, pk: int):
 @login_required
 @require_POST
 def trial_fail(request, pk: int):
-    trial = get_object_or_404(
-        Trial.objects.select_related(*(f"match__{r}" for r in MATCH_RELATED)), pk=pk
-    )
+    trial = get_object_or_404(selectors.trials(), pk=pk)
     if not permissions.can_work_match(request.user, trial.match):
         raise PermissionDenied
     form = TrialFailForm(request.POST)
@@ -165,9 +150,7 @@ def trial_fail(request, pk: int):
 
 
 def _evidence_for(request, pk: int) -> OutcomeEvidence:
-    evidence = get_object_or_404(
-        OutcomeEvidence.objects.select_related(*(f"match__{r}" for r in MATCH_RELATED)), pk=pk
-    )
+    evidence = get_object_or_404(selectors.evidence_records(), pk=pk)
     if not permissions.can_view_outcomes(request.user, evidence.match):
         raise PermissionDenied
     return evidence
@@ -238,13 +221,7 @@ def evidence_answer(request, pk: int):
 def outcome_photo(request, pk: int, thumbnail: bool = False):
     """A photo of evidence or of a milestone, to the enterprise, its station and admins; to
     anyone else a 404, so the address tells nothing."""
-    photo = get_object_or_404(
-        OutcomePhoto.objects.select_related(
-            "evidence__match__need__organisation__region",
-            "milestone__trial__match__need__organisation__region",
-        ),
-        pk=pk,
-    )
+    photo = get_object_or_404(selectors.outcome_photos(), pk=pk)
     if not permissions.can_view_outcomes(request.user, photo.match):
         raise Http404
     file = photo.thumbnail if thumbnail else photo.image
@@ -268,7 +245,7 @@ def baseline_suggestion(request):
 @login_required
 def contract_form(request, pk: int):
     match = _match_for(request, pk, work=True)
-    contract = ContractRegistration.objects.filter(match=match).first()
+    contract = selectors.contract_of(match)
     if contract is None and not request.POST:
         initial = {"subject": match.result.title, "contract_type": "service"}
     else:
@@ -287,12 +264,7 @@ def contract_form(request, pk: int):
 
 
 def _contract_for(request, pk: int) -> ContractRegistration:
-    contract = get_object_or_404(
-        ContractRegistration.objects.select_related(
-            *(f"match__{r}" for r in MATCH_RELATED), "station"
-        ),
-        pk=pk,
-    )
+    contract = get_object_or_404(selectors.contracts(), pk=pk)
     if not permissions.can_view_outcomes(request.user, contract.match):
         raise PermissionDenied
     return contract

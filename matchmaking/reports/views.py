@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from accounts import permissions
 from matchmaking.models import MonthlyReport, ReportSubscription
+from matchmaking.reports import selectors
 from matchmaking.reports import services as reports
 
 
@@ -27,14 +28,12 @@ def _list(request, form=None, status=200):
         raise PermissionDenied
     subscriptions = list(request.user.report_subscriptions.order_by("created_at"))
     names = dict(reports.scope_choices())
-    found = MonthlyReport.objects.all()
-    if not permissions.is_admin(request.user):
-        found = found.filter(scope_key__in=[s.scope_key for s in subscriptions])
+    found = selectors.reports_for(subscriptions, everything=permissions.is_admin(request.user))
     return render(
         request,
         "matchmaking/report_list.html",
         {
-            "reports": found.defer("figures", "charts")[:200],
+            "reports": found[:200],
             "subscriptions": [(s, names.get(s.scope_key, s.scope_key)) for s in subscriptions],
             "form": form or SubscriptionForm(),
         },
