@@ -82,7 +82,7 @@ class NotificationKind(models.TextChoices):
 
 class MetricUnit(models.TextChoices):
     """The units of a baseline and of the evidence measured after adoption (issue #21); the
-    values are matchmaking.outcomes_parse's."""
+    values are impact/parse.py's."""
 
     PERCENT = "percent", _("percent")
     DAYS = "days", _("days")
