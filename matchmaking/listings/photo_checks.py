@@ -31,7 +31,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps
+from PIL import Image, ImageFile, ImageOps
 
 FORMATS = ("JPEG", "PNG", "WEBP")
 MAX_SIDE = 8192
@@ -158,12 +158,24 @@ def _check_nothing_hidden(upload) -> None:
         raise hidden
 
 
+def _load_whole(image: Image.Image) -> None:
+    """Decode every pixel, so that a cut or corrupt file raises. Some libraries switch Pillow's
+    LOAD_TRUNCATED_IMAGES on for the whole process when they are imported (WeasyPrint does,
+    for the monthly report's PDF), which would pad a cut photo with grey and keep it."""
+    lenient = ImageFile.LOAD_TRUNCATED_IMAGES
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+    try:
+        image.load()
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = lenient
+
+
 def _reencode(image: Image.Image) -> Photo:
     if image.format == "JPEG":
         # Decode at 1/2, 1/4 or 1/8 of the size straight away when the photo is far larger
         # than what is kept: less memory and time for a 12 MP photo.
         image.draft("RGB", (STORED_SIDE, STORED_SIDE))
-    image.load()
+    _load_whole(image)
     image = ImageOps.exif_transpose(image) or image
     if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
         rgba = image.convert("RGBA")

@@ -150,9 +150,12 @@ def _in(language: str | None, by_language: dict) -> dict:
 
 def report_context(report: MonthlyReport, language: str | None = None) -> dict:
     language = language or translation.get_language()
+    figures = _in(language, report.figures)
+    # In the order of SECTIONS: PostgreSQL's jsonb keeps an object's keys in an order of its own.
     sections = [
-        {"name": name, "title": TITLES[name](), **figure}
-        for name, figure in _in(language, report.figures).items()
+        {"name": name, "title": TITLES[name](), **figures[name]}
+        for name in SECTIONS[report.scope]
+        if name in figures
     ]
     return {"report": report, "sections": sections, "charts": _in(language, report.charts)}
 

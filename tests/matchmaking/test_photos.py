@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from PIL import ExifTags, Image
+from PIL import ExifTags, Image, ImageFile
 
 from accounts.enums import OrganisationKind
 from matchmaking.models import NeedPhoto, TechnologyNeed
@@ -230,6 +230,23 @@ def test_a_truncated_photo_is_refused_as_damaged(client):
     assert photo_errors(response) == [
         "“cut.jpg”: this picture is damaged or incomplete. Send it again."
     ]
+
+
+def test_a_truncated_photo_is_refused_even_when_a_library_made_pillow_lenient(client, monkeypatch):
+    # WeasyPrint (the monthly report's PDF) sets this for the whole process when imported.
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)
+    enterprise = OrganisationFactory()
+    client.force_login(member_of(enterprise))
+    whole = gps_jpeg(size=(400, 300))
+    response = client.post(
+        reverse("need-create"),
+        need_form(enterprise, [upload("cut.jpg", whole[: len(whole) // 2])]),
+        **EN,
+    )
+    assert photo_errors(response) == [
+        "“cut.jpg”: this picture is damaged or incomplete. Send it again."
+    ]
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is True  # left as the library set it
 
 
 def test_a_decompression_bomb_is_refused_without_decoding_it(client):
