@@ -337,7 +337,7 @@ UNDO_MOVE_KEY = "listing_move"
 def listing_undo(request, kind: str, pk: int):
     """The 撤销 of the toast after closing a listing; the move comes from the session."""
     spec = KINDS[kind]
-    listing = get_object_or_404(spec.model.objects.select_related("organisation"), pk=pk)
+    listing = get_object_or_404(selectors.listing_with_organisation(spec.model), pk=pk)
     if not permissions.can_edit_listing(request.user, listing):
         raise PermissionDenied
     record = request.session.get(UNDO_MOVE_KEY) or {}
