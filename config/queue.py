@@ -43,6 +43,24 @@ def enqueue(task_name: str, *args, **kwargs) -> bool:
     return True
 
 
+def enqueue_and_wait(task_name: str, *args, timeout: float, **kwargs) -> bool:
+    """Send the task and wait up to `timeout` seconds for it to finish; True if it did.
+
+    For what a page is about to show and a worker must work out (it holds what the web
+    process does not load). Waiting longer, or failing, the page goes on without it: never an
+    error for the user. Eager, the task runs here and now.
+    """
+    task = _task(task_name)
+    try:
+        task.apply_async(args=args, kwargs=kwargs, retry=False).get(
+            timeout=timeout, propagate=True, disable_sync_subtasks=False
+        )
+    except Exception:
+        logger.warning("%s%s did not finish in %.1f s", task_name, _loggable(args), timeout)
+        return False
+    return True
+
+
 def _task(name: str):
     """The task registered under `name` (its import path, for the project's own tasks)."""
     from config.celery import app

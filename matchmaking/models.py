@@ -21,6 +21,7 @@ from matchmaking.matches.models import (
     Match,
     MatchEvent,
     RebuildChunk,
+    RebuildPair,
     RebuildRun,
     ThesaurusEntry,
 )
@@ -70,6 +71,7 @@ __all__ = [
     "Notification",
     "NotificationSetting",
     "RebuildChunk",
+    "RebuildPair",
     "RebuildRun",
     "ResearchResult",
     "SavedSearch",

@@ -12,7 +12,7 @@ from config.queue import enqueue
 from matchmaking.fairs import services as fairs
 from matchmaking.fairs.states import FairStatus
 from matchmaking.imports import services as imports
-from matchmaking.matches import matching
+from matchmaking.matches import explanations, matching
 from matchmaking.matches.states import RunStatus
 from matchmaking.models import (
     EmbedChunk,
@@ -179,6 +179,12 @@ def _queue(work: list[tuple[str, int]]) -> None:
     }
     for what, pk in work:
         enqueue(f"{__name__}.{tasks[what]}", pk)
+
+
+@shared_task
+def explain_matches(match_ids: list[int]) -> int:
+    """The terms of pairs a full re-match left unexplained, about to be shown."""
+    return explanations.explain_matches(match_ids)
 
 
 @shared_task

@@ -30,6 +30,7 @@ class MatchViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         match = super().get_object()
         if not permissions.can_view_match(self.request.user, match):
             raise NotFound
+        match_selectors.explained([match])
         return match
 
     @extend_schema(responses=MatchEventSerializer(many=True))

@@ -31,6 +31,7 @@ from django.utils import timezone
 from config.queue import enqueue
 from matchmaking.enums import DeclineReason
 from matchmaking.listings.states import NeedStatus, ResultStatus
+from matchmaking.matches import staging
 from matchmaking.matches import states as matches_states
 from matchmaking.matches.states import MatchState, RunStatus
 from matchmaking.matching import (
@@ -408,7 +409,7 @@ def reset_memory() -> None:
         _loaded.clear()
 
 
-def _ranker(index: MatchIndex) -> MatchIndex:
+def ranker(index: MatchIndex) -> MatchIndex:
     # "Don't show me what I can't use": never a result that does not serve the need's province.
     return index.with_fit_config(require_region=True)
 
@@ -648,7 +649,7 @@ def rematch_need(need_id: int) -> list[Match]:
             drop_stale(keep=set(), need_id=need.pk)
             affected_results = []
         else:
-            found = _ranker(index).top_k_for_need(need.pk, k=REVERSE_POOL, explain=True)
+            found = ranker(index).top_k_for_need(need.pk, k=REVERSE_POOL, explain=True)
             found = [f for f in apply_feedback(need, found) if f.score >= MIN_SCORE]
             top = {(need.pk, f.id): f for f in found[:K]}
             rest = {f.id: f for f in found[K:]}
@@ -676,7 +677,7 @@ def rematch_result(result_id: int) -> list[Match]:
             drop_stale(keep=set(), result_id=result.pk)
             affected_needs = []
         else:
-            found = _ranker(index).top_k_for_result(result.pk, k=K, explain=True)
+            found = ranker(index).top_k_for_result(result.pk, k=K, explain=True)
             pairs = {(f.id, result.pk): f for f in found if f.score >= MIN_SCORE}
             pairs = _lower(pairs, lowered_pairs({nid for nid, _ in pairs}))
             created = store_pairs(pairs, version)
@@ -780,17 +781,42 @@ def stalled_rebuild_work(stalled_after: timedelta) -> list[tuple[str, int]]:
     return todo
 
 
+#: Explanations worked out in full at a full re-match, per side: the pairs first in each need's
+#: and each result's list. A need's page shows its first 10; the rest of the 2.4 M pairs of a
+#: national re-match get their terms when first shown (`explanations.ensure_explained`), which
+#: keeps the re-match within minutes.
+EXPLAIN_TOP = {"needs": 5, "results": 0}
+
+
 def _chunk_pairs(version: str, kind: str, ids: list[int]) -> dict[tuple[int, int], object]:
-    index = _ranker(load_version(version).index)
+    index = ranker(load_version(version).index)
     if kind == "needs":
         ids = [i for i in ids if index.get("needs", i) is not None]
-        found = index.top_k_for_needs(ids, k=K, explain=True)
+        found = index.top_k_for_needs(ids, k=K, explain_top=EXPLAIN_TOP["needs"])
         pairs = {(nid, f.id): f for nid, fs in found.items() for f in fs if f.score >= MIN_SCORE}
         return _lower(pairs, lowered_pairs(ids))
     ids = [i for i in ids if index.get("results", i) is not None]
-    found = index.top_k_for_results(ids, k=K, explain=True)
+    found = index.top_k_for_results(ids, k=K, explain_top=EXPLAIN_TOP["results"])
     pairs = {(f.id, rid): f for rid, fs in found.items() for f in fs if f.score >= MIN_SCORE}
     return _lower(pairs, lowered_pairs({nid for nid, _ in pairs}))
+
+
+def _staged_rows(pairs: dict[tuple[int, int], object], version: str) -> list[tuple]:
+    rows = []
+    for need_id, result_id in sorted(pairs):
+        fields = _fields(pairs[need_id, result_id], version)
+        rows.append(
+            (
+                need_id,
+                result_id,
+                fields["score"],
+                fields["text_score"],
+                fields["structured_score"],
+                fields["explanation"],
+                fields["matcher"],
+            )
+        )
+    return rows
 
 
 def rebuild_chunk(chunk_id: int) -> bool:
@@ -815,7 +841,11 @@ def rebuild_chunk(chunk_id: int) -> bool:
             done_at=now, pairs=len(pairs)
         ):
             return False
-        store_pairs(pairs, chunk.run.version)
+        staging.stage_pairs(
+            run_id=chunk.run_id, chunk_id=chunk.pk, rows=_staged_rows(pairs, chunk.run.version)
+        )
+        if chunk.kind == "results":  # the needs' phase is complete: every pair is staged
+            staging.merge_results(chunk.pk, chunk.ids, chunk.run_id, chunk.run.version)
         # The run's row lock orders the chunks' commits: exactly one sees its phase complete.
         RebuildRun.objects.filter(pk=chunk.run_id).update(
             done_chunks=F("done_chunks") + 1, pairs=F("pairs") + len(pairs), progressed_at=now
@@ -836,27 +866,22 @@ def rebuild_finish(run_id: int) -> int | None:
             return None
         if RebuildChunk.objects.filter(run=run, done_at__isnull=True).exists():
             return None
-        dropped = finish_rebuild(run.version)
+        dropped = finish_rebuild(run)
         RebuildRun.objects.filter(pk=run.pk).update(
             status=RunStatus.DONE, dropped=dropped, finished_at=timezone.now()
         )
     return dropped
 
 
-def finish_rebuild(version: str) -> int:
-    """Make the snapshot current, drop suggestions it no longer makes, and rank everything."""
-    make_current(version)
+def finish_rebuild(run: RebuildRun) -> int:
+    """Make the run's snapshot current, drop the untouched suggestions it did not propose,
+    rank everything and clear its staged pairs. In the caller's transaction."""
+    make_current(run.version)
     reset_memory()
-    with transaction.atomic():
-        deleted, _ = (
-            Match.objects.filter(state=MatchState.SUGGESTED)
-            .exclude(matcher_version=version)
-            .delete()
-        )
-        need_ids = list(Match.objects.values_list("need_id", flat=True).distinct())
-        result_ids = list(Match.objects.values_list("result_id", flat=True).distinct())
-        rerank(need_ids=need_ids, result_ids=result_ids)
-    return deleted
+    dropped = staging.drop_unproposed(run.pk)
+    staging.rerank_all(_CLOSED_SQL)
+    staging.clear_staged()
+    return dropped
 
 
 def pending_listings() -> tuple[list[int], list[int]]:

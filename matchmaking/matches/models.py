@@ -272,6 +272,43 @@ class RebuildChunk(models.Model):
         return f"{self.run_id}/{self.number}"
 
 
+class RebuildPair(models.Model):
+    """A pair one chunk of a full re-match proposes, staged before it is merged into the matches.
+
+    A chunk writes its pairs here (PostgreSQL's COPY), then merges them into the matches in one
+    statement that leaves unchanged pairs alone. The run keeps its pairs until it finishes:
+    they are how it knows which suggestions it no longer makes.
+    """
+
+    # No constraints (COPY would check each row; the finish clears the table anyway), and no
+    # foreign keys to the listings: a listing deleted during the run has no match to merge into.
+    run = models.ForeignKey(
+        RebuildRun,
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,  # the index below starts with the run
+    )
+    chunk = models.ForeignKey(
+        RebuildChunk, on_delete=models.DO_NOTHING, related_name="+", db_constraint=False
+    )
+    need_id = models.BigIntegerField()
+    result_id = models.BigIntegerField()
+    score = models.FloatField()
+    text_score = models.FloatField()
+    structured_score = models.FloatField()
+    explanation = models.JSONField(default=dict)
+    matcher = models.CharField(max_length=100, blank=True, default="")
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["run", "need_id", "result_id"], name="rebuild_pair_run_pair"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.run_id}: {self.need_id}-{self.result_id}"
+
+
 class EmbedRun(ChunkedRun):
     """A backfill of dense vectors (issue 17): the listings without a current vector, encoded
     in chunks that any worker takes; `manage.py embed` or the admin's button starts one."""

@@ -12,6 +12,7 @@ from django.db.models import (
 from accounts import permissions
 from accounts.models import User
 from matchmaking.listings.states import NeedStatus, ResultStatus
+from matchmaking.matches import explanations
 from matchmaking.matches.filters import GOOD_REASONS, MATCH_FITS, MatchFilter
 from matchmaking.matches.states import CLOSED, ContactStatus, MatchState
 from matchmaking.matching import FitConfig
@@ -83,7 +84,17 @@ def _filter_matches(matches: QuerySet, params) -> QuerySet:
         raise ValidationError(
             {name: [str(m) for m in messages] for name, messages in filterset.errors.items()}
         )
+    if any(key.startswith("fit_") and params.get(key) for key in params or {}):
+        # The fits are read from the stored explanations: those a full re-match left
+        # incomplete have none yet, and would be filtered out for that alone.
+        explanations.ensure_explained(list(matches.select_related(None).only("pk", "explanation")))
     return filterset.qs
+
+
+def explained(matches: list) -> list:
+    """The matches, each with its whole explanation (see explanations.ensure_explained)."""
+    explanations.ensure_explained(matches)
+    return matches
 
 
 def _fit_weights() -> dict[str, float]:
@@ -174,7 +185,7 @@ def need_matches(need: TechnologyNeed, params=None) -> list:
         .select_related("result", "result__organisation", "result__category")
         .order_by("rank_for_need", "-score")
     )
-    matches = list(_filter_matches(matches, params))
+    matches = explained(list(_filter_matches(matches, params)))
     for match in matches:
         match.need = need  # all share it: no query per row when a page or the API reads it
     return matches
@@ -199,7 +210,7 @@ def result_matches(result: ResearchResult, params=None) -> list:
         )
         .order_by("rank_for_result", "-score")
     )
-    matches = list(_filter_matches(matches, params))
+    matches = explained(list(_filter_matches(matches, params)))
     for match in matches:
         match.result = result
     return matches

@@ -42,6 +42,7 @@ def match_detail(request, pk: int):
     match = _visible_match(request, pk)
     sides = permissions.sides_of(request.user, match)
     matching.request_close_sentences([match])
+    selectors.explained([match])
     context = {
         "match": selectors.as_seen_by(request.user, match),
         "sides": sides,

@@ -81,6 +81,9 @@ class MatchExplanation:
     # dense_score is the cosine of the two dense vectors.
     method: str = "lexical"
     dense_score: float | None = None
+    # False for a pair ranked below what a list first shows: its scores and fits are worked
+    # out, its terms are not yet (the site completes them when the pair is first shown).
+    complete: bool = True
 
     def to_dict(self) -> dict:
         return {
@@ -96,7 +99,7 @@ class MatchExplanation:
             "fits": {k: v.to_dict() for k, v in self.fits.items()},
             "method": self.method,
             "dense_score": None if self.dense_score is None else round(self.dense_score, 6),
-        }
+        } | ({} if self.complete else {"complete": False})
 
 
 def _floor4(x: float) -> float:

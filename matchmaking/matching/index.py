@@ -189,6 +189,15 @@ class _Side:
         self.docs: list[Doc | None] = []
         self.table = FactTable(codes, kind)  # structured fields per slot, as columns
         self.slot_of: dict[DocId, int] = {}
+        self._facts: dict[int, Facts] = {}  # per slot, worked out when first asked for
+
+    def facts(self, slot: int) -> Facts:
+        """The structured facts of the document in ``slot`` (a need's facts read its whole
+        text, so they are kept rather than read again for each pair)."""
+        found = self._facts.get(slot)
+        if found is None:
+            found = self._facts[slot] = _facts(self.docs[slot])
+        return found
 
     def add(self, docs: Sequence[Doc], rows: sp.csr_matrix, vecs: Sequence | None = None) -> None:
         for d in docs:  # changing a document = tombstone the old row, append the new one
@@ -208,6 +217,7 @@ class _Side:
 
     def _kill(self, slot: int) -> None:
         self.store.kill(slot)
+        self._facts.pop(slot, None)
         self.slot_of.pop(self.ids[slot], None)
         self.ids[slot] = None
         self.docs[slot] = None
@@ -230,6 +240,7 @@ class _Side:
         if self.dense is not None:
             self.dense.take(keep)
         self.slot_of = {d: i for i, d in enumerate(self.ids)}
+        self._facts = {}
 
     def alive_ids(self) -> list[DocId]:
         return [i for i in self.ids if i is not None]
@@ -550,20 +561,35 @@ class MatchIndex:
         return self._batch([self._resolve(result, RESULTS)], NEEDS, k, explain)[0]
 
     def top_k_for_needs(
-        self, need_ids: Sequence[DocId] | None = None, k: int = 20, *, explain: bool = False
+        self,
+        need_ids: Sequence[DocId] | None = None,
+        k: int = 20,
+        *,
+        explain: bool = False,
+        explain_top: int | None = None,
     ) -> dict[DocId, list[Match]]:
-        """Best results for many indexed needs (all when None): one chunk of a rebuild."""
+        """Best results for many indexed needs (all when None): one chunk of a rebuild.
+
+        ``explain_top=n`` explains each need's first n results in full and gives the rest an
+        explanation with their scores only (``complete=False``): the terms are most of the
+        cost of a ranking, and most pairs of a large re-match are never looked at.
+        """
         ids = self.need_ids if need_ids is None else list(need_ids)
         docs = [self._resolve(i, NEEDS) for i in ids]
-        return dict(zip(ids, self._batch(docs, RESULTS, k, explain), strict=True))
+        return dict(zip(ids, self._batch(docs, RESULTS, k, explain, explain_top), strict=True))
 
     def top_k_for_results(
-        self, result_ids: Sequence[DocId] | None = None, k: int = 20, *, explain: bool = False
+        self,
+        result_ids: Sequence[DocId] | None = None,
+        k: int = 20,
+        *,
+        explain: bool = False,
+        explain_top: int | None = None,
     ) -> dict[DocId, list[Match]]:
-        """Best needs for many indexed results (all when None)."""
+        """Best needs for many indexed results (all when None); ``explain_top`` as for needs."""
         ids = self.result_ids if result_ids is None else list(result_ids)
         docs = [self._resolve(i, RESULTS) for i in ids]
-        return dict(zip(ids, self._batch(docs, NEEDS, k, explain), strict=True))
+        return dict(zip(ids, self._batch(docs, NEEDS, k, explain, explain_top), strict=True))
 
     def all_pairs_top_k(
         self, k: int = 20, *, explain: bool = False
@@ -691,7 +717,12 @@ class MatchIndex:
         return _Pool(slots[order], fused[order], text[order], dense[order])
 
     def _batch(
-        self, queries: Sequence[Doc | str], target: str, k: int, explain: bool
+        self,
+        queries: Sequence[Doc | str],
+        target: str,
+        k: int,
+        explain: bool,
+        explain_top: int | None = None,
     ) -> list[list[Match]]:
         if k <= 0:
             return [[] for _ in queries]
@@ -724,11 +755,15 @@ class MatchIndex:
                 else:
                     lex_pool = _Pool(cands.slots, cands.scores, cands.scores, None)
                 matches = self._finish(query, lex_pool, side, k, None) or []
-            if explain and matches:
+            full = len(matches) if explain else max(0, explain_top or 0)
+            if explain_top is not None and not explain and not isinstance(query, str):
+                for m in matches[full:]:
+                    m.explanation = self._unexplained(query, m)
+            if full and matches:
                 # What depends on the query alone is worked out once, not once per match:
                 # a 5,000-character need was otherwise re-read for each of its candidates.
                 context = self._query_context(query, q[i], cands, side)
-                for m in matches:
+                for m in matches[:full]:
                     slot = side.slot_of[m.id]
                     m.explanation = self._explain_pair(
                         query,
@@ -745,6 +780,22 @@ class MatchIndex:
                         m.explanation.dense_score = m.dense_score
             out.append(matches)
         return out
+
+    @staticmethod
+    def _unexplained(query: Doc, m: Match) -> MatchExplanation:
+        """A pair's explanation before its terms and fits are worked out: the scores it was
+        ranked by, marked incomplete (``explain`` gives the whole of it later)."""
+        need_id, result_id = (query.id, m.id) if isinstance(query, NeedDoc) else (m.id, query.id)
+        return MatchExplanation(
+            score=m.score,
+            text_score=m.text_score,
+            structured_score=m.structured_score,
+            need_id=need_id,
+            result_id=result_id,
+            method=m.method,
+            dense_score=m.dense_score,
+            complete=False,
+        )
 
     @staticmethod
     def _pair(query: Any, target: Any) -> tuple[Any, Any]:

@@ -110,6 +110,7 @@ def _matches():
             "contact_status",
             "reminded_at",
             "close_sentences",
+            "explanation",
         )
     )
 
@@ -495,6 +496,21 @@ def a_match_found_by_meaning():
     return ([match.pk],)
 
 
+def a_match_a_rebuild_left_unexplained():
+    need = NeedFactory(title="冷库保鲜", description="合作社的冷库保鲜时间短", keywords="冷库")
+    result = ResultFactory(title="冷库保鲜技术", abstract="小型冷库保鲜技术，延长保鲜时间。")
+    match = Match.objects.create(
+        need=need,
+        result=result,
+        score=0.6,
+        text_score=0.5,
+        structured_score=0.9,
+        matcher_version="t",
+        explanation={"score": 0.6, "text_score": 0.5, "complete": False, "method": "lexical"},
+    )
+    return ([match.pk],)
+
+
 def some_adoptions_to_count():
     _match(state=MatchState.ADOPTED, adopted_at=timezone.now())
     return ()
@@ -618,6 +634,7 @@ CASES = [
     Case(tasks.rematch_results, a_chunk_of_pending_results, (*MATCHES, *SENDS)),
     Case(tasks.sweep_pending, listings_waiting_for_the_sweep, (*MATCHES, *SENDS)),
     Case(tasks.close_sentences, a_match_found_by_meaning, ("matches",)),
+    Case(tasks.explain_matches, a_match_a_rebuild_left_unexplained, ("matches",)),
     # Full rebuild and vector backfill: each chunk done once, each run finished once.
     Case(tasks.rebuild_index, a_rebuild_run, ("rebuilds", "matches")),
     Case(

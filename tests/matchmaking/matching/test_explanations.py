@@ -92,3 +92,57 @@ def test_what_the_need_did_not_ask_for_holds_and_is_not_a_negative():
     got = fits(strict, silent)
     assert got["maturity"] == ("trl_unknown", 0.5, True)
     assert not structured_fits(strict, silent)["maturity"].known
+
+
+def _corpus():
+    needs = [
+        NeedDoc(
+            id=f"n{i}",
+            text=f"合作社冷库保鲜，想降低损耗{i}",
+            category="冷链",
+            province="贵州",
+            budget_max=30_000.0,
+        )
+        for i in range(3)
+    ]
+    results = [
+        ResultDoc(
+            id=i,
+            title=f"冷库保鲜技术{i}",
+            text=f"小型冷库节能保鲜，降低损耗，第{i}代。",
+            category="冷链" if i % 2 else "包装",
+            regions=frozenset({"贵州"}) if i % 3 else frozenset({"云南"}),
+            price_min=float(10_000 * i),
+        )
+        for i in range(1, 9)
+    ]
+    return MatchIndex.build(needs, results)
+
+
+@pytest.mark.parametrize("side", ["needs", "results"])
+def test_explaining_only_the_top_ranks_the_same_and_explains_the_first_in_full(side):
+    index = _corpus()
+    find = index.top_k_for_needs if side == "needs" else index.top_k_for_results
+    full = find(None, k=6, explain=True)
+    top = find(None, k=6, explain_top=2)
+    assert full.keys() == top.keys()
+    for query, found in top.items():
+        expected = full[query]
+        assert [(m.id, m.score) for m in found] == [(m.id, m.score) for m in expected]
+        assert len(found) > 2
+        for rank, (m, e) in enumerate(zip(found, expected, strict=True)):
+            got, want = m.explanation.to_dict(), e.explanation.to_dict()
+            if rank < 2:
+                assert got == want
+                continue
+            # The scores the pair was ranked by are there; terms and fits come later.
+            assert got["complete"] is False
+            assert got["terms"] == got["related_terms"] == [] and got["fits"] == {}
+            assert got["score"] == want["score"] and got["method"] == want["method"]
+            assert (got["need_id"], got["result_id"]) == (want["need_id"], want["result_id"])
+            assert "complete" not in want
+
+
+def test_without_explain_top_nothing_is_explained():
+    found = _corpus().top_k_for_needs(None, k=6)
+    assert all(m.explanation is None for ms in found.values() for m in ms)

@@ -1,0 +1,236 @@
+"""How a full re-match writes: each chunk's pairs staged, then merged into the matches at once.
+
+A chunk of a full re-match proposes a few tens of thousands of pairs. They are written to a
+staging table (`RebuildPair`) with PostgreSQL's COPY. Each chunk of the results' phase then
+merges the run's pairs of its results into `Match`, with one INSERT … SELECT … ON CONFLICT
+statement that:
+
+- inserts the pairs that are new, as suggestions;
+- updates a stored pair only when its scores or its matcher changed, or when it now brings a
+  complete explanation where the stored one has none yet: a pair ranked as before is not
+  rewritten (no new row version, no index churn), and no pair is written twice in a run;
+- never replaces a complete explanation by one without terms (it takes the new scores);
+- never touches the workflow: state, contact, history, notes stay as they are.
+
+The staged pairs stay until the run finishes: they are how the finish knows which untouched
+suggestions the run no longer makes (`drop_unproposed`). The ranks are then recomputed in one
+statement per side that writes only the ranks that moved (`rerank_all`).
+
+On other databases (SQLite, the embedded default) the staging rows are written with
+bulk_create instead of COPY; the merge and the rest are the same statements.
+"""
+
+from __future__ import annotations
+
+import json
+
+from django.db import connection
+from django.utils import timezone
+
+from matchmaking.matches.states import MatchState
+from matchmaking.models import Match, RebuildPair
+
+#: What the matcher computes for a pair; every other column of a new match takes its default.
+COMPUTED = ("score", "text_score", "structured_score", "explanation", "matcher")
+_STAGED = ("run_id", "chunk_id", "need_id", "result_id", *COMPUTED)
+
+
+def stage_pairs(*, run_id: int, chunk_id: int, rows: list[tuple]) -> None:
+    """Write a chunk's pairs to the staging table. Each row is (need id, result id, score,
+    text score, structured score, explanation dict, matcher name), in (need, result) order."""
+    if not rows:
+        return
+    if connection.vendor == "postgresql":
+        columns = ", ".join(_STAGED)
+        table = RebuildPair._meta.db_table
+        # psycopg 3's COPY … FROM STDIN: the whole chunk in one stream.
+        with (
+            connection.cursor() as cursor,
+            cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
+        ):
+            for need_id, result_id, score, text, structured, explanation, matcher in rows:
+                copy.write_row(
+                    (
+                        run_id,
+                        chunk_id,
+                        need_id,
+                        result_id,
+                        score,
+                        text,
+                        structured,
+                        json.dumps(explanation, ensure_ascii=False),
+                        matcher,
+                    )
+                )
+        return
+    RebuildPair.objects.bulk_create(
+        (
+            RebuildPair(
+                run_id=run_id,
+                chunk_id=chunk_id,
+                need_id=need_id,
+                result_id=result_id,
+                score=score,
+                text_score=text,
+                structured_score=structured,
+                explanation=explanation,
+                matcher=matcher,
+            )
+            for need_id, result_id, score, text, structured, explanation, matcher in rows
+        ),
+        batch_size=2000,
+    )
+
+
+def _complete(column: str) -> str:
+    """SQL: the explanation in `column` has its terms (an incomplete one says so)."""
+    if connection.vendor == "postgresql":
+        return f"COALESCE(({column} ->> 'complete')::boolean, true)"
+    return f"COALESCE(json_extract({column}, '$.complete'), 1) = 1"
+
+
+def _defaults(now) -> tuple[list[str], list]:
+    """The columns of a new match the matcher does not compute, with their values."""
+    columns, values = [], []
+    for field in Match._meta.concrete_fields:
+        if field.primary_key or field.attname in ("need_id", "result_id", "matcher_version"):
+            continue
+        if field.attname in COMPUTED:
+            continue
+        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            value = now
+        else:
+            value = field.get_default()
+        columns.append(field.column)
+        values.append(field.get_db_prep_save(value, connection))
+    return columns, values
+
+
+#: Kept from the newer row when an older row of the run brings the complete explanation.
+_SCORES = ("score", "text_score", "structured_score", "method", "dense_score", "lowered_by")
+
+
+def _with_scores_of(explanation: str, newer: str) -> str:
+    """SQL: `explanation` with the scores of the `newer` one."""
+    if connection.vendor == "postgresql":
+        pairs = ", ".join(f"'{key}', {newer} -> '{key}'" for key in _SCORES)
+        return f"({explanation} || jsonb_build_object({pairs}))"
+    pairs = ", ".join(f"'$.{key}', json_extract({newer}, '$.{key}')" for key in _SCORES)
+    return f"json_set({explanation}, {pairs})"
+
+
+def merge_results(chunk_id: int, result_ids: list[int], run_id: int, version: str) -> int:
+    """Merge the run's staged pairs of these results into the matches; returns how many rows
+    were written (inserted or changed). Run in the result chunk's transaction.
+
+    Each pair is merged once per run, by the chunk of its result: a pair both sides found has
+    two staged rows, and the result side's (the later chunk) gives the scores, as it always
+    has; its explanation is the complete one of the two when there is one.
+    """
+    if not result_ids:
+        return 0
+    table = Match._meta.db_table
+    staged = RebuildPair._meta.db_table
+    other_columns, other_values = _defaults(timezone.now())
+    insert_columns = ", ".join(
+        ["need_id", "result_id", *COMPUTED, "matcher_version", *other_columns]
+    )
+    placeholders = ", ".join(["%s"] * len(other_values))
+    ids = ", ".join(["%s"] * len(result_ids))
+    same_pair = "q.run_id = p.run_id AND q.need_id = p.need_id AND q.result_id = p.result_id"
+    # An older complete explanation of the pair: from the other side of this run, or stored.
+    earlier = (
+        f"(SELECT q.explanation FROM {staged} q WHERE {same_pair} AND q.chunk_id < p.chunk_id"
+        f" AND {_complete('q.explanation')} LIMIT 1)"
+    )
+    explanation = (
+        f"CASE WHEN {_complete('p.explanation')} OR {earlier} IS NULL THEN p.explanation"
+        f" ELSE {_with_scores_of(earlier, 'p.explanation')} END"
+    )
+    sql = f"""
+        INSERT INTO {table} AS m ({insert_columns})
+        SELECT p.need_id, p.result_id, p.score, p.text_score, p.structured_score,
+            {explanation}, p.matcher, %s, {placeholders}
+        FROM {staged} p
+        WHERE p.run_id = %s AND p.result_id IN ({ids})
+            AND NOT EXISTS (SELECT 1 FROM {staged} q WHERE {same_pair} AND q.chunk_id > p.chunk_id)
+        ORDER BY p.need_id, p.result_id
+        ON CONFLICT (need_id, result_id) DO UPDATE SET
+            score = excluded.score,
+            text_score = excluded.text_score,
+            structured_score = excluded.structured_score,
+            matcher = excluded.matcher,
+            matcher_version = excluded.matcher_version,
+            explanation = CASE
+                WHEN {_complete("excluded.explanation")} OR NOT {_complete("m.explanation")}
+                THEN excluded.explanation
+                ELSE {_with_scores_of("m.explanation", "excluded.explanation")}
+            END
+        WHERE m.score <> excluded.score
+            OR m.text_score <> excluded.text_score
+            OR m.structured_score <> excluded.structured_score
+            OR m.matcher <> excluded.matcher
+            OR ({_complete("excluded.explanation")} AND NOT {_complete("m.explanation")})
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [version, *other_values, run_id, *result_ids])
+        return cursor.rowcount
+
+
+def drop_unproposed(run_id: int) -> int:
+    """Delete the untouched suggestions the run did not propose; returns how many."""
+    table = Match._meta.db_table
+    staged = RebuildPair._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            DELETE FROM {table}
+            WHERE state = %s AND NOT EXISTS (
+                SELECT 1 FROM {staged} p
+                WHERE p.run_id = %s
+                    AND p.need_id = {table}.need_id AND p.result_id = {table}.result_id
+            )
+            """,
+            [MatchState.SUGGESTED.value, run_id],
+        )
+        return cursor.rowcount
+
+
+def clear_staged() -> None:
+    """Empty the staging table once a run is over: one run goes at a time, and what a failed
+    run left behind is of no use."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"TRUNCATE {RebuildPair._meta.db_table}")
+        return
+    RebuildPair.objects.all().delete()
+
+
+def rerank_all(closed_sql: str) -> int:
+    """Every open match's rank on both sides, in one statement per side, writing only the
+    ranks that moved; closed matches have none. Returns the rows written."""
+    table = Match._meta.db_table
+    written = 0
+    with connection.cursor() as cursor:
+        for column, key in (("rank_for_need", "need_id"), ("rank_for_result", "result_id")):
+            cursor.execute(
+                f"""
+                UPDATE {table} SET {column} = ranked.position
+                FROM (
+                    SELECT id, ROW_NUMBER() OVER (
+                        PARTITION BY {key} ORDER BY score DESC, id
+                    ) AS position
+                    FROM {table}
+                    WHERE state NOT IN ({closed_sql})
+                ) AS ranked
+                WHERE {table}.id = ranked.id
+                    AND ({table}.{column} IS NULL OR {table}.{column} <> ranked.position)
+                """
+            )
+            written += cursor.rowcount
+            cursor.execute(
+                f"UPDATE {table} SET {column} = NULL "
+                f"WHERE state IN ({closed_sql}) AND {column} IS NOT NULL"
+            )
+            written += cursor.rowcount
+    return written

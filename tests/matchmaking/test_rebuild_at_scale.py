@@ -1,0 +1,255 @@
+"""A full re-match at national scale (issue 18): staged and merged, unchanged pairs left alone,
+explanations worked out for the first of each list at once and for the rest when first shown,
+with pages and the API looking the same either way."""
+
+import pytest
+from django.core.management import call_command
+
+from accounts.enums import OrganisationKind
+from matchmaking.listings import services as listings
+from matchmaking.matches import explanations, matching, staging
+from matchmaking.matches.filters import GOOD_REASONS
+from matchmaking.matches.states import MatchState
+from matchmaking.models import Match, RebuildChunk, RebuildPair, RebuildRun
+from tests.factories import OrganisationFactory, ResultFactory, category, member_of
+
+pytestmark = pytest.mark.django_db
+
+TOPICS = ["冷链", "保鲜", "预冷", "冷库", "包装", "溯源", "直播", "分拣", "烘干"]
+
+
+@pytest.fixture
+def need_with_many_results(django_capture_on_commit_callbacks):
+    """A need with a dozen results that match it more or less well."""
+    enterprise = OrganisationFactory(region_id="510131")
+    institution = OrganisationFactory(kind=OrganisationKind.INSTITUTION)
+    for n in range(12):
+        words = TOPICS[: 2 + n % len(TOPICS)]
+        ResultFactory(
+            organisation=institution,
+            title=f"猕猴桃{''.join(words[:2])}技术第{n}号",
+            abstract=f"针对猕猴桃采后问题，采用{'、'.join(words)}等方法，延长货架期。",
+            keywords=" ".join(words[:3]),
+            category=category("origin-precooling"),
+            serves_all_regions=True,
+        )
+    owner = member_of(enterprise)
+    need = listings.need_create(
+        by=owner,
+        organisation=enterprise,
+        data={
+            "title": "猕猴桃运到广州就软了",
+            "description": "猕猴桃发到广州路上就软了，想找产地预冷和冷链保鲜的办法",
+            "keywords": "猕猴桃 保鲜 冷链",
+            "category": category("origin-precooling"),
+            "budget_negotiable": True,
+        },
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        listings.need_transition(need=need, to="open", by=owner)
+    need.refresh_from_db()
+    return need, owner
+
+
+def _rebuild():
+    call_command("rematch", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    return RebuildRun.objects.order_by("pk").last()
+
+
+def _stored(need):
+    return {
+        m.result_id: m.explanation
+        for m in Match.objects.filter(need=need).order_by("rank_for_need")
+    }
+
+
+def test_a_rebuild_explains_each_needs_first_results_and_leaves_the_rest_for_later(
+    need_with_many_results,
+):
+    need, _owner = need_with_many_results
+    assert _rebuild().status == "done"
+    by_rank = list(Match.objects.filter(need=need).order_by("rank_for_need"))
+    assert len(by_rank) > matching.EXPLAIN_TOP["needs"]
+    first = by_rank[: matching.EXPLAIN_TOP["needs"]]
+    assert all(not explanations.incomplete(m) and m.explanation["terms"] for m in first)
+    later = by_rank[matching.EXPLAIN_TOP["needs"] :]
+    assert any(explanations.incomplete(m) for m in later)
+    for match in later:
+        if explanations.incomplete(match):  # the scores it is ranked by are there already
+            assert match.explanation["score"] == pytest.approx(match.score, abs=1e-6)
+    # The staging table is emptied once the run is over.
+    assert not RebuildPair.objects.exists()
+
+
+def test_the_page_shows_every_listed_match_with_its_terms_and_stores_them(
+    client, need_with_many_results
+):
+    need, owner = need_with_many_results
+    _rebuild()
+    waiting = [m for m in Match.objects.filter(need=need) if explanations.incomplete(m)]
+    assert waiting
+    client.force_login(owner)
+    response = client.get(f"/needs/{need.pk}/?show=20")
+    assert response.status_code == 200
+    stored = _stored(need)
+    assert not any(e.get("complete") is False for e in stored.values())
+    html = response.content.decode()
+    for match in waiting:
+        terms = stored[match.result_id]["terms"]
+        assert terms, match.result.title
+        assert terms[0][0] in html
+    # Worked out when first shown as the re-match would have: the same terms and fits.
+    incremental = {
+        f.id: f.explanation.to_dict()
+        for f in matching.ranker(matching.ensure_index()[1]).top_k_for_need(
+            need.pk, k=20, explain=True
+        )
+    }
+    for match in waiting:
+        assert stored[match.result_id]["terms"] == incremental[match.result_id]["terms"]
+        assert stored[match.result_id]["fits"] == incremental[match.result_id]["fits"]
+        assert stored[match.result_id]["score"] == pytest.approx(match.score, abs=1e-6)
+
+
+def test_the_api_gives_whole_explanations_for_pairs_a_rebuild_left_incomplete(
+    client, need_with_many_results
+):
+    need, owner = need_with_many_results
+    _rebuild()
+    waiting = next(m for m in Match.objects.filter(need=need) if explanations.incomplete(m))
+    client.force_login(owner)
+    body = client.get(f"/api/v1/matches/{waiting.pk}/").json()
+    assert body["explanation"]["terms"] and body["explanation"]["fits"]
+    assert "complete" not in body["explanation"]
+    listed = client.get(f"/api/v1/needs/{need.pk}/matches/").json()
+    assert listed and all(m["explanation"]["fits"] for m in listed)
+    assert not any(m["explanation"].get("complete") is False for m in listed)
+
+
+def test_a_fit_filter_counts_pairs_a_rebuild_left_unexplained(client, need_with_many_results):
+    need, owner = need_with_many_results
+    client.force_login(owner)
+    _rebuild()
+    assert any(explanations.incomplete(m) for m in Match.objects.filter(need=need))
+    filtered = client.get(f"/api/v1/needs/{need.pk}/matches/?fit_category=1").json()
+    listed = client.get(f"/api/v1/needs/{need.pk}/matches/").json()
+    expected = {
+        m["result"]
+        for m in listed
+        if m["explanation"]["fits"]["category"]["reason"] in GOOD_REASONS["category"]
+    }
+    assert {m["result"] for m in filtered} == expected
+    assert len(expected) > matching.EXPLAIN_TOP["needs"]
+
+
+def test_a_second_rebuild_of_unchanged_listings_rewrites_no_match(need_with_many_results):
+    need, _owner = need_with_many_results
+    _rebuild()
+    _rebuild()  # the first one after publication may move scores: the vocabulary is refit
+    before = {
+        m.pk: (m.score, m.rank_for_need, m.rank_for_result, m.matcher_version)
+        for m in Match.objects.all()
+    }
+    run = _rebuild()
+    assert run.status == "done" and run.pairs > 0 and run.dropped == 0
+    after = {
+        m.pk: (m.score, m.rank_for_need, m.rank_for_result, m.matcher_version)
+        for m in Match.objects.all()
+    }
+    # Same pairs, same scores and ranks; not rewritten, so they keep the version that made them.
+    assert after == before
+
+
+def _staged_chunk(run, rows):
+    chunk = RebuildChunk.objects.create(run=run, number=RebuildChunk.objects.count(), kind="needs")
+    staging.stage_pairs(run_id=run.pk, chunk_id=chunk.pk, rows=rows)
+    return chunk
+
+
+def test_the_merge_inserts_new_pairs_updates_changed_ones_and_leaves_the_rest(
+    need_with_many_results,
+):
+    need, _owner = need_with_many_results
+    kept, changed = Match.objects.filter(need=need).order_by("result_id")[:2]
+    changed.state = MatchState.CONTACTED
+    changed.save(update_fields=["state"])
+    new_result = ResultFactory(title="新成果")
+    run = RebuildRun.objects.create(version="v2")
+    full = {"terms": [["冷链", 0.5]], "fits": {}, "score": 0.9}
+    rows = [
+        (
+            need.pk,
+            kept.result_id,
+            kept.score,
+            kept.text_score,
+            kept.structured_score,
+            {},
+            kept.matcher,
+        ),
+        (need.pk, changed.result_id, 0.9, 0.8, 0.7, full, "lexical x"),
+        (need.pk, new_result.pk, 0.3, 0.2, 0.5, {"complete": False}, "lexical x"),
+    ]
+    chunk = _staged_chunk(run, sorted(rows))
+    results = [row[1] for row in rows]
+    assert staging.merge_results(chunk.pk, results, run.pk, "v2") == 2  # one new, one changed
+    kept.refresh_from_db()
+    changed.refresh_from_db()
+    assert kept.matcher_version != "v2"  # left alone
+    assert (changed.score, changed.matcher_version, changed.explanation) == (0.9, "v2", full)
+    assert changed.state == MatchState.CONTACTED  # the workflow is never touched
+    new = Match.objects.get(need=need, result=new_result)
+    assert (new.state, new.score, new.matcher_version) == (MatchState.SUGGESTED, 0.3, "v2")
+    # Merged again, nothing is written.
+    assert staging.merge_results(chunk.pk, results, run.pk, "v2") == 0
+
+
+def test_a_pair_both_sides_found_is_merged_once_with_the_result_sides_scores(
+    need_with_many_results,
+):
+    need, _owner = need_with_many_results
+    match = Match.objects.filter(need=need).first()
+    run = RebuildRun.objects.create(version="v3")
+    full = {"terms": [["预冷", 0.4]], "fits": {"category": {}}, "score": 0.5, "method": "lexical"}
+    _staged_chunk(run, [(need.pk, match.result_id, 0.5, 0.4, 0.6, full, "m")])
+    # The result side scores the same pair a little differently and leaves it unexplained.
+    light = {"complete": False, "score": 0.49, "method": "lexical"}
+    chunk = _staged_chunk(run, [(need.pk, match.result_id, 0.49, 0.4, 0.6, light, "m")])
+    assert staging.merge_results(chunk.pk, [match.result_id], run.pk, "v3") == 1
+    match.refresh_from_db()
+    # The result side's score; the need side's terms, carrying that score.
+    assert match.score == 0.49
+    assert match.explanation["terms"] == full["terms"]
+    assert match.explanation["score"] == 0.49
+    assert "complete" not in match.explanation
+
+
+def test_the_finish_drops_only_untouched_suggestions_the_run_did_not_propose(
+    need_with_many_results,
+):
+    need, _owner = need_with_many_results
+    proposed, unproposed, acted_on = Match.objects.filter(need=need).order_by("pk")[:3]
+    acted_on.state = MatchState.SHORTLISTED
+    acted_on.save(update_fields=["state"])
+    run = RebuildRun.objects.create(version="v4")
+    _staged_chunk(run, [(need.pk, proposed.result_id, 0.5, 0.4, 0.6, {}, "m")])
+    doomed = set(
+        Match.objects.filter(state=MatchState.SUGGESTED)
+        .exclude(pk=proposed.pk)
+        .values_list("pk", flat=True)
+    )
+    assert unproposed.pk in doomed
+    assert staging.drop_unproposed(run.pk) == len(doomed)
+    remaining = set(Match.objects.values_list("pk", flat=True))
+    assert proposed.pk in remaining and acted_on.pk in remaining
+    assert not remaining & doomed
+
+
+def test_ranks_are_written_only_where_they_moved(need_with_many_results):
+    staging.rerank_all(matching._CLOSED_SQL)
+    assert staging.rerank_all(matching._CLOSED_SQL) == 0
+    need, _owner = need_with_many_results
+    last = Match.objects.filter(need=need).order_by("-rank_for_need").first()
+    Match.objects.filter(pk=last.pk).update(score=5.0)
+    assert staging.rerank_all(matching._CLOSED_SQL) > 0
+    last.refresh_from_db()
+    assert last.rank_for_need == 1
