@@ -3,6 +3,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import redirect
 from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -98,8 +100,29 @@ class RebuildRunAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("progress"))
     def progress(self, run):
-        return format_html(
+        bar = format_html(
             '<progress max="100" value="{}"></progress> {}%', run.percent, run.percent
+        )
+        if not run.total_chunks:
+            return bar
+        pace = run.chunks_per_minute
+        end = run.estimated_end
+        return format_html(
+            "{}<br>{}",
+            bar,
+            " · ".join(
+                str(part)
+                for part in (
+                    _("%(done)s of %(total)s chunks")
+                    % {"done": run.done_chunks, "total": run.total_chunks},
+                    _("%(rate)s per minute") % {"rate": f"{pace:.1f}"} if pace else None,
+                    _("done at about %(time)s")
+                    % {"time": date_format(timezone.localtime(end), "H:i")}
+                    if end
+                    else None,
+                )
+                if part
+            ),
         )
 
     def has_add_permission(self, request):

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -235,6 +237,24 @@ class ChunkedRun(models.Model):
         if not self.total_chunks:
             return 0 if self.status == RunStatus.RUNNING else 100
         return round(100 * self.done_chunks / self.total_chunks)
+
+    @property
+    def chunks_per_minute(self) -> float | None:
+        """The pace so far: chunks done over the time since the run started (its snapshot
+        included), up to its last chunk; None before the first chunk."""
+        seconds = (self.progressed_at - self.started_at).total_seconds()
+        if not self.done_chunks or seconds <= 0:
+            return None
+        return 60 * self.done_chunks / seconds
+
+    @property
+    def estimated_end(self):
+        """When a running run should be done at its pace so far; None when it cannot tell."""
+        pace = self.chunks_per_minute
+        if self.status != RunStatus.RUNNING or not pace or not self.total_chunks:
+            return None
+        left = self.total_chunks - self.done_chunks
+        return self.progressed_at + timedelta(minutes=left / pace)
 
 
 class RebuildRun(ChunkedRun):

@@ -253,3 +253,33 @@ def test_ranks_are_written_only_where_they_moved(need_with_many_results):
     assert staging.rerank_all(matching._CLOSED_SQL) > 0
     last.refresh_from_db()
     assert last.rank_for_need == 1
+
+
+def test_the_admin_shows_a_running_rebuilds_chunks_pace_and_expected_end(client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tests.factories import UserFactory
+
+    run = RebuildRun.objects.create(version="v", total_chunks=60)
+    started = timezone.now() - timedelta(minutes=2)
+    RebuildRun.objects.filter(pk=run.pk).update(
+        started_at=started, progressed_at=started + timedelta(minutes=2), done_chunks=12
+    )
+    run.refresh_from_db()
+    assert run.chunks_per_minute == pytest.approx(6.0)
+    # 48 chunks left at 6 a minute: 8 minutes after the last progress.
+    assert run.estimated_end == run.progressed_at + timedelta(minutes=8)
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    html = client.get("/admin/matchmaking/rebuildrun/").content.decode()
+    end = timezone.localtime(run.estimated_end).strftime("%H:%M")
+    assert "12 / 60" in html and "6.0" in html and end in html
+
+
+def test_a_run_before_its_first_chunk_or_over_gives_no_estimate():
+    run = RebuildRun.objects.create(total_chunks=10)
+    assert run.chunks_per_minute is None and run.estimated_end is None
+    run.status = "done"
+    run.done_chunks = 10
+    assert run.estimated_end is None
