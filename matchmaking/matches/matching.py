@@ -490,6 +490,7 @@ def lowered_results(need: TechnologyNeed) -> dict[int, float]:
     declined = (
         Match.objects.filter(
             need__organisation_id=need.organisation_id,
+            state=MatchState.DECLINED,
             decline_reason=DeclineReason.TECH_MISMATCH,
         )
         .exclude(need_id=need.pk)
@@ -510,16 +511,30 @@ def lowered_results(need: TechnologyNeed) -> dict[int, float]:
 
 
 def lowered_pairs(need_ids) -> dict[tuple[int, int], float]:
-    """{(need id, result id): factor} for many needs (a rebuild chunk): only the needs of
-    enterprises that declined something as 技术不对口 are looked at."""
+    """{(need id, result id): factor} for many needs (a rebuild chunk): `lowered_results` for
+    each, with the declines read once for the chunk rather than once per need."""
 
-    organisations = Match.objects.filter(decline_reason=DeclineReason.TECH_MISMATCH).values(
-        "need__organisation_id"
-    )
+    declined: dict[int, dict[int, set[int]]] = {}  # organisation -> need -> results declined
+    # Declined is final (an undo clears the reason): the state's index finds them at once.
+    for need_id, result_id, organisation_id in Match.objects.filter(
+        state=MatchState.DECLINED, decline_reason=DeclineReason.TECH_MISMATCH
+    ).values_list("need_id", "result_id", "need__organisation_id"):
+        declined.setdefault(organisation_id, {}).setdefault(need_id, set()).add(result_id)
     out: dict[tuple[int, int], float] = {}
-    for need in _needs().filter(pk__in=list(need_ids), organisation_id__in=organisations):
-        for result_id, factor in lowered_results(need).items():
-            out[need.pk, result_id] = factor
+    if not declined:
+        return out
+    others = {n.pk: n for n in _needs().filter(pk__in=[i for by in declined.values() for i in by])}
+    name = _dense_identity()
+    # Those enterprises' needs, matched against the chunk's here: a chunk of results brings
+    # some 40,000 need ids, too many for an IN list PostgreSQL plans quickly.
+    wanted = set(need_ids)
+    for need in _needs().filter(organisation_id__in=declined).iterator(2000):
+        if need.pk not in wanted:
+            continue
+        for other_id, result_ids in declined[need.organisation_id].items():
+            if other_id != need.pk and _similar(need, others[other_id], name):
+                for result_id in result_ids:
+                    out[need.pk, result_id] = TECH_MISMATCH_FACTOR
     return out
 
 
@@ -824,18 +839,26 @@ def _chunk_pairs(version: str, kind: str, ids: list[int]) -> dict[tuple[int, int
 
 
 def _staged_rows(pairs: dict[tuple[int, int], object], version: str) -> list[tuple]:
+    """The staging rows of a chunk's pairs, in (need, result) order (see `_fields`)."""
+    names: dict[str, str] = {}  # one matcher name per method, not one per pair
     rows = []
     for need_id, result_id in sorted(pairs):
-        fields = _fields(pairs[need_id, result_id], version)
+        found = pairs[need_id, result_id]
+        method = getattr(found, "method", "lexical")
+        if method not in names:
+            names[method] = matcher_name(found)
+        explanation = found.explanation.to_dict() if found.explanation is not None else {}
+        if getattr(found, "lowered_by", None):
+            explanation["lowered_by"] = found.lowered_by
         rows.append(
             (
                 need_id,
                 result_id,
-                fields["score"],
-                fields["text_score"],
-                fields["structured_score"],
-                fields["explanation"],
-                fields["matcher"],
+                round(float(found.score), 6),
+                round(float(found.text_score), 6),
+                round(float(found.structured_score), 6),
+                explanation,
+                names[method],
             )
         )
     return rows

@@ -207,30 +207,33 @@ def clear_staged() -> None:
 
 
 def rerank_all(closed_sql: str) -> int:
-    """Every open match's rank on both sides, in one statement per side, writing only the
-    ranks that moved; closed matches have none. Returns the rows written."""
+    """Every open match's rank on both sides, in one statement that writes only the rows whose
+    ranks moved (both columns at once: one new row version, not two); closed matches have
+    none. Returns the rows written."""
     table = Match._meta.db_table
-    written = 0
     with connection.cursor() as cursor:
-        for column, key in (("rank_for_need", "need_id"), ("rank_for_result", "result_id")):
-            cursor.execute(
-                f"""
-                UPDATE {table} SET {column} = ranked.position
-                FROM (
-                    SELECT id, ROW_NUMBER() OVER (
-                        PARTITION BY {key} ORDER BY score DESC, id
-                    ) AS position
-                    FROM {table}
-                    WHERE state NOT IN ({closed_sql})
-                ) AS ranked
-                WHERE {table}.id = ranked.id
-                    AND ({table}.{column} IS NULL OR {table}.{column} <> ranked.position)
-                """
-            )
-            written += cursor.rowcount
-            cursor.execute(
-                f"UPDATE {table} SET {column} = NULL "
-                f"WHERE state IN ({closed_sql}) AND {column} IS NOT NULL"
-            )
-            written += cursor.rowcount
-    return written
+        cursor.execute(
+            f"""
+            UPDATE {table} SET rank_for_need = ranked.for_need,
+                rank_for_result = ranked.for_result
+            FROM (
+                SELECT id,
+                    ROW_NUMBER() OVER (PARTITION BY need_id ORDER BY score DESC, id) AS for_need,
+                    ROW_NUMBER() OVER (PARTITION BY result_id ORDER BY score DESC, id)
+                        AS for_result
+                FROM {table}
+                WHERE state NOT IN ({closed_sql})
+            ) AS ranked
+            WHERE {table}.id = ranked.id
+                AND ({table}.rank_for_need IS NULL OR {table}.rank_for_need <> ranked.for_need
+                    OR {table}.rank_for_result IS NULL
+                    OR {table}.rank_for_result <> ranked.for_result)
+            """
+        )
+        written = cursor.rowcount
+        cursor.execute(
+            f"UPDATE {table} SET rank_for_need = NULL, rank_for_result = NULL "
+            f"WHERE state IN ({closed_sql}) "
+            f"AND (rank_for_need IS NOT NULL OR rank_for_result IS NOT NULL)"
+        )
+        return written + cursor.rowcount
