@@ -41,8 +41,8 @@ def _visible_match(request, pk: int) -> Match:
 def match_detail(request, pk: int):
     match = _visible_match(request, pk)
     sides = permissions.sides_of(request.user, match)
+    selectors.explained([match])  # first: whether it wants 意思相近 reads its terms
     matching.request_close_sentences([match])
-    selectors.explained([match])
     context = {
         "match": selectors.as_seen_by(request.user, match),
         "sides": sides,
