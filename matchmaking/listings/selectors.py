@@ -155,7 +155,8 @@ def _filtered(filter_class, queryset, params, default_status: str, *, mine: bool
                 ),
                 start=Value(0),
             )
-            filtered = filtered.annotate(relevance=relevance).order_by(
+            # An alias, not an annotation: it orders the list and is shown nowhere.
+            filtered = filtered.alias(relevance=relevance).order_by(
                 "-relevance", "-published_at", "-created_at", "-pk"
             )
         else:
