@@ -9,10 +9,10 @@ visibility (anonymous, or whose own listings) has its own. Shorter lists, such a
 listings, are counted afresh every time.
 
 A page is read in two steps: the ids of its rows from the list's query without its joins,
-then those rows by their ids with their related objects. In one step PostgreSQL must guess how many rows a
-search keeps before the joins; when it guesses 10 for 2,651 (a common word: LIKE and the text
-index are hard to estimate) it joins the wide rows in nested loops through temporary files,
-460 ms for a page of 20 instead of 50.
+then those rows by their ids with their related objects. In one step PostgreSQL must guess how
+many rows a search keeps before the joins; when it guesses 10 for 2,651 (a common word: LIKE and
+the text index are hard to estimate) it joins the wide rows in nested loops through temporary
+files, 460 ms for a page of 20 instead of 50.
 """
 
 import contextlib
