@@ -13,7 +13,8 @@ it is flushed at the start.
 Every endpoint of bench/locustfile.py is requested as its visitor requests it: anonymous, or
 logged in through the login form as the demo accounts `enterprise`, `researcher` and
 `station`, or on the API with the enterprise's token. Ids come from the links of the page
-before, as locust finds them. Each endpoint gets a few warm-up requests (the site's cache is
+before, as locust finds them. Own listings are the first of the
+first page whose page links a match. Each endpoint gets a few warm-up requests (the site's cache is
 warm under load), then --repeats measured ones; it prints, per endpoint, the median wall time,
 the median CPU time of this process (time.process_time: Python, templates, serializers; not
 PostgreSQL's or Redis's work), and the number of SQL queries of one more request.
@@ -204,17 +205,26 @@ def endpoints() -> list[Endpoint]:
     def result_id():
         return link(RESULT_LINK, anonymous, "/results/?page=1", "result")
 
+    @functools.cache
+    def with_matches(pattern, client, list_url, kind):
+        """(the first listing of the list whose page links a match, that match)."""
+        for pk in pattern.findall(_text(client.get(list_url, headers=HTML))):
+            matches = MATCH_LINK.findall(_text(client.get(f"/{kind}/{pk}/", headers=HTML)))
+            if matches:
+                return pk, matches[0]
+        raise SystemExit(f"no listing on {list_url} links a match")
+
     def own_need():
-        return link(NEED_LINK, enterprise, "/my/needs/?page=1", "own need")
+        return with_matches(NEED_LINK, enterprise, "/my/needs/?page=1", "needs")[0]
 
     def own_result():
-        return link(RESULT_LINK, researcher, "/my/results/?page=1", "own result")
+        return with_matches(RESULT_LINK, researcher, "/my/results/?page=1", "results")[0]
 
     def need_match():
-        return link(MATCH_LINK, enterprise, f"/needs/{own_need()}/", "match")
+        return with_matches(NEED_LINK, enterprise, "/my/needs/?page=1", "needs")[1]
 
     def result_match():
-        return link(MATCH_LINK, researcher, f"/results/{own_result()}/", "match")
+        return with_matches(RESULT_LINK, researcher, "/my/results/?page=1", "results")[1]
 
     def board_match():
         return link(MATCH_LINK, station, "/station/", "board match")
@@ -248,9 +258,7 @@ def endpoints() -> list[Endpoint]:
         Endpoint("enterprise /matches/[id]/", enterprise, lambda: f"/matches/{need_match()}/"),
         Endpoint("enterprise /", enterprise, "/"),
         Endpoint("researcher /my/results/?page=1", researcher, "/my/results/?page=1"),
-        Endpoint(
-            "researcher /results/[own id]/", researcher, lambda: f"/results/{own_result()}/"
-        ),
+        Endpoint("researcher /results/[own id]/", researcher, lambda: f"/results/{own_result()}/"),
         Endpoint("researcher /matches/[id]/", researcher, lambda: f"/matches/{result_match()}/"),
         Endpoint("station /station/", station, "/station/"),
         Endpoint("station /matches/[id]/", station, lambda: f"/matches/{board_match()}/"),
