@@ -47,7 +47,7 @@ class PlainSelect(forms.Select):
         selected = set(self.format_value(value))
         options = "".join(
             f'<option value="{escape(str(key))}"'
-            f'{" selected" if str(key) in selected else ""}>{escape(str(label))}</option>'
+            f"{' selected' if str(key) in selected else ''}>{escape(str(label))}</option>"
             for key, label in self.choices
         )
         attributes = flatatt(self.build_attrs(self.attrs, attrs))
@@ -70,7 +70,7 @@ class PlainCheckboxes(forms.CheckboxSelectMultiple):
             boxes.append(
                 f'<div><label{label_for}><input type="checkbox" name="{escape(name)}" '
                 f'value="{escape(str(key))}"{attributes}{box_id}'
-                f'{" checked" if str(key) in checked else ""}> {escape(str(label))}</label></div>'
+                f"{' checked' if str(key) in checked else ''}> {escape(str(label))}</label></div>"
             )
         outer_id = f' id="{escape(field_id)}"' if field_id else ""
         return mark_safe(f"<div{outer_id}>{''.join(boxes)}</div>")
