@@ -269,3 +269,16 @@ def test_each_home_takes_a_fixed_number_of_queries(
     client.get("/")
     with django_assert_num_queries(queries):
         assert client.get("/").status_code == 200
+
+
+def test_each_need_on_the_enterprise_home_counts_its_live_matches(client, world):
+    _match(world["need"], world["results"][3], 4, state="declined")
+    withdrawn = ResultFactory(organisation=world["institution"], status="withdrawn")
+    _match(world["need"], withdrawn, 5)
+    NeedFactory(organisation=world["enterprise"], title="茶叶杀青温度控制")
+
+    html = _home(client, world["owner"])
+
+    # Declined, and the withdrawn result's, are not counted; a need without matches says 0.
+    assert "最佳匹配：真空预冷装置 · 3 个匹配" in html
+    assert re.search(r"茶叶杀青温度控制.*?0 个匹配", html, re.S)
