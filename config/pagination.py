@@ -12,7 +12,8 @@ A page is read in two steps: the ids of its rows from the list's query without i
 then those rows by their ids with their related objects. In one step PostgreSQL must guess how
 many rows a search keeps before the joins; when it guesses 10 for 2,651 (a common word: LIKE and
 the text index are hard to estimate) it joins the wide rows in nested loops through temporary
-files, 460 ms for a page of 20 instead of 50.
+files, 460 ms for a page of 20 instead of 50. The ids of a long list's pages are kept in the
+cache too, until a row of the table changes (page_ids).
 """
 
 import contextlib
@@ -60,10 +61,46 @@ class CachedCountPaginator(Paginator):
     def page(self, number):
         page = super().page(number)
         if isinstance(self.object_list, QuerySet):
-            ids = list(page.object_list.values_list("pk", flat=True))
+            ids = page_ids(page.object_list, long=self.count >= LONG_LIST)
             rows = rows_by_id(self.object_list).in_bulk(ids)
             page.object_list = [rows[pk] for pk in ids if pk in rows]
         return page
+
+
+def _latest_change(model):
+    """When a row of the table last changed (its newest updated_at), or None if it has no
+    such column. Every write that adds, edits, moves or re-orders a listing saves it."""
+    if not any(f.name == "updated_at" for f in model._meta.concrete_fields):
+        return None
+    return model._base_manager.order_by("-updated_at").values_list("updated_at", flat=True).first()
+
+
+def page_ids(page_query: QuerySet, *, long: bool) -> list:
+    """The ids of a page's rows, in order. For a long list of a table that stamps its rows
+    (updated_at), from the cache until any row of the table changes: sorting the thousands
+    of rows of a common search word by relevance took PostgreSQL 70-200 ms for each page
+    (bench/request_cpu.py), and a table of listings changes far less often than it is read.
+    Rows deleted since are left out when the page reads its rows."""
+    ids_query = page_query.values_list("pk", flat=True)
+    latest = _latest_change(page_query.model) if long else None
+    if latest is None:
+        return list(ids_query)
+    sql, params = ids_query.query.sql_with_params()
+    key = (
+        "list-ids:"
+        + hashlib.sha256(
+            repr((page_query.db, sql, params, latest.isoformat())).encode()
+        ).hexdigest()
+    )
+    try:
+        ids = cache.get(key)
+    except Exception:  # a cache outage must not take the lists down
+        ids = None
+    if ids is None:
+        ids = list(ids_query)
+        with contextlib.suppress(Exception):
+            cache.set(key, ids, COUNT_SECONDS)
+    return ids
 
 
 def rows_by_id(queryset: QuerySet) -> QuerySet:

@@ -8,6 +8,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from config import pagination
+from matchmaking.listings import services as listings
 from matchmaking.models import TechnologyNeed
 from tests.factories import NeedFactory, OrganisationFactory, member_of
 
@@ -94,3 +95,36 @@ def test_a_page_keeps_the_lists_related_rows_and_order(django_assert_num_queries
         assert [n.organisation.name for n in page.object_list] == [enterprise.name] * 2
     assert [n.pk for n in page.object_list] == [needs[2].pk, needs[1].pk]
     assert page.object_list[0].get_deferred_fields() == {"description"}
+
+
+def _ids_queries(client, **params) -> tuple[list, int]:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("need-list"), params)
+    ids_queries = [
+        q
+        for q in queries
+        if q["sql"].startswith('SELECT "matchmaking_technologyneed"."id" AS "pk"')
+    ]
+    return [n.pk for n in response.context["listings"]], len(ids_queries)
+
+
+def test_a_long_lists_page_is_read_once_until_a_listing_changes(client, monkeypatch):
+    monkeypatch.setattr(pagination, "LONG_LIST", 2)
+    enterprise = OrganisationFactory()
+    owner = member_of(enterprise)
+    first, second = NeedFactory.create_batch(2, organisation=enterprise)
+    assert _ids_queries(client) == ([second.pk, first.pk], 1)
+    assert _ids_queries(client) == ([second.pk, first.pk], 0)
+
+    newest = NeedFactory()  # a new listing is on the first page at once (the count, 2, is
+    # a minute old: the page still holds two)
+    assert _ids_queries(client) == ([newest.pk, second.pk], 1)
+
+    listings.need_transition(need=second, to="closed", by=owner)  # and a closed one gone
+    assert _ids_queries(client)[0] == [newest.pk, first.pk]
+
+
+def test_a_short_lists_page_is_read_afresh(client):
+    NeedFactory.create_batch(2)
+    assert _ids_queries(client)[1] == 1
+    assert _ids_queries(client)[1] == 1
