@@ -67,12 +67,13 @@ class CachedCountPaginator(Paginator):
         return page
 
 
-def _latest_change(model):
+def _latest_change(model, using: str):
     """When a row of the table last changed (its newest updated_at), or None if it has no
     such column. Every write that adds, edits, moves or re-orders a listing saves it."""
     if not any(f.name == "updated_at" for f in model._meta.concrete_fields):
         return None
-    return model._base_manager.order_by("-updated_at").values_list("updated_at", flat=True).first()
+    rows = model._base_manager.using(using).order_by("-updated_at")
+    return rows.values_list("updated_at", flat=True).first()
 
 
 def page_ids(page_query: QuerySet, *, long: bool) -> list:
@@ -82,7 +83,7 @@ def page_ids(page_query: QuerySet, *, long: bool) -> list:
     (bench/request_cpu.py), and a table of listings changes far less often than it is read.
     Rows deleted since are left out when the page reads its rows."""
     ids_query = page_query.values_list("pk", flat=True)
-    latest = _latest_change(page_query.model) if long else None
+    latest = _latest_change(page_query.model, page_query.db) if long else None
     if latest is None:
         return list(ids_query)
     sql, params = ids_query.query.sql_with_params()

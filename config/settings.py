@@ -248,6 +248,9 @@ ACCOUNT_RATE_LIMITS = {
     "change_phone": "3/m/user",
 }
 ACCOUNT_SESSION_REMEMBER = True
+# A signed-in request reads its session from the cache (Redis, or local memory without it),
+# and from the database only when the cache lost it; writes go to both.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
