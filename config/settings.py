@@ -125,8 +125,21 @@ TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],
-        "APP_DIRS": True,
         "OPTIONS": {
+            # Each template is read and compiled once per process, then reused (compiling a
+            # list page's templates costs more than rendering them). Django picks this loader
+            # itself when none is named; named here so that no setting (DEBUG, a test's
+            # override) can leave it out. With DEBUG on, runserver's autoreloader empties it
+            # when a template changes.
+            "loaders": [
+                (
+                    "django.template.loaders.cached.Loader",
+                    [
+                        "django.template.loaders.filesystem.Loader",
+                        "django.template.loaders.app_directories.Loader",
+                    ],
+                )
+            ],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.template.context_processors.i18n",
@@ -235,6 +248,9 @@ ACCOUNT_RATE_LIMITS = {
     "change_phone": "3/m/user",
 }
 ACCOUNT_SESSION_REMEMBER = True
+# A signed-in request reads its session from the cache (Redis, or local memory without it),
+# and from the database only when the cache lost it; writes go to both.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"

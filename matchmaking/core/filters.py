@@ -1,9 +1,15 @@
+import contextlib
+from html import escape
+
 from django import forms
+from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import F
+from django.db.models.signals import post_delete, post_save
 from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Region
@@ -33,23 +39,84 @@ def parse_flag(params, name: str) -> bool:
 
 class PlainSelect(forms.Select):
     """A select whose options are written here rather than through a template each: Django's
-    per-option templates took half of a list page's time (bench/load_site.py)."""
+    per-option templates took half of a list page's time (bench/load_site.py). Written with
+    the standard library's escape, as Django's own escape does it, without building a safe
+    string per piece."""
 
     def render(self, name, value, attrs=None, renderer=None):
         selected = set(self.format_value(value))
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            (
-                (key, mark_safe(" selected") if str(key) in selected else "", label)
-                for key, label in self.choices
-            ),
+        options = "".join(
+            f'<option value="{escape(str(key))}"'
+            f"{' selected' if str(key) in selected else ''}>{escape(str(label))}</option>"
+            for key, label in self.choices
         )
         attributes = flatatt(self.build_attrs(self.attrs, attrs))
-        return format_html('<select name="{}"{}>{}</select>', name, attributes, options)
+        return mark_safe(f'<select name="{escape(name)}"{attributes}>{options}</select>')
 
 
-def category_choices():
+class PlainCheckboxes(forms.CheckboxSelectMultiple):
+    """Checkboxes written here, as PlainSelect writes its options, in the markup of Django's
+    own template: a labelled checkbox a line, inside a div with the field's id."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        checked = {str(v) for v in self.format_value(value)}
+        final = self.build_attrs(self.attrs, attrs)
+        field_id = final.pop("id", None)
+        attributes = flatatt(final)
+        boxes = []
+        for index, (key, label) in enumerate(self.choices):
+            box_id = f' id="{escape(field_id)}_{index}"' if field_id else ""
+            label_for = f' for="{escape(field_id)}_{index}"' if field_id else ""
+            boxes.append(
+                f'<div><label{label_for}><input type="checkbox" name="{escape(name)}" '
+                f'value="{escape(str(key))}"{attributes}{box_id}'
+                f"{' checked' if str(key) in checked else ''}> {escape(str(label))}</label></div>"
+            )
+        outer_id = f' id="{escape(field_id)}"' if field_id else ""
+        return mark_safe(f"<div{outer_id}>{''.join(boxes)}</div>")
+
+
+# The choices from tables that change seldom (administrators edit the categories; the regions
+# are a fixed table): every list page renders them, so they are kept in the cache, per
+# language, and dropped whenever a category or a region is saved or deleted.
+CHOICES_SECONDS = 10 * 60
+_CHOICE_LANGUAGES = [code for code, _name in settings.LANGUAGES]
+
+
+def _choices_key(name: str, language: str | None) -> str:
+    return f"choices:{name}:{language or ''}"
+
+
+def _cached_choices(name: str, build) -> list:
+    key = _choices_key(name, get_language())
+    try:
+        choices = cache.get(key)
+    except Exception:  # a cache outage must not take the lists down
+        choices = None
+    if choices is None:
+        choices = build()
+        with contextlib.suppress(Exception):
+            cache.set(key, choices, CHOICES_SECONDS)
+    return choices
+
+
+def forget_choices(**_signal) -> None:
+    """Drop the cached choices (a category or a region changed)."""
+    keys = [
+        _choices_key(name, language)
+        for name in ("category", "province")
+        for language in [*_CHOICE_LANGUAGES, None]
+    ]
+    with contextlib.suppress(Exception):
+        cache.delete_many(keys)
+
+
+for _model in (Category, Region):
+    post_save.connect(forget_choices, sender=_model, dispatch_uid=f"choices-{_model.__name__}")
+    post_delete.connect(forget_choices, sender=_model, dispatch_uid=f"choices-{_model.__name__}-")
+
+
+def _category_choices():
     choices = []
     for category in Category.objects.select_related("parent").order_by(
         F("parent__position").asc(nulls_first=True), "parent_id", "position"
@@ -59,8 +126,15 @@ def category_choices():
     return choices
 
 
+def category_choices():
+    return _cached_choices("category", _category_choices)
+
+
 def province_choices():
-    return [(r.code, r.name) for r in Region.objects.filter(level=1).order_by("code")]
+    return _cached_choices(
+        "province",
+        lambda: [(r.code, r.name) for r in Region.objects.filter(level=1).order_by("code")],
+    )
 
 
 def province_choices_with_prefixes():

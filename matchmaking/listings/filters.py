@@ -3,7 +3,6 @@
 import functools
 
 import django_filters
-from django import forms
 from django.db import connection
 from django.db.models import BooleanField, Exists, OuterRef, Q
 from django.db.models.expressions import RawSQL
@@ -12,7 +11,12 @@ from django.utils.translation import gettext_lazy as _
 from accounts.enums import RegionGroup
 from accounts.regions import code_prefix
 from matchmaking.core.fields import ChoiceSetField
-from matchmaking.core.filters import PlainSelect, category_choices, province_choices
+from matchmaking.core.filters import (
+    PlainCheckboxes,
+    PlainSelect,
+    category_choices,
+    province_choices,
+)
 from matchmaking.enums import STAGE_TRLS, MaturityStage, TransferMode
 from matchmaking.listings import search
 from matchmaking.listings.states import NeedStatus, ResultStatus
@@ -114,7 +118,7 @@ class NeedFilter(ListingFilter):
     status = django_filters.MultipleChoiceFilter(
         choices=NeedStatus.choices,
         label=_("Status"),
-        widget=forms.CheckboxSelectMultiple,
+        widget=PlainCheckboxes,
         distinct=False,
     )
     budget_from = django_filters.NumberFilter(
@@ -157,7 +161,7 @@ class ResultFilter(ListingFilter):
     status = django_filters.MultipleChoiceFilter(
         choices=ResultStatus.choices,
         label=_("Status"),
-        widget=forms.CheckboxSelectMultiple,
+        widget=PlainCheckboxes,
         distinct=False,
     )
     price_from = django_filters.NumberFilter(

@@ -22,6 +22,16 @@ from matchmaking.matches.matching import has_fresh_vector
 from matchmaking.models import Category, NeedPhoto, ResearchResult, SavedSearch, TechnologyNeed
 
 _LIST_RELATED = ("organisation", "category", "category__parent", "region")
+# What no list shows (pages, API, exports): the search columns and the dense vector are the
+# widest part of a row, and the organisation's profile text is for its own page.
+_LIST_DEFERRED = (
+    "search_text",
+    "search_tokens",
+    "embedding",
+    "embedding_encoder",
+    "embedding_digest",
+    "organisation__description",
+)
 
 
 def _visible(queryset: QuerySet, user: User) -> QuerySet:
@@ -46,12 +56,12 @@ def _mine(queryset: QuerySet, user: User) -> QuerySet:
 
 
 def need_queryset(user: User, *, mine: bool = False) -> QuerySet[TechnologyNeed]:
-    needs = TechnologyNeed.objects.select_related(*_LIST_RELATED)
+    needs = TechnologyNeed.objects.select_related(*_LIST_RELATED).defer(*_LIST_DEFERRED)
     return _mine(needs, user) if mine else _visible(needs, user)
 
 
 def result_queryset(user: User, *, mine: bool = False) -> QuerySet[ResearchResult]:
-    results = ResearchResult.objects.select_related(*_LIST_RELATED)
+    results = ResearchResult.objects.select_related(*_LIST_RELATED).defer(*_LIST_DEFERRED)
     return _mine(results, user) if mine else _visible(results, user)
 
 
@@ -145,7 +155,8 @@ def _filtered(filter_class, queryset, params, default_status: str, *, mine: bool
                 ),
                 start=Value(0),
             )
-            filtered = filtered.annotate(relevance=relevance).order_by(
+            # An alias, not an annotation: it orders the list and is shown nowhere.
+            filtered = filtered.alias(relevance=relevance).order_by(
                 "-relevance", "-published_at", "-created_at", "-pk"
             )
         else:

@@ -21,7 +21,7 @@ from matchmaking.core.filters import parse_flag
 from matchmaking.core.http import private_photo_response
 from matchmaking.core.undo import offer_undo
 from matchmaking.enums import DeclineReason
-from matchmaking.listings import exports, selectors, services
+from matchmaking.listings import cards, exports, selectors, services
 from matchmaking.listings import photos as photo_services
 from matchmaking.listings.forms import NeedForm, PhotoAddForm, ResultForm
 from matchmaking.listings.states import NeedStatus
@@ -95,6 +95,7 @@ def listing_list(request, kind: str, mine: bool = False):
         "filter": filterset,
         "page": page,
         "listings": page.object_list,
+        "cards": cards.listing_cards(kind, page.object_list, mine=mine),
         "query_string": query.urlencode(),
         "filters_active": any(v for k, v in request.GET.items() if k not in ("q", "page", "mine")),
         "mine": mine,

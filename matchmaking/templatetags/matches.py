@@ -4,6 +4,7 @@ from django import template
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from matchmaking.matches.filters import MATCH_FITS
 from matchmaking.matches.matching import shown_close_sentences
@@ -15,29 +16,33 @@ from matchmaking.templatetags.money import price
 register = template.Library()
 
 
+# Translated when shown, one at a time: a card shows five fits, and building this table for
+# each (twenty translations) was a good part of rendering a need's matches.
+_REASON_TEXTS = {
+    "category_match": gettext_lazy("Same technology category"),
+    "category_same_parent": gettext_lazy("Same broad technology category"),
+    "category_mismatch": gettext_lazy("A different technology category"),
+    "category_unknown": gettext_lazy("Category not stated"),
+    "region_served": gettext_lazy("Serves your province"),
+    "region_nationwide": gettext_lazy("Serves all provinces"),
+    "region_not_served": gettext_lazy("Does not serve your province"),
+    "region_unknown": gettext_lazy("Provinces served not stated"),
+    "price_within_budget": gettext_lazy("Price within the budget"),
+    "price_over_budget": gettext_lazy("Price above the budget"),
+    "price_unknown": gettext_lazy("Price or budget negotiable"),
+    "price_no_budget": gettext_lazy("No budget given"),
+    "trl_ok": gettext_lazy("Mature enough"),
+    "trl_below_min": gettext_lazy("Less mature than asked for"),
+    "trl_unknown": gettext_lazy("Maturity not stated"),
+    "trl_not_required": gettext_lazy("Any maturity accepted"),
+    "transfer_mode_match": gettext_lazy("Offers a transfer mode that is accepted"),
+    "transfer_mode_mismatch": gettext_lazy("No transfer mode in common"),
+    "transfer_mode_unknown": gettext_lazy("Transfer modes not stated"),
+    "transfer_mode_any": gettext_lazy("Any transfer mode accepted"),
+}
+
+
 def _reason_text(reason: str, match=None) -> str:
-    texts = {
-        "category_match": _("Same technology category"),
-        "category_same_parent": _("Same broad technology category"),
-        "category_mismatch": _("A different technology category"),
-        "category_unknown": _("Category not stated"),
-        "region_served": _("Serves your province"),
-        "region_nationwide": _("Serves all provinces"),
-        "region_not_served": _("Does not serve your province"),
-        "region_unknown": _("Provinces served not stated"),
-        "price_within_budget": _("Price within the budget"),
-        "price_over_budget": _("Price above the budget"),
-        "price_unknown": _("Price or budget negotiable"),
-        "price_no_budget": _("No budget given"),
-        "trl_ok": _("Mature enough"),
-        "trl_below_min": _("Less mature than asked for"),
-        "trl_unknown": _("Maturity not stated"),
-        "trl_not_required": _("Any maturity accepted"),
-        "transfer_mode_match": _("Offers a transfer mode that is accepted"),
-        "transfer_mode_mismatch": _("No transfer mode in common"),
-        "transfer_mode_unknown": _("Transfer modes not stated"),
-        "transfer_mode_any": _("Any transfer mode accepted"),
-    }
     # Never "over budget" alone: the price it is about stands beside it.
     if (
         reason == "price_over_budget"
@@ -45,7 +50,8 @@ def _reason_text(reason: str, match=None) -> str:
         and getattr(match.result, "asking_price", None) is not None
     ):
         return _("Price above the budget: %(price)s") % {"price": price(match.result)}
-    return texts.get(reason, reason)
+    text = _REASON_TEXTS.get(reason)
+    return str(text) if text is not None else reason
 
 
 def fit_state(match, fit: str) -> str:

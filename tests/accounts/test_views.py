@@ -101,7 +101,7 @@ def test_pages_list_their_memberships_without_a_query_per_row(client, django_ass
         MembershipFactory(user=user, organisation=member_of_org)
     client.force_login(user)
     client.get(reverse("profile"))  # warm the session
-    with django_assert_num_queries(5):  # session, user, roles, unread count, list
+    with django_assert_num_queries(4):  # user, roles, unread count, list (session: cache)
         response = client.get(reverse("profile"))
     assert response.content.decode().count("/accounts/organisations/") >= 5
 
@@ -141,3 +141,15 @@ def test_the_profile_cannot_take_another_account_s_email_but_keeps_its_own(clien
     assert ProfileForm({**data, "email": "ZHANGWEI@example.cn"}, instance=me).is_valid()
     taken = ProfileForm({**data, "email": "LiuFang@example.cn"}, instance=me)
     assert list(taken.errors) == ["email"]
+
+
+def test_a_signed_in_user_stays_signed_in_when_the_cache_is_emptied(client):
+    from django.core.cache import cache
+
+    user = UserFactory()
+    client.force_login(user)
+    assert client.get(reverse("profile")).status_code == 200
+    cache.clear()  # sessions live in the cache and the database
+    assert client.get(reverse("profile")).status_code == 200
+    client.post(reverse("logout"))
+    assert client.get(reverse("profile")).status_code == 302

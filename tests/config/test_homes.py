@@ -249,12 +249,13 @@ def test_the_unread_count_is_in_the_top_bar_outside_the_menu(client, world):
 
 @pytest.mark.parametrize(
     ("role", "queries"),
-    # Session, user, memberships, memberships listed, unread count, the visit noted: 6; then
+    # User, memberships, memberships listed, unread count, the visit noted: 5 (the session
+    # comes from the cache); then
     # enterprise: answered, meetings, evaluations, new matches, needs, their best matches: 6;
     # researcher: requests, needs that fit, results, decline reasons: 4; station: the board's
     # counts and cards (2), its coverage, awaiting verification (2 with its coverage),
     # trainings: 6; admin: awaiting verification, stale requests (the headline is cached): 2.
-    [("owner", 12), ("researcher", 10), ("staff", 12), ("admin", 8)],
+    [("owner", 11), ("researcher", 9), ("staff", 11), ("admin", 7)],
 )
 def test_each_home_takes_a_fixed_number_of_queries(
     client, world, role, queries, django_assert_num_queries
@@ -269,3 +270,16 @@ def test_each_home_takes_a_fixed_number_of_queries(
     client.get("/")
     with django_assert_num_queries(queries):
         assert client.get("/").status_code == 200
+
+
+def test_each_need_on_the_enterprise_home_counts_its_live_matches(client, world):
+    _match(world["need"], world["results"][3], 4, state="declined")
+    withdrawn = ResultFactory(organisation=world["institution"], status="withdrawn")
+    _match(world["need"], withdrawn, 5)
+    NeedFactory(organisation=world["enterprise"], title="茶叶杀青温度控制")
+
+    html = _home(client, world["owner"])
+
+    # Declined, and the withdrawn result's, are not counted; a need without matches says 0.
+    assert "最佳匹配：真空预冷装置 · 3 个匹配" in html
+    assert re.search(r"茶叶杀青温度控制.*?0 个匹配", html, re.S)
