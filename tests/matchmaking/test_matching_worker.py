@@ -136,3 +136,27 @@ def test_with_redis_down_pages_work_publishing_waits_and_the_sweep_catches_up(
     body = _wait_for_matches(client, need_id, 15)
     assert body and body[0]["result_title"] == KIWI
     assert not TechnologyNeed.objects.get(pk=need_id).matching_pending
+
+
+def test_the_first_view_of_matches_a_rebuild_left_unexplained_has_a_worker_explain_them(
+    committed_db, celery_worker_process
+):
+    """The web process holds no index: the worker works the terms out while the API waits."""
+    from matchmaking.matches import explanations
+    from matchmaking.models import Match
+
+    enterprise, member = _world()
+    client = APIClient()
+    client.force_authenticate(member)
+    need_id = _publish(client, enterprise)
+    body = _wait_for_matches(client, need_id, 10)
+    assert body
+    # As a full re-match leaves the pairs below each need's first few: scores, no terms.
+    for match in Match.objects.filter(need_id=need_id):
+        Match.objects.filter(pk=match.pk).update(
+            explanation={"score": match.score, "method": "lexical", "complete": False}
+        )
+    shown = client.get(f"/api/v1/needs/{need_id}/matches/").json()
+    assert shown[0]["result_title"] == KIWI
+    assert shown[0]["explanation"]["terms"] and shown[0]["explanation"]["fits"]
+    assert not any(explanations.incomplete(m) for m in Match.objects.filter(need_id=need_id))
