@@ -818,10 +818,10 @@ def stalled_rebuild_work(stalled_after: timedelta) -> list[tuple[str, int]]:
     return todo
 
 
-#: Explanations worked out in full at a full re-match, per side: the pairs first in each need's
-#: and each result's list. A need's page shows its first 10; the rest of the 2.4 M pairs of a
-#: national re-match get their terms when first shown (`explanations.ensure_explained`), which
-#: keeps the re-match within minutes.
+#: Explanations worked out in full at a full re-match, per side: each need's first 5 results
+#: (what an enterprise sees first), none from the results' side (100,000 results' explanations
+#: would double the re-match). The rest of the 2.4 M pairs of a national re-match get their
+#: terms when first shown (`explanations.ensure_explained`).
 EXPLAIN_TOP = {"needs": 5, "results": 0}
 
 

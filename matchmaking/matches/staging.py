@@ -178,13 +178,18 @@ def merge_results(chunk_id: int, result_ids: list[int], run_id: int, version: st
 
 
 def drop_unproposed(run_id: int) -> int:
-    """Delete the untouched suggestions the run did not propose; returns how many."""
+    """Delete the untouched suggestions the run did not propose; returns how many.
+
+    Found in SQL, deleted through the ORM: a suggestion can have rows that point at it (the
+    events of a move that was undone, a fair's meeting request), which Django deletes or
+    unlinks as their foreign keys say; the database's own constraints would refuse a raw
+    DELETE. Usually few: a re-match of unchanged listings drops none."""
     table = Match._meta.db_table
     staged = RebuildPair._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
-            DELETE FROM {table}
+            SELECT id FROM {table}
             WHERE state = %s AND NOT EXISTS (
                 SELECT 1 FROM {staged} p
                 WHERE p.run_id = %s
@@ -193,7 +198,16 @@ def drop_unproposed(run_id: int) -> int:
             """,
             [MatchState.SUGGESTED.value, run_id],
         )
-        return cursor.rowcount
+        doomed = [pk for (pk,) in cursor.fetchall()]
+    dropped = 0
+    for start in range(0, len(doomed), 2000):
+        batch = doomed[start : start + 2000]
+        dropped += (
+            Match.objects.filter(pk__in=batch, state=MatchState.SUGGESTED)
+            .delete()[1]
+            .get(Match._meta.label, 0)
+        )
+    return dropped
 
 
 def clear_staged() -> None:

@@ -283,3 +283,33 @@ def test_a_run_before_its_first_chunk_or_over_gives_no_estimate():
     run.status = "done"
     run.done_chunks = 10
     assert run.estimated_end is None
+
+
+def test_a_dropped_suggestion_takes_its_undone_history_and_frees_its_meeting_request(
+    need_with_many_results, django_capture_on_commit_callbacks
+):
+    """A suggestion moved and moved back has events; one a fair request names is linked from
+    it. Dropped by a re-match, its events go with it and the request stays, unlinked."""
+    from django.db import transaction
+
+    from matchmaking.models import MatchEvent, MeetingRequest
+    from tests.factories import MeetingRequestFactory
+
+    need, owner = need_with_many_results
+    moved_back, requested = Match.objects.filter(need=need).order_by("pk")[:2]
+    MatchEvent.objects.create(
+        match=moved_back, actor=owner, from_state="suggested", to_state="shortlisted"
+    )
+    MatchEvent.objects.create(
+        match=moved_back, actor=owner, from_state="shortlisted", to_state="suggested"
+    )
+    request = MeetingRequestFactory(match=requested)
+    run = RebuildRun.objects.create(version="v5")
+    _staged_chunk(run, [])  # the run proposes neither
+    with transaction.atomic():  # as the finish runs: PostgreSQL checks the keys at the commit
+        dropped = staging.drop_unproposed(run.pk)
+    assert dropped >= 2
+    assert not Match.objects.filter(pk__in=[moved_back.pk, requested.pk]).exists()
+    assert not MatchEvent.objects.filter(match_id=moved_back.pk).exists()
+    request.refresh_from_db()
+    assert request.match_id is None and MeetingRequest.objects.filter(pk=request.pk).exists()
