@@ -452,7 +452,8 @@ def matcher_name(found) -> str:
     return f"lexical {RANKING}"
 
 
-def _fields(found, version: str) -> dict:
+def _fields(found, version: str, matcher: str | None = None) -> dict:
+    """A found pair's stored columns; `matcher` when the caller already knows its name."""
     explanation = found.explanation.to_dict() if found.explanation is not None else {}
     if getattr(found, "lowered_by", None):
         explanation["lowered_by"] = found.lowered_by
@@ -462,7 +463,7 @@ def _fields(found, version: str) -> dict:
         "structured_score": round(float(found.structured_score), 6),
         "explanation": explanation,
         "matcher_version": version,
-        "matcher": matcher_name(found),
+        "matcher": matcher if matcher is not None else matcher_name(found),
     }
 
 
@@ -847,19 +848,9 @@ def _staged_rows(pairs: dict[tuple[int, int], object], version: str) -> list[tup
         method = getattr(found, "method", "lexical")
         if method not in names:
             names[method] = matcher_name(found)
-        explanation = found.explanation.to_dict() if found.explanation is not None else {}
-        if getattr(found, "lowered_by", None):
-            explanation["lowered_by"] = found.lowered_by
+        fields = _fields(found, version, names[method])
         rows.append(
-            (
-                need_id,
-                result_id,
-                round(float(found.score), 6),
-                round(float(found.text_score), 6),
-                round(float(found.structured_score), 6),
-                explanation,
-                names[method],
-            )
+            (need_id, result_id, *(fields[column] for column in staging.COMPUTED)),
         )
     return rows
 

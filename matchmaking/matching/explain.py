@@ -86,20 +86,7 @@ class MatchExplanation:
     complete: bool = True
 
     def to_dict(self) -> dict:
-        if not self.complete:  # the scores only: no terms or fits to list yet
-            return {
-                "need_id": self.need_id,
-                "result_id": self.result_id,
-                "score": round(self.score, 6),
-                "text_score": round(self.text_score, 6),
-                "structured_score": None
-                if self.structured_score is None
-                else round(self.structured_score, 6),
-                "method": self.method,
-                "dense_score": None if self.dense_score is None else round(self.dense_score, 6),
-                "complete": False,
-            }
-        return {
+        scores = {
             "need_id": self.need_id,
             "result_id": self.result_id,
             "score": round(self.score, 6),
@@ -107,11 +94,15 @@ class MatchExplanation:
             "structured_score": None
             if self.structured_score is None
             else round(self.structured_score, 6),
+            "method": self.method,
+            "dense_score": None if self.dense_score is None else round(self.dense_score, 6),
+        }
+        if not self.complete:  # the scores only: no terms or fits to list yet
+            return scores | {"complete": False}
+        return scores | {
             "terms": [[t, s] for t, s in self.terms],
             "related_terms": [[t, s] for t, s in self.related_terms],
             "fits": {k: v.to_dict() for k, v in self.fits.items()},
-            "method": self.method,
-            "dense_score": None if self.dense_score is None else round(self.dense_score, 6),
         }
 
 
