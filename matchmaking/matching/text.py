@@ -35,6 +35,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from operator import add
 from typing import Any
 
+import ahocorasick
+
 from .colloquial import clean_need_text
 from .stopwords import (
     CHINESE_STOP_CHARS,
@@ -144,8 +146,10 @@ class TermMatcher:
     * an entry with no canonical terms (kind ``block``) matches, so it shields the terms
       inside it, but adds nothing.
 
-    Matching is a scan over the text's positions with a per-first-character table of term
-    lengths: linear in the text, independent of the thesaurus size.
+    Matching is one pass of an Aho-Corasick automaton over the text (in C): linear in the text,
+    independent of the thesaurus size. It finds every occurrence of every term, overlapping or
+    nested, which the rules above then filter; a full re-match runs it on every field of every
+    listing, where a scan of the positions in Python was a third of the snapshot's time.
     """
 
     def __init__(
@@ -160,10 +164,11 @@ class TermMatcher:
             if len(term) == 1 and is_cjk(term) and self.single_char == "never":
                 continue
             self.terms[term] = tuple(dict.fromkeys(normalize(v) for v in vs))
-        lengths: dict[str, set[int]] = {}
-        for t in self.terms:
-            lengths.setdefault(t[0], set()).add(len(t))
-        self._lengths = {ch: sorted(ls, reverse=True) for ch, ls in lengths.items()}
+        self._automaton = ahocorasick.Automaton()
+        for term in self.terms:
+            self._automaton.add_word(term, len(term))
+        if self.terms:
+            self._automaton.make_automaton()
 
     def __bool__(self) -> bool:
         return bool(self.terms)
@@ -194,16 +199,12 @@ class TermMatcher:
         if not self.terms or not norm_text:
             return []
         text = " ".join(norm_text.split())
-        lengths, terms = self._lengths, self.terms
+        terms = self.terms
         found: list[tuple[int, int, str]] = []
-        for i, ch in enumerate(text):
-            ls = lengths.get(ch)
-            if ls is None:
-                continue
-            for n in ls:
-                t = text[i : i + n]
-                if len(t) == n and t in terms and self._allowed(text, i, i + n):
-                    found.append((i, i + n, t))
+        for last, n in self._automaton.iter(text):
+            i, j = last + 1 - n, last + 1
+            if self._allowed(text, i, j):
+                found.append((i, j, text[i:j]))
         # drop matches inside a longer one (sorted by start, longest first)
         found.sort(key=lambda m: (m[0], m[0] - m[1]))
         out: list[tuple[int, int, str]] = []
@@ -225,13 +226,10 @@ class TermMatcher:
     def mentions_any(self, norm_text: str) -> bool:
         """True if any term occurs in the text as a plain substring (no boundary rules: a
         superset of :meth:`find`); one pass over the text, whatever the number of terms."""
+        if not self.terms:
+            return False
         text = " ".join(norm_text.split())
-        lengths, terms = self._lengths, self.terms
-        for i, ch in enumerate(text):
-            for n in lengths.get(ch, ()):
-                if text[i : i + n] in terms:
-                    return True
-        return False
+        return next(self._automaton.iter(text), None) is not None
 
     def pairs(self, norm_text: str) -> list[tuple[str, str]]:
         """(term, canonical) pairs a text triggers, each once, canonical == term skipped."""

@@ -256,3 +256,22 @@ def test_the_sweep_resumes_a_stalled_rebuild_and_a_finish_runs_once(world, setti
     assert matching.current_version() == run.version
     assert rebuild_finish(run.pk) is None
     assert ranked(world["need"])[0] == world["kiwi"].title
+
+
+def test_a_snapshot_re_uses_the_last_one_s_counts_and_indexes_as_without_them(world):
+    first = matching.build_index()
+    counts = matching.index_dir() / matching.COUNTS_FILE
+    assert counts.exists()
+    assert first.vectorizer.counted is None  # kept on disk for the next build, not in memory
+    world["mango"].abstract = "芒果采后热水处理，冷链运输保鲜，货架期延长。"
+    world["mango"].save()
+
+    reusing = matching.build_index()
+    counts.unlink()
+    fresh = matching.build_index()
+
+    assert reusing.vectorizer.terms == fresh.vectorizer.terms != first.vectorizer.terms
+    need = world["need"].pk
+    assert [(m.id, m.score) for m in reusing.top_k_for_need(need, 5)] == [
+        (m.id, m.score) for m in fresh.top_k_for_need(need, 5)
+    ]
