@@ -110,6 +110,11 @@ class Store:
             (self._data[s:e], self._indices[s:e], ip - s), shape=(stop - start, self.n_terms)
         )
 
+    def row(self, slot: int) -> tuple[np.ndarray, np.ndarray]:
+        """One row's (columns, values), views of the store."""
+        s, e = int(self._indptr[slot]), int(self._indptr[slot + 1])
+        return self._indices[s:e], self._data[s:e]
+
     # -- updates ------------------------------------------------------------------------------
     @staticmethod
     def _grow(arr: np.ndarray, need: int) -> np.ndarray:

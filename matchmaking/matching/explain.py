@@ -15,6 +15,7 @@ formed by its strongest feedback bigrams. The two lists together still sum to at
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,10 +53,14 @@ def is_stop_phrase(phrase: str, title: str = "") -> bool:
     """True when ``phrase`` is made only of explanation stop terms (合作社, 村里 + 我们 ...)
     and does not occur in ``title``: a word of the result's own title is always kept."""
     p = normalize(phrase).strip()
-    if not p or (title and p in normalize(title)):
+    if not p or " ≈ " in p:  # a thesaurus expansion: always meaningful
         return False
-    if " ≈ " in p:  # a thesaurus expansion: always meaningful
-        return False
+    return _only_stop_terms(p) and not (title and p in normalize(title))
+
+
+@lru_cache(maxsize=65_536)
+def _only_stop_terms(p: str) -> bool:
+    # The same phrases come back for pair after pair of a re-match: worked out once each.
     ok = [True] + [False] * len(p)  # ok[i]: p[:i] splits into stop terms
     for i in range(1, len(p) + 1):
         for j in range(max(0, i - _MAX_STOP_LEN), i):
@@ -63,6 +68,13 @@ def is_stop_phrase(phrase: str, title: str = "") -> bool:
                 ok[i] = True
                 break
     return ok[-1]
+
+
+@lru_cache(maxsize=65_536)
+def _phrase_features(phrase: str) -> tuple[str, ...]:
+    """A keyword's or a canonical term's features: a few thousand phrases, met for every
+    pair that has them."""
+    return tuple(ANALYZER.features(phrase))
 
 
 @dataclass
@@ -140,7 +152,7 @@ def _keyword_spans(keywords: Sequence[str], contrib: dict[str, float]) -> list[t
         if len(k) < 2 or k in seen:
             continue
         seen.add(k)
-        feats = [f for f in set(ANALYZER.features(k)) if f in contrib]
+        feats = [f for f in set(_phrase_features(k)) if f in contrib]
         if any(len(f) > 1 for f in feats):  # at least a bigram or a word, not just characters
             spans.append((k, feats))
     return spans
@@ -150,7 +162,7 @@ def text_terms(
     terms: list[str],
     q_orig: sp.csr_matrix,
     q_final: np.ndarray,
-    d: sp.csr_matrix,
+    d: sp.csr_matrix | tuple[np.ndarray, np.ndarray],
     query_text: str,
     doc_text: str,
     doc_keywords: Sequence[str] = (),
@@ -162,7 +174,9 @@ def text_terms(
     """(text score, direct terms, related terms) for one pair.
 
     ``q_orig`` is the query's own unit vector, ``q_final`` the dense vector actually used for
-    scoring (with feedback when enabled), ``d`` the document's unit row. ``expansions`` are the
+    scoring (with feedback when enabled), ``d`` the document's unit row (or its (columns,
+    values): a re-match explains thousands of rows, and a CSR matrix each costs more than the
+    arithmetic). ``expansions`` are the
     thesaurus (source, canonical) pairs the query triggered; one entry per source term shows
     the canonical terms that contributed: "洋芋 ≈ 马铃薯", "干不干 ≈ 墒情 / 土壤湿度". An
     expansion is credited only with features the query text does not have itself
@@ -174,8 +188,10 @@ def text_terms(
     are left out of both lists unless they occur in ``doc_title``; their share of the score
     stays unexplained.
     """
-    d = d.tocsr()
-    cols, vals = d.indices, d.data.astype(np.float64)
+    if sp.issparse(d):
+        d = d.tocsr()
+        d = (d.indices, d.data)
+    cols, vals = d[0], d[1].astype(np.float64)
     contrib = q_final[cols] * vals
     total = float(contrib.sum())
     if total <= 0:
@@ -192,7 +208,7 @@ def text_terms(
     spans = query_spans.spans(matched) if query_spans else readable_spans(query_text, matched)
     by_src: dict[str, tuple[list[str], set[str]]] = {}
     for src, dst in expansions:
-        feats = {f for f in ANALYZER.features(dst) if f in direct and f not in own}
+        feats = {f for f in _phrase_features(dst) if f in direct and f not in own}
         if any(len(f) > 1 or not is_cjk(f) for f in feats):
             dsts, fs = by_src.setdefault(src, ([], set()))
             dsts.append(dst)

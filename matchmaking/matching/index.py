@@ -775,7 +775,7 @@ class MatchIndex:
                         q[i],
                         cands,
                         side,
-                        side.store.matrix(slot, slot + 1),
+                        side.store.row(slot),
                         context,
                     )
                     if m.method == "hybrid":
@@ -889,7 +889,7 @@ class MatchIndex:
         q_row: sp.csr_matrix,
         cands: Candidates,
         side: _Side,
-        d_row: sp.csr_matrix,
+        d_row: sp.csr_matrix | tuple[np.ndarray, np.ndarray],
         context: dict[str, Any] | None = None,
     ) -> MatchExplanation:
         if context is None:
