@@ -15,9 +15,9 @@ formed by its strongest feedback bigrams. The two lists together still sum to at
 from __future__ import annotations
 
 import math
-from functools import lru_cache
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
