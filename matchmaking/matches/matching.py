@@ -361,10 +361,12 @@ _loaded: dict[str, _Loaded] = {}
 _lock = threading.Lock()
 
 
-def load_version(version: str) -> _Loaded:
+def load_version(version: str, *, queries: bool = False) -> _Loaded:
+    """A snapshot, from this process's memory or its file; ``queries``: with each listing
+    weighed as a query (a full re-match's chunks ask every listing)."""
     loaded = _loaded.get(version)
     if loaded is None:
-        index = MatchIndex.load(index_dir() / f"{version}.idx")
+        index = MatchIndex.load(index_dir() / f"{version}.idx", queries=queries)
         taken = datetime.fromisoformat((index_dir() / f"{version}.taken").read_text().strip())
         loaded = _remember(version, index, taken)
     return loaded
@@ -847,7 +849,7 @@ EXPLAIN_TOP = {"needs": 5, "results": 0}
 
 
 def _chunk_pairs(version: str, kind: str, ids: list[int]) -> dict[tuple[int, int], object]:
-    index = ranker(load_version(version).index)
+    index = ranker(load_version(version, queries=True).index)
     if kind == "needs":
         ids = [i for i in ids if index.get("needs", i) is not None]
         found = index.top_k_for_needs(ids, k=K, explain_top=EXPLAIN_TOP["needs"])

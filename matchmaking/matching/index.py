@@ -190,6 +190,11 @@ class _Side:
         self.table = FactTable(codes, kind)  # structured fields per slot, as columns
         self.slot_of: dict[DocId, int] = {}
         self._facts: dict[int, Facts] = {}  # per slot, worked out when first asked for
+        # Each document weighed as a query, by slot, when the index was built or loaded with
+        # them: a full re-match asks every document as a query, and analysing its text again
+        # was a sixth of the work. Used only for the very document object of the slot, so an
+        # upsert (a new object) falls back to analysing its text.
+        self.queries: sp.csr_matrix | None = None
 
     def facts(self, slot: int) -> Facts:
         """The structured facts of the document in ``slot`` (a need's facts read its whole
@@ -241,6 +246,10 @@ class _Side:
             self.dense.take(keep)
         self.slot_of = {d: i for i, d in enumerate(self.ids)}
         self._facts = {}
+        if self.queries is not None:  # surviving slots keep their order; appended ones had none
+            kept = keep[keep < self.queries.shape[0]]
+            if len(kept) < self.queries.shape[0]:
+                self.queries = self.queries[kept]
 
     def alive_ids(self) -> list[DocId]:
         return [i for i in self.ids if i is not None]
@@ -307,13 +316,17 @@ class MatchIndex:
                 raise TypeError(f"expected {kind.__name__} objects")
         analyzer = Analyzer(expansions, expansion_weight=config.expansion_weight)
         vec = Vectorizer(weights=config.weights, analyzer=analyzer)
-        rows = vec.fit_transform([_fields(d) for d in needs + results], reuse=reuse_counts)
+        vec.counted = vec.count([_fields(d) for d in needs + results], reuse_counts)
+        counts = vec.learn(vec.counted)
+        rows, queries = vec.weigh(counts), vec.weigh(counts, query=True)
         if vectors and encoder is None and dense is None:
             raise ValueError("vectors need an encoder or dense=(encoder name, dim)")
         index = cls(vec, config, encoder=encoder, dense=dense)
         vectors = vectors or {}
         index._bulk_load(NEEDS, needs, rows[: len(needs)], vectors.get(NEEDS))
         index._bulk_load(RESULTS, results, rows[len(needs) :], vectors.get(RESULTS))
+        index._sides[NEEDS].queries = queries[: len(needs)]
+        index._sides[RESULTS].queries = queries[len(needs) :]
         return index
 
     @property
@@ -465,6 +478,9 @@ class MatchIndex:
         new = analyzer.expansions
         changed = {t for t in old.keys() | new.keys() if old.get(t) != new.get(t)}
         out: dict[str, list[DocId]] = {NEEDS: [], RESULTS: []}
+        if changed:  # queries are weighed with the thesaurus too
+            for side in self._sides.values():
+                side.queries = None
         if not changed:
             return out
         probe = TermMatcher(dict.fromkeys(changed, ()), single_char="any")
@@ -642,11 +658,42 @@ class MatchIndex:
         return max(self.config.pool, 3 * k)
 
     def _query_rows(self, queries: Sequence[Doc | str]) -> sp.csr_matrix:
+        """Each query's unit row: the stored one of an indexed document (see _Side.queries),
+        else its text analysed and weighed now."""
+        stored: dict[str, tuple[list[int], list[int]]] = {}  # kind -> (positions, slots)
+        todo: list[int] = []
+        for i, q in enumerate(queries):
+            if not isinstance(q, str):
+                kind = NEEDS if isinstance(q, NeedDoc) else RESULTS
+                side = self._sides[kind]
+                slot = side.slot_of.get(q.id)
+                if (
+                    side.queries is not None
+                    and slot is not None
+                    and slot < side.queries.shape[0]
+                    and side.docs[slot] is q
+                ):
+                    positions, slots = stored.setdefault(kind, ([], []))
+                    positions.append(i)
+                    slots.append(slot)
+                    continue
+            todo.append(i)
         # a free-text query is typed by a person: treated as colloquial, like a need
         fields = [
-            Fields(text=q, colloquial=True) if isinstance(q, str) else _fields(q) for q in queries
+            Fields(text=q, colloquial=True) if isinstance(q, str) else _fields(q)
+            for q in (queries[i] for i in todo)
         ]
-        return self.vectorizer.transform(fields, query=True)
+        if not stored:
+            return self.vectorizer.transform(fields, query=True)
+        parts, order = [], []
+        if todo:
+            parts.append(self.vectorizer.transform(fields, query=True))
+            order += todo
+        for kind, (positions, slots) in stored.items():
+            parts.append(self._sides[kind].queries[np.asarray(slots)])
+            order += positions
+        rows = sp.vstack(parts, format="csr") if len(parts) > 1 else parts[0]
+        return rows[np.argsort(np.asarray(order), kind="stable")]
 
     def _search(self, q: sp.csr_matrix, side: _Side, pool: int, **kw: Any) -> list[Candidates]:
         w = self.config.weights
@@ -958,6 +1005,10 @@ class MatchIndex:
             arrays[f"{kind}_indices"] = m.indices
             arrays[f"{kind}_indptr"] = m.indptr
             arrays[f"{kind}_docs"] = _json_bytes([d.to_dict() for d in side.docs])
+            if side.queries is not None and side.queries.shape[0] == len(side.docs):
+                arrays[f"{kind}_q_data"] = side.queries.data
+                arrays[f"{kind}_q_indices"] = side.queries.indices
+                arrays[f"{kind}_q_indptr"] = side.queries.indptr
             if side.dense is not None:
                 arrays[f"{kind}_vecs"] = side.dense.vecs
                 arrays[f"{kind}_has_vec"] = side.dense.has
@@ -974,15 +1025,19 @@ class MatchIndex:
             raise
 
     @classmethod
-    def load(cls, path: str | os.PathLike, *, encoder: Encoder | None = None) -> MatchIndex:
+    def load(
+        cls, path: str | os.PathLike, *, encoder: Encoder | None = None, queries: bool = False
+    ) -> MatchIndex:
         """Read a saved index; raises :class:`IndexFormatError` on a version mismatch.
 
         A saved dense layer is kept; ``encoder`` (which must be the one its vectors came from)
         lets the loaded index encode new documents and queries. Given an encoder, a lexical
-        index becomes hybrid: the documents it holds are encoded."""
+        index becomes hybrid: the documents it holds are encoded. ``queries``: also read each
+        document weighed as a query, saved by a build (a full re-match asks every document as
+        a query; other users of the index need not hold them)."""
         try:
             with np.load(path, allow_pickle=False) as z:
-                arrays = {k: z[k] for k in z.files}
+                arrays = {k: z[k] for k in z.files if queries or "_q_" not in k}
             meta = json.loads(arrays["meta"].tobytes().decode("utf-8"))
         except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as e:
             if isinstance(e, FileNotFoundError):
@@ -1029,6 +1084,15 @@ class MatchIndex:
                 vecs = arrays[f"{kind}_vecs"]
                 dense_rows.append([vecs[i] if has[i] else None for i in range(len(docs))])
             index._bulk_load(kind, docs, rows, dense_rows=dense_rows)
+            if f"{kind}_q_data" in arrays:
+                index._sides[kind].queries = sp.csr_matrix(
+                    (
+                        arrays[f"{kind}_q_data"],
+                        arrays[f"{kind}_q_indices"],
+                        arrays[f"{kind}_q_indptr"],
+                    ),
+                    shape=(len(docs), len(terms)),
+                )
         return index
 
 

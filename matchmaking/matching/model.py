@@ -323,7 +323,13 @@ class Vectorizer:
         return self.fit_counts(self.counted)
 
     def fit_counts(self, counted: CountCache) -> sp.csr_matrix:
-        """Learn vocabulary, IDF and average length from counted documents (:meth:`count`)."""
+        """Learn vocabulary, IDF and average length from counted documents (:meth:`count`);
+        return their unit vectors."""
+        return self.weigh(self.learn(counted))
+
+    def learn(self, counted: CountCache) -> sp.csr_matrix:
+        """Learn vocabulary, IDF and average length from counted documents; return their counts
+        over the learnt vocabulary (what :meth:`weigh` turns into vectors)."""
         w = self.weights
         raw_vocab = {t: j for j, t in enumerate(counted.terms)}
         counts = counted.counts
@@ -348,7 +354,7 @@ class Vectorizer:
         counts.sort_indices()
         lengths = np.asarray(counts.sum(axis=1)).ravel()
         self.avg_len = float(lengths.mean()) if n and lengths.mean() > 0 else 1.0
-        return self._weigh(counts, query=False)
+        return counts
 
     def fit(self, docs: Sequence[Fields]) -> Vectorizer:
         self.fit_transform(docs)
@@ -362,9 +368,10 @@ class Vectorizer:
         penalised for being short) and prunes to ``query_max_terms``.
         """
         counts = self._count_matrix(docs, self.vocabulary, grow=False)
-        return self._weigh(counts, query=query)
+        return self.weigh(counts, query=query)
 
-    def _weigh(self, counts: sp.csr_matrix, *, query: bool) -> sp.csr_matrix:
+    def weigh(self, counts: sp.csr_matrix, *, query: bool = False) -> sp.csr_matrix:
+        """Unit vectors of counts over the vocabulary (see :meth:`transform`)."""
         w = self.weights
         m = counts.astype(np.float32, copy=True)
         m.sort_indices()

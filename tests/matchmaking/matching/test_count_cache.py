@@ -134,3 +134,40 @@ def test_an_index_built_on_an_earlier_builds_counts_ranks_the_same():
         assert ranking(reusing.top_k_for_result(result.id, 8)) == ranking(
             fresh.top_k_for_result(result.id, 8)
         )
+
+
+def test_documents_weighed_as_queries_at_build_are_their_text_weighed_now(tmp_path):
+    from matchmaking.matching.index import _fields
+
+    needs, results = make_docs()
+    built = MatchIndex.build(needs, results, expansions=THESAURUS)
+    for kind, docs in (("needs", needs), ("results", results)):
+        stored = built._sides[kind].queries
+        now = built.vectorizer.transform([_fields(d) for d in docs], query=True)
+        for part in ("indptr", "indices", "data"):
+            assert np.array_equal(getattr(stored, part), getattr(now, part))
+
+    path = tmp_path / "match.idx"
+    built.save(path)
+    with_queries = MatchIndex.load(path, queries=True)
+    without = MatchIndex.load(path)
+    assert with_queries._sides["results"].queries is not None
+    assert without._sides["results"].queries is None  # not read unless asked for
+    ids = [r.id for r in results[:20]]
+    a = with_queries.top_k_for_results(ids, k=8, explain=True)
+    b = without.top_k_for_results(ids, k=8, explain=True)
+    assert {i: [m.explanation.to_dict() for m in ms] for i, ms in a.items()} == {
+        i: [m.explanation.to_dict() for m in ms] for i, ms in b.items()
+    }
+
+
+def test_a_changed_document_is_asked_by_its_new_text():
+    needs, results = make_docs()
+    index = MatchIndex.build(needs, results, expansions=THESAURUS)
+    changed = dataclasses.replace(needs[0], title="茶叶加工", text="揉捻 杀青 烘干 香气")
+    index.upsert(changed)
+
+    found = index.top_k_for_needs([changed.id], k=5)[changed.id]
+
+    assert ranking(found) == ranking(index.reindex().top_k_for_needs([changed.id], k=5)[0])
+    assert (found[0].id - 1000) % 6 == 4  # a tea processing result, no longer cold chain
