@@ -902,11 +902,19 @@ def rebuild_chunk(chunk_id: int) -> bool:
         staging.stage_pairs(
             run_id=chunk.run_id, chunk_id=chunk.pk, rows=_staged_rows(pairs, chunk.run.version)
         )
+        dropped = 0
         if chunk.kind == "results":  # the needs' phase is complete: every pair is staged
             staging.merge_results(chunk.pk, chunk.ids, chunk.run_id, chunk.run.version)
+            # These results' pairs are all known now: their dropping and ranking need not
+            # wait for the finish, which one worker does alone.
+            dropped, _ = staging.drop_unproposed(chunk.run_id, chunk.ids)
+            staging.rank_results(chunk.ids, _CLOSED_SQL)
         # The run's row lock orders the chunks' commits: exactly one sees its phase complete.
         RebuildRun.objects.filter(pk=chunk.run_id).update(
-            done_chunks=F("done_chunks") + 1, pairs=F("pairs") + len(pairs), progressed_at=now
+            done_chunks=F("done_chunks") + 1,
+            pairs=F("pairs") + len(pairs),
+            dropped=F("dropped") + dropped,
+            progressed_at=now,
         )
         return not RebuildChunk.objects.filter(
             run_id=chunk.run_id, kind=chunk.kind, done_at__isnull=True
@@ -924,7 +932,7 @@ def rebuild_finish(run_id: int) -> int | None:
             return None
         if RebuildChunk.objects.filter(run=run, done_at__isnull=True).exists():
             return None
-        dropped = finish_rebuild(run)
+        dropped = run.dropped + finish_rebuild(run)
         RebuildRun.objects.filter(pk=run.pk).update(
             status=RunStatus.DONE, dropped=dropped, finished_at=timezone.now()
         )
@@ -932,12 +940,17 @@ def rebuild_finish(run_id: int) -> int | None:
 
 
 def finish_rebuild(run: RebuildRun) -> int:
-    """Make the run's snapshot current, drop the untouched suggestions it did not propose,
-    rank everything and clear its staged pairs. In the caller's transaction."""
+    """Make the run's snapshot current, drop the untouched suggestions it did not propose that
+    no chunk dropped, rank every need's matches and clear its staged pairs; returns how many
+    it dropped. In the caller's transaction."""
     make_current(run.version)
     reset_memory()
-    dropped = staging.drop_unproposed(run.pk)
-    staging.rerank_all(_CLOSED_SQL)
+    # What no chunk had: the suggestions of results no longer listed (the chunks of the results'
+    # phase dropped and ranked the rest), then every need's ranks, whose pairs come from all
+    # the chunks.
+    dropped, results = staging.drop_unproposed(run.pk)
+    staging.rank_results(results, _CLOSED_SQL)
+    staging.rerank_all(_CLOSED_SQL, results=False)
     staging.clear_staged()
     return dropped
 

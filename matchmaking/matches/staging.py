@@ -12,9 +12,12 @@ statement that:
 - never replaces a complete explanation by one without terms (it takes the new scores);
 - never touches the workflow: state, contact, history, notes stay as they are.
 
-The staged pairs stay until the run finishes: they are how the finish knows which untouched
-suggestions the run no longer makes (`drop_unproposed`). The ranks are then recomputed in one
-statement per side that writes only the ranks that moved (`rerank_all`).
+Once a result's chunk has merged, every pair of that result is known: the same chunk drops the
+result's untouched suggestions the run no longer makes (`drop_unproposed`) and ranks the
+result's matches (`rank_results`), so that this work is spread over the workers. The staged
+pairs stay until the run finishes: the finish drops the suggestions of results no chunk had
+(no longer listed) and ranks each need's matches, whose pairs come from every chunk, in one
+statement that writes only the ranks that moved (`rerank_all`).
 
 On other databases (SQLite, the embedded default) the staging rows are written with
 bulk_create instead of COPY; the merge and the rest are the same statements.
@@ -177,8 +180,9 @@ def merge_results(chunk_id: int, result_ids: list[int], run_id: int, version: st
         return cursor.rowcount
 
 
-def drop_unproposed(run_id: int) -> int:
-    """Delete the untouched suggestions the run did not propose; returns how many.
+def drop_unproposed(run_id: int, result_ids: list[int] | None = None) -> tuple[int, list[int]]:
+    """Delete the untouched suggestions the run did not propose (of these results, or of all);
+    returns how many, and the results that lost one.
 
     Found in SQL, deleted through the ORM: a suggestion can have rows that point at it (the
     events of a move that was undone, a fair's meeting request), which Django deletes or
@@ -186,28 +190,62 @@ def drop_unproposed(run_id: int) -> int:
     DELETE. Usually few: a re-match of unchanged listings drops none."""
     table = Match._meta.db_table
     staged = RebuildPair._meta.db_table
+    of_results = ""
+    params: list = [MatchState.SUGGESTED.value, run_id]
+    if result_ids is not None:
+        if not result_ids:
+            return 0, []
+        of_results = f"AND result_id IN ({', '.join(['%s'] * len(result_ids))})"
+        params += result_ids
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
-            SELECT id FROM {table}
+            SELECT id, result_id FROM {table}
             WHERE state = %s AND NOT EXISTS (
                 SELECT 1 FROM {staged} p
                 WHERE p.run_id = %s
                     AND p.need_id = {table}.need_id AND p.result_id = {table}.result_id
-            )
+            ) {of_results}
             """,
-            [MatchState.SUGGESTED.value, run_id],
+            params,
         )
-        doomed = [pk for (pk,) in cursor.fetchall()]
+        doomed = cursor.fetchall()
     dropped = 0
     for start in range(0, len(doomed), 2000):
-        batch = doomed[start : start + 2000]
+        batch = [pk for pk, _ in doomed[start : start + 2000]]
         dropped += (
             Match.objects.filter(pk__in=batch, state=MatchState.SUGGESTED)
             .delete()[1]
             .get(Match._meta.label, 0)
         )
-    return dropped
+    return dropped, sorted({result_id for _, result_id in doomed})
+
+
+def rank_results(result_ids: list[int], closed_sql: str) -> int:
+    """Rank each of these results' open matches (rank_for_result), writing only the ranks that
+    moved; returns the rows written."""
+    if not result_ids:
+        return 0
+    table = Match._meta.db_table
+    ids = ", ".join(["%s"] * len(result_ids))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            UPDATE {table} SET rank_for_result = ranked.for_result
+            FROM (
+                SELECT id,
+                    ROW_NUMBER() OVER (PARTITION BY result_id ORDER BY score DESC, id)
+                        AS for_result
+                FROM {table}
+                WHERE result_id IN ({ids}) AND state NOT IN ({closed_sql})
+            ) AS ranked
+            WHERE {table}.id = ranked.id
+                AND ({table}.rank_for_result IS NULL
+                    OR {table}.rank_for_result <> ranked.for_result)
+            """,
+            result_ids,
+        )
+        return cursor.rowcount
 
 
 def clear_staged() -> None:
@@ -220,28 +258,28 @@ def clear_staged() -> None:
     RebuildPair.objects.all().delete()
 
 
-def rerank_all(closed_sql: str) -> int:
-    """Every open match's rank on both sides, in one statement that writes only the rows whose
-    ranks moved (both columns at once: one new row version, not two); closed matches have
-    none. Returns the rows written."""
+def rerank_all(closed_sql: str, *, results: bool = True) -> int:
+    """Every open match's rank for its need and, unless ``results=False`` (the chunks ranked
+    them), for its result, in one statement that writes only the rows whose ranks moved (both
+    columns at once: one new row version, not two); closed matches have none. Returns the rows
+    written."""
     table = Match._meta.db_table
+    sides = {"need": "need_id", **({"result": "result_id"} if results else {})}
+    ranks = ", ".join(
+        f"ROW_NUMBER() OVER (PARTITION BY {column} ORDER BY score DESC, id) AS for_{side}"
+        for side, column in sides.items()
+    )
+    assign = ", ".join(f"rank_for_{side} = ranked.for_{side}" for side in sides)
+    moved = " OR ".join(
+        f"{table}.rank_for_{side} IS NULL OR {table}.rank_for_{side} <> ranked.for_{side}"
+        for side in sides
+    )
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
-            UPDATE {table} SET rank_for_need = ranked.for_need,
-                rank_for_result = ranked.for_result
-            FROM (
-                SELECT id,
-                    ROW_NUMBER() OVER (PARTITION BY need_id ORDER BY score DESC, id) AS for_need,
-                    ROW_NUMBER() OVER (PARTITION BY result_id ORDER BY score DESC, id)
-                        AS for_result
-                FROM {table}
-                WHERE state NOT IN ({closed_sql})
-            ) AS ranked
-            WHERE {table}.id = ranked.id
-                AND ({table}.rank_for_need IS NULL OR {table}.rank_for_need <> ranked.for_need
-                    OR {table}.rank_for_result IS NULL
-                    OR {table}.rank_for_result <> ranked.for_result)
+            UPDATE {table} SET {assign}
+            FROM (SELECT id, {ranks} FROM {table} WHERE state NOT IN ({closed_sql})) AS ranked
+            WHERE {table}.id = ranked.id AND ({moved})
             """
         )
         written = cursor.rowcount

@@ -238,10 +238,44 @@ def test_the_finish_drops_only_untouched_suggestions_the_run_did_not_propose(
         .values_list("pk", flat=True)
     )
     assert unproposed.pk in doomed
-    assert staging.drop_unproposed(run.pk) == len(doomed)
+    assert staging.drop_unproposed(run.pk)[0] == len(doomed)
     remaining = set(Match.objects.values_list("pk", flat=True))
     assert proposed.pk in remaining and acted_on.pk in remaining
     assert not remaining & doomed
+
+
+def test_a_results_chunk_drops_and_ranks_only_its_own_results(need_with_many_results):
+    need, _owner = need_with_many_results
+    first, second = Match.objects.filter(need=need).order_by("pk")[:2]
+    run = RebuildRun.objects.create(version="v6")
+    _staged_chunk(run, [])  # the run proposes neither
+
+    dropped, results = staging.drop_unproposed(run.pk, [first.result_id])
+
+    assert (dropped, results) == (1, [first.result_id])
+    assert not Match.objects.filter(pk=first.pk).exists()
+    assert Match.objects.filter(pk=second.pk).exists()  # another result's: the finish's
+    assert staging.drop_unproposed(run.pk, []) == (0, [])
+
+
+def test_ranking_one_results_matches_leaves_the_others_and_the_needs_ranks(
+    need_with_many_results,
+):
+    staging.rerank_all(matching._CLOSED_SQL)
+    need, _owner = need_with_many_results
+    one, other = Match.objects.filter(need=need).order_by("pk")[:2]
+    Match.objects.filter(pk__in=[one.pk, other.pk]).update(rank_for_result=77, rank_for_need=99)
+
+    assert staging.rank_results([one.result_id], matching._CLOSED_SQL) == 1
+    assert staging.rank_results([one.result_id], matching._CLOSED_SQL) == 0
+
+    one.refresh_from_db()
+    other.refresh_from_db()
+    assert (one.rank_for_result, one.rank_for_need) == (1, 99)
+    assert (other.rank_for_result, other.rank_for_need) == (77, 99)
+    assert staging.rerank_all(matching._CLOSED_SQL, results=False) == 2
+    other.refresh_from_db()
+    assert other.rank_for_result == 77 and other.rank_for_need < 99
 
 
 def test_ranks_are_written_only_where_they_moved(need_with_many_results):
@@ -307,7 +341,7 @@ def test_a_dropped_suggestion_takes_its_undone_history_and_frees_its_meeting_req
     run = RebuildRun.objects.create(version="v5")
     _staged_chunk(run, [])  # the run proposes neither
     with transaction.atomic():  # as the finish runs: PostgreSQL checks the keys at the commit
-        dropped = staging.drop_unproposed(run.pk)
+        dropped, _results = staging.drop_unproposed(run.pk)
     assert dropped >= 2
     assert not Match.objects.filter(pk__in=[moved_back.pk, requested.pk]).exists()
     assert not MatchEvent.objects.filter(match_id=moved_back.pk).exists()
