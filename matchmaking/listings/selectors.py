@@ -65,6 +65,11 @@ def result_queryset(user: User, *, mine: bool = False) -> QuerySet[ResearchResul
     return _mine(results, user) if mine else _visible(results, user)
 
 
+def own_listings(model, user: User) -> QuerySet:
+    """The listings of the user's organisations (the `mine` lists, unfiltered)."""
+    return _mine(model.objects.all(), user)
+
+
 def listing_for_page(model) -> QuerySet:
     """Needs or results with everything their page shows."""
     return model.objects.select_related(

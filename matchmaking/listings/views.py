@@ -118,7 +118,8 @@ def _decline_reasons(result) -> list[tuple[str, int]]:
 
 def _status_counts(spec: Kind, user) -> list[tuple[str, str, int]]:
     """(status, label, count) of the user's own listings, for the dashboard."""
-    counts = selectors.status_counts(spec.list_selector(user, {}, mine=True)[1])
+    # The user's listings without the list's filters: no filter form built just to count.
+    counts = selectors.status_counts(selectors.own_listings(spec.model, user))
     choices = spec.model._meta.get_field("status").choices
     return [(value, label, counts.get(value, 0)) for value, label in choices]
 
