@@ -31,6 +31,7 @@ import functools
 import hashlib
 import hmac
 import secrets
+import zlib
 
 from django.conf import settings
 from django.contrib import messages
@@ -155,7 +156,7 @@ def for_anonymous(view=None, *, on_hit=None):
             if generation is not None and kept is not None and kept[0] == generation:
                 if on_hit is not None:
                     on_hit(request, *args, **kwargs)
-                return _respond(request, kept[1], kept[2])
+                return _respond(request, zlib.decompress(kept[1]), kept[2])
             if generation is None:  # the first page, or the cache lost the key
                 with contextlib.suppress(Exception):
                     cache.add(GENERATION_KEY, secrets.token_hex(8), None)
@@ -180,8 +181,10 @@ def for_anonymous(view=None, *, on_hit=None):
                 and not asked_for_token
                 and all(name.lower() in _KEPT_HEADERS for name in response.headers)
             ):
+                # Compressed (a list page of 28 kB keeps in 6-8): one miss after another
+                # with a new query string each must not fill Redis, the broker's too.
+                kept = (generation, zlib.compress(response.content, 1), response["Content-Type"])
                 with contextlib.suppress(Exception):
-                    kept = (generation, response.content, response["Content-Type"])
                     cache.set(key, kept, settings.PAGE_CACHE_SECONDS)
             if placeholder().encode() in response.content:
                 response.content = response.content.replace(
