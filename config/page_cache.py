@@ -93,6 +93,13 @@ def prepare() -> None:
     _release()
 
 
+def _made_personal(request) -> bool:
+    """The view gave this visitor a message or wrote to their session: the page may show it."""
+    storage = getattr(request, "_messages", None)
+    session = getattr(request, "session", None)
+    return bool(getattr(storage, "added_new", False)) or bool(getattr(session, "modified", False))
+
+
 def _key(request) -> str:
     what = (
         _release(),
@@ -179,6 +186,7 @@ def for_anonymous(view=None, *, on_hit=None):
                 response.status_code == 200
                 and not response.cookies
                 and not asked_for_token
+                and not _made_personal(request)
                 and all(name.lower() in _KEPT_HEADERS for name in response.headers)
             ):
                 # Compressed (a list page of 28 kB keeps in 6-8): one miss after another

@@ -10,9 +10,10 @@ from django.contrib.messages.storage.cookie import CookieStorage
 from django.db import connection
 from django.http import HttpResponse
 from django.middleware.csrf import _unmask_cipher_token
+from django.template import engines
 from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
+from django.urls import path, reverse
 
 from config import page_cache
 from matchmaking.enums import Visibility
@@ -248,3 +249,24 @@ def test_nothing_is_kept_while_the_page_cache_is_off(client, settings):
     settings.PAGE_CACHE_SECONDS = 0
     page(client, "/needs/")
     assert client.get("/needs/").context is not None
+
+
+@page_cache.for_anonymous
+def greeting(request):
+    """A page that gives the visitor who asks for it a message of their own."""
+    if request.headers.get("X-Welcome"):
+        messages.success(request, "欢迎回来，张三")
+    page = engines["django"].from_string("{% for m in messages %}{{ m }}{% endfor %}公共内容")
+    return HttpResponse(page.render({}, request))
+
+
+urlpatterns = [path("greeting/", greeting)]
+
+
+@pytest.mark.urls(__name__)
+def test_a_page_that_gave_its_visitor_a_message_is_not_kept():
+    page_cache.new_generation()
+    first = Client().get("/greeting/", headers={"X-Welcome": "1"})
+    assert "欢迎回来，张三" in first.content.decode()
+    second = Client().get("/greeting/")
+    assert second.content.decode() == "公共内容"
