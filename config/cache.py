@@ -68,6 +68,21 @@ def _missing(key, delta):
 
 
 class TolerantRedisCacheClient(RedisCacheClient):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        """One redis-py client per connection pool, not one per cache call: building one
+        fills its table of about 200 reply callbacks, some 0.2 ms each time, and a page asks
+        the cache several times. A client is safe to share between threads (each command
+        takes a connection from the pool), and its pool reconnects in a forked process."""
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(pool)
+        if client is None:
+            client = self._clients[pool] = self._client(connection_pool=pool)
+        return client
+
     add = _tolerant(lambda key, value, timeout: False)(RedisCacheClient.add)
     get = _tolerant(lambda key, default: default)(RedisCacheClient.get)
     set = _tolerant(lambda key, value, timeout: None)(RedisCacheClient.set)

@@ -147,6 +147,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.roles",
                 "matchmaking.context_processors.notifications",
+                # Last: the CSRF token as a placeholder in pages kept for anonymous visitors.
+                "config.page_cache.csrf_placeholder",
             ],
         },
     },
@@ -269,6 +271,9 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# How long anonymous visitors' pages are kept (config/page_cache.py); 0 turns it off. Writes
+# through the ORM show at once; others within this time. Off with DEBUG, where templates change.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 5 * 60)
 
 # Celery: with REDIS_URL the tasks go to real workers; without it they run in-process, eagerly.
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", REDIS_URL or "memory://")

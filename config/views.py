@@ -23,7 +23,7 @@ from accounts import permissions
 from accounts import services as accounts_services
 from accounts.enums import Role
 from accounts.selectors import memberships_of
-from config import metrics, operations
+from config import metrics, operations, page_cache
 from config.celery import app
 from matchmaking.homes import selectors as homes_selectors
 from matchmaking.listings import selectors as listings
@@ -32,6 +32,7 @@ from matchmaking.models import ResearchResult, TechnologyNeed
 from matchmaking.stats import selectors as stats
 
 
+@page_cache.for_anonymous
 def home(request):
     """Anyone: what the platform is, with a search box and its figures. Signed in: what the
     user's roles have to do next, one block per role."""

@@ -20,7 +20,10 @@ def warm_up() -> None:
     from django.urls import get_resolver, reverse
     from django.utils import translation
 
+    from config import page_cache
+
     get_resolver().url_patterns  # noqa: B018 - imports the URLconf, and with it every view
+    page_cache.prepare()
     for language, _name in settings.LANGUAGES:
         # Each language's translations are read, and its URL names indexed, on first use.
         with translation.override(language):

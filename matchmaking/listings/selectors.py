@@ -65,8 +65,14 @@ def result_queryset(user: User, *, mine: bool = False) -> QuerySet[ResearchResul
     return _mine(results, user) if mine else _visible(results, user)
 
 
+def own_listings(model, user: User) -> QuerySet:
+    """The listings of the user's organisations (the `mine` lists, unfiltered)."""
+    return _mine(model.objects.all(), user)
+
+
 def listing_for_page(model) -> QuerySet:
-    """Needs or results with everything their page shows."""
+    """Needs or results with everything their page shows; not the search copies and the
+    vector, which no page shows (whether the vector is fresh is read from its digest)."""
     return model.objects.select_related(
         "organisation",
         "organisation__region",
@@ -75,7 +81,7 @@ def listing_for_page(model) -> QuerySet:
         "region",
         "created_by",
         "acting_station",
-    )
+    ).defer("search_text", "search_tokens", "embedding", "organisation__description")
 
 
 def listing_for_api(model) -> QuerySet:

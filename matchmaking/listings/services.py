@@ -331,4 +331,10 @@ def result_viewed(result) -> None:
     """Someone outside the institution opened the result's page: one more view for its
     researchers' home page. One UPDATE, safe under concurrent views."""
 
-    type(result).objects.filter(pk=result.pk).update(view_count=F("view_count") + 1)
+    result_viewed_by_pk(result.pk)
+
+
+def result_viewed_by_pk(pk: int) -> None:
+    """result_viewed, for a page kept in the cache: the result is not loaded."""
+
+    ResearchResult.objects.filter(pk=pk).update(view_count=F("view_count") + 1)

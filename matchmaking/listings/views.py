@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from accounts import permissions
-from config import audit
+from config import audit, page_cache
 from config.pagination import CachedCountPaginator
 from matchmaking.core import submissions
 from matchmaking.core.filters import parse_flag
@@ -78,6 +78,7 @@ def _update(kind: Kind, listing, user, data):
     return kind.update(result=listing, by=user, data=data)
 
 
+@page_cache.for_anonymous
 def listing_list(request, kind: str, mine: bool = False):
     spec = KINDS[kind]
     if mine and not request.user.is_authenticated:
@@ -117,11 +118,19 @@ def _decline_reasons(result) -> list[tuple[str, int]]:
 
 def _status_counts(spec: Kind, user) -> list[tuple[str, str, int]]:
     """(status, label, count) of the user's own listings, for the dashboard."""
-    counts = selectors.status_counts(spec.list_selector(user, {}, mine=True)[1])
+    # The user's listings without the list's filters: no filter form built just to count.
+    counts = selectors.status_counts(selectors.own_listings(spec.model, user))
     choices = spec.model._meta.get_field("status").choices
     return [(value, label, counts.get(value, 0)) for value, label in choices]
 
 
+def _count_view(request, kind: str, pk: int) -> None:
+    """A result's page served from the cache is still a view (anonymous: never its own)."""
+    if kind == "result":
+        services.result_viewed_by_pk(pk)
+
+
+@page_cache.for_anonymous(on_hit=_count_view)
 def listing_detail(request, kind: str, pk: int):
     spec = KINDS[kind]
     listing = get_object_or_404(selectors.listing_for_page(spec.model), pk=pk)

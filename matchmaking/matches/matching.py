@@ -207,7 +207,11 @@ def has_fresh_vector(listing) -> bool:
     if encoder is None:
         return True
     doc = need_doc(listing) if isinstance(listing, TechnologyNeed) else result_doc(listing)
-    return stored_vector(listing, doc, encoder.name) is not None
+    # The digest is written with the vector (embed_listings): the vector itself, which pages
+    # do not load, need not be read.
+    return listing.embedding_encoder == encoder.name and listing.embedding_digest == vector_digest(
+        doc, encoder.name
+    )
 
 
 def embed_listings(kind: str, ids, encoder: Encoder | None = None) -> int:

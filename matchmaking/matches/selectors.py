@@ -176,6 +176,17 @@ def as_seen_by(user: User, matches):
     return list(matches) if many else matches
 
 
+# What no match card shows of the listing on the other side: its search copies, its vector and
+# its organisation's profile, the widest part of each row of a listing's match list.
+_NOT_ON_CARDS = {
+    side: [
+        f"{side}__{name}"
+        for name in ("search_text", "search_tokens", "embedding", "organisation__description")
+    ]
+    for side in ("need", "result")
+}
+
+
 def need_matches(need: TechnologyNeed, params=None) -> list:
     """The need's ranked results, best first; declined, withdrawn and unlisted ones left out."""
 
@@ -183,6 +194,7 @@ def need_matches(need: TechnologyNeed, params=None) -> list:
         Match.objects.filter(need=need, result__status=ResultStatus.LISTED)
         .exclude(state__in=CLOSED)
         .select_related("result", "result__organisation", "result__category")
+        .defer(*_NOT_ON_CARDS["result"])
         .order_by("rank_for_need", "-score")
     )
     matches = explained(list(_filter_matches(matches, params)))
@@ -201,6 +213,7 @@ def result_matches(result: ResearchResult, params=None) -> list:
         )
         .exclude(state__in=CLOSED)
         .select_related("need", "need__organisation", "need__region", "need__category")
+        .defer(*_NOT_ON_CARDS["need"])
         .annotate(
             need_photos=Subquery(
                 photos.values("need").annotate(n=Count("pk")).values("n")[:1],

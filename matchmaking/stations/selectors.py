@@ -107,15 +107,16 @@ def station_board(station, params) -> dict[str, BoardColumn]:
     cards = (
         Match.objects.filter(pk__in=shown)
         .select_related("need", "need__organisation", "need__region", "result")
-        .defer(  # a card shows titles and names; these are the long texts
-            "explanation",
-            "need__description",
-            "need__search_text",
-            "need__search_tokens",
-            "result__abstract",
-            "result__application_scenarios",
-            "result__search_text",
-            "result__search_tokens",
+        # What a card shows, and no more: the other columns of four wide rows (texts, search
+        # copies, vectors) were most of what PostgreSQL sent and Python built for 240 cards.
+        .only(
+            "state",
+            "state_changed_at",
+            "need__title",
+            "need__organisation__name",
+            "need__region__name",
+            "need__region__name_en",
+            "result__title",
         )
         .order_by("state_changed_at", "pk")
     )

@@ -7,6 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.html import escape
 
+from matchmaking.listings.filters import NeedFilter
 from matchmaking.models import Category
 
 pytestmark = pytest.mark.django_db
@@ -76,3 +77,13 @@ def test_option_labels_and_values_are_escaped(client):
     page = filters_of(client)
     assert "— &lt;b&gt;&quot;加工&quot;&lt;/b&gt;</option>" in page
     assert '<b>"加工"</b>' not in page
+
+
+def test_each_list_gets_filter_fields_of_its_own_that_its_form_uses_uncopied():
+    first, second = NeedFilter({"stage": "pilot"}), NeedFilter({})
+    assert first.form.fields["category"] is first.filters["category"].field
+    assert first.form.fields["category"] is not second.form.fields["category"]
+    assert list(first.form.fields) == list(first.filters)
+    assert first.form.is_valid()
+    assert first.form.cleaned_data["stage"] == "pilot"
+    assert second.form["stage"].value() is None

@@ -3,6 +3,7 @@ every worker's index and every snapshot read that one copy (issue 17)."""
 
 import numpy as np
 import pytest
+from django.urls import reverse
 
 from matchmaking.listings import services as listings
 from matchmaking.matches import matching
@@ -180,3 +181,14 @@ def test_with_the_real_model_a_need_finds_a_result_sharing_no_word_by_meaning(
     best = Match.objects.filter(need=need).order_by("rank_for_need").first()
     assert best.result == leafy
     assert best.explanation["method"] == "hybrid"
+
+
+def test_the_owners_page_says_matched_by_keywords_until_the_vector_is_fresh(
+    django_capture_on_commit_callbacks, kiwi_result, client
+):
+    need, member = publish_need(django_capture_on_commit_callbacks)
+    client.force_login(member)
+    page = reverse("need-detail", args=[need.pk])
+    assert 'id="matched-by-words"' not in client.get(page).content.decode()
+    TechnologyNeed.objects.filter(pk=need.pk).update(embedding_digest="an older text")
+    assert 'id="matched-by-words"' in client.get(page).content.decode()

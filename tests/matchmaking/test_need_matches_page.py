@@ -4,6 +4,8 @@ before they happen, and a double tap that moves a match one step only."""
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.enums import OrganisationKind
@@ -111,3 +113,36 @@ def test_a_double_tap_on_a_board_move_moves_the_match_one_step(client, need_with
         ("shortlisted", "evaluating")
     ]
     assert "已有人把这条匹配改为" in second
+
+
+def test_the_owners_pages_read_their_matches_without_a_query_per_match(client, need_with_26):
+    def queries(url: str) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    need, first = need_with_26["need"], need_with_26["matches"][0]
+    client.force_login(need_with_26["owner"])
+    need_page = reverse("need-detail", args=[need.pk])
+    queries(need_page)  # sentences and explanations completed on first view
+    ten_shown = queries(need_page)
+    assert queries(need_page + "?show=20") == ten_shown
+
+    researcher = member_of(first.result.organisation)
+    client.force_login(researcher)
+    result_page = reverse("result-detail", args=[first.result.pk])
+    queries(result_page)
+    one_need = queries(result_page)
+    for n in range(3):
+        Match.objects.create(
+            need=NeedFactory(title=f"另一个需求{n}"),
+            result=first.result,
+            score=0.4,
+            text_score=0.4,
+            structured_score=0.4,
+            matcher_version="t",
+        )
+    queries(result_page)
+    html = client.get(result_page).content.decode()
+    assert queries(result_page) == one_need
+    assert all(f"另一个需求{n}" in html for n in range(3))

@@ -5,6 +5,8 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -314,3 +316,30 @@ def test_another_station_s_match_on_the_training_form_is_refused_without_naming_
     ]
     assert "雷山县保密茶叶合作社" not in response.content.decode()
     assert not TrainingSession.objects.exists()
+
+
+def test_the_board_reads_its_cards_in_the_same_queries_however_many_there_are(client, world):
+    def board_queries() -> tuple[int, str]:
+        with CaptureQueriesContext(connection) as queries:
+            html = client.get(reverse("station-board")).content.decode()
+        return len(queries), html
+
+    Match.objects.filter(pk=world["match"].pk).update(state="shortlisted")
+    client.force_login(world["staff"])
+    one, _html = board_queries()
+    for state in ("shortlisted", "evaluating", "on_trial"):
+        Match.objects.create(
+            need=NeedFactory(organisation=world["enterprise"], title=f"{state}的需求"),
+            result=world["match"].result,
+            score=0.5,
+            text_score=0.5,
+            structured_score=0.5,
+            matcher_version="t",
+            state=state,
+        )
+    four, html = board_queries()
+    assert four == one
+    for state in ("shortlisted", "evaluating", "on_trial"):
+        assert f"{state}的需求" in html
+    assert world["match"].result.title in html
+    assert world["enterprise"].name in html
