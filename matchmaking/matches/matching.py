@@ -903,6 +903,7 @@ def rebuild_chunk(chunk_id: int) -> bool:
             done_at=now, pairs=len(pairs)
         ):
             return False
+        staging.without_jit()
         staging.stage_pairs(
             run_id=chunk.run_id, chunk_id=chunk.pk, rows=_staged_rows(pairs, chunk.run.version)
         )
@@ -920,9 +921,12 @@ def rebuild_chunk(chunk_id: int) -> bool:
             dropped=F("dropped") + dropped,
             progressed_at=now,
         )
-        return not RebuildChunk.objects.filter(
+        last = not RebuildChunk.objects.filter(
             run_id=chunk.run_id, kind=chunk.kind, done_at__isnull=True
         ).exists()
+    if last and chunk.kind == "needs":  # the results' phase reads what the needs' staged
+        staging.analyze_staged()
+    return last
 
 
 def rebuild_finish(run_id: int) -> int | None:
@@ -952,6 +956,7 @@ def finish_rebuild(run: RebuildRun) -> int:
     # What no chunk had: the suggestions of results no longer listed (the chunks of the results'
     # phase dropped and ranked the rest), then every need's ranks, whose pairs come from all
     # the chunks.
+    staging.without_jit()
     dropped, results = staging.drop_unproposed(run.pk)
     staging.rank_results(results, _CLOSED_SQL)
     staging.rerank_all(_CLOSED_SQL, results=False)

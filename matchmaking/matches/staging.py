@@ -264,6 +264,23 @@ def rank_results(result_ids: list[int], closed_sql: str) -> int:
         return written
 
 
+def analyze_staged() -> None:
+    """Give PostgreSQL the staging table's statistics once the needs' phase has filled it: it
+    was last analysed empty, and planned each merge as if the run had a few thousand pairs
+    (a scan of the whole run's pairs per merge, 1 to 3 s, instead of an index lookup)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {RebuildPair._meta.db_table}")
+
+
+def without_jit() -> None:
+    """For the rest of the transaction: no JIT compilation. PostgreSQL judged a chunk's
+    statements costly enough to compile (150 ms each), for what index lookups do at once."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL jit = off")
+
+
 def clear_staged() -> None:
     """Empty the staging table once a run is over: one run goes at a time, and what a failed
     run left behind is of no use."""
