@@ -140,24 +140,37 @@ def merge_results(chunk_id: int, result_ids: list[int], run_id: int, version: st
     )
     placeholders = ", ".join(["%s"] * len(other_values))
     ids = ", ".join(["%s"] * len(result_ids))
-    same_pair = "q.run_id = p.run_id AND q.need_id = p.need_id AND q.result_id = p.result_id"
-    # An older complete explanation of the pair: from the other side of this run, or stored.
-    earlier = (
-        f"(SELECT q.explanation FROM {staged} q WHERE {same_pair} AND q.chunk_id < p.chunk_id"
-        f" AND {_complete('q.explanation')} LIMIT 1)"
-    )
+    # The pair's other staged row of this run, if any: the need side's, from an earlier
+    # chunk (whose complete explanation is kept), or the result side's, from a later one
+    # (then that row is the one merged, and this one is skipped). A pair has at most two.
     explanation = (
-        f"CASE WHEN {_complete('p.explanation')} OR {earlier} IS NULL THEN p.explanation"
-        f" ELSE {_with_scores_of(earlier, 'p.explanation')} END"
+        f"CASE WHEN {_complete('p.explanation')} OR q.explanation IS NULL"
+        f" OR NOT {_complete('q.explanation')} THEN p.explanation"
+        f" ELSE {_with_scores_of('q.explanation', 'p.explanation')} END"
+    )
+    # What the upsert below would change; pairs stored unchanged are left out before it, as
+    # ON CONFLICT would lock (and so write) each of their rows to find nothing to do.
+    changed = (
+        "cur.score <> s.score OR cur.text_score <> s.text_score"
+        " OR cur.structured_score <> s.structured_score OR cur.matcher <> s.matcher"
+        f" OR ({_complete('s.explanation')} AND NOT {_complete('cur.explanation')})"
     )
     sql = f"""
         INSERT INTO {table} AS m ({insert_columns})
-        SELECT p.need_id, p.result_id, p.score, p.text_score, p.structured_score,
-            {explanation}, p.matcher, %s, {placeholders}
-        FROM {staged} p
-        WHERE p.run_id = %s AND p.result_id IN ({ids})
-            AND NOT EXISTS (SELECT 1 FROM {staged} q WHERE {same_pair} AND q.chunk_id > p.chunk_id)
-        ORDER BY p.need_id, p.result_id
+        SELECT s.need_id, s.result_id, s.score, s.text_score, s.structured_score,
+            s.explanation, s.matcher, %s, {placeholders}
+        FROM (
+            SELECT p.need_id, p.result_id, p.score, p.text_score, p.structured_score,
+                p.matcher, {explanation} AS explanation
+            FROM {staged} p
+            LEFT JOIN {staged} q ON q.run_id = p.run_id AND q.result_id = p.result_id
+                AND q.need_id = p.need_id AND q.chunk_id <> p.chunk_id
+            WHERE p.run_id = %s AND p.result_id IN ({ids})
+                AND (q.chunk_id IS NULL OR q.chunk_id < p.chunk_id)
+        ) AS s
+        LEFT JOIN {table} cur ON cur.need_id = s.need_id AND cur.result_id = s.result_id
+        WHERE cur.id IS NULL OR {changed}
+        ORDER BY s.need_id, s.result_id
         ON CONFLICT (need_id, result_id) DO UPDATE SET
             score = excluded.score,
             text_score = excluded.text_score,
@@ -274,11 +287,13 @@ def analyze_staged() -> None:
 
 
 def without_jit() -> None:
-    """For the rest of the transaction: no JIT compilation. PostgreSQL judged a chunk's
-    statements costly enough to compile (150 ms each), for what index lookups do at once."""
+    """For the rest of the transaction: no JIT compilation and no parallel workers.
+    PostgreSQL judged a chunk's statements costly enough to compile (150 ms each), for what
+    index lookups do at once; and the re-match's workers already keep the cores busy."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL jit = off")
+            cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
 
 
 def clear_staged() -> None:
