@@ -8,10 +8,10 @@ Fills BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/nongqiao_be
 created once) with the demo world (`manage.py demo_data`, matched for real) scaled up with
 bench/filler.py, and gives every cloned need the matches of the need it copies, pointing at
 clones of the same results (synthetic rows, no matcher run). Then it starts gunicorn with
-deploy/gunicorn.conf.py (4 workers, DEBUG off) on REDIS_URL (default redis://127.0.0.1:6379/0)
-and runs bench/locustfile.py headless at each number of users: spawn, a warm-up, then the
-measured window. It prints throughput, median, p95 and p99 latency and errors per level, and
-per endpoint; locust's CSV files and logs are kept in --out.
+deploy/gunicorn.conf.py (4 workers, DEBUG off) and one Celery worker on REDIS_URL (default
+redis://127.0.0.1:6379/0) and runs bench/locustfile.py headless at each number of users:
+spawn, a warm-up, then the measured window. It prints throughput, median, p95 and p99
+latency and errors per level, and per endpoint; locust's CSV files and logs are kept in --out.
 
 The load generator runs on the same machine as the server, PostgreSQL and Redis: whatever
 locust spends on the CPU the site does not get. The figures are a floor for a dedicated server.
@@ -160,19 +160,49 @@ def fill_matches(per_need: int) -> None:
     print(f"{total} synthetic matches in {time.perf_counter() - started:.0f} s", flush=True)
 
 
-def start_server(port: int, log) -> subprocess.Popen:
+def _site_env() -> dict:
     env = {
         **os.environ,
         "REDIS_URL": REDIS_URL,
+        # A queue of the bench's own: nothing another run left behind reaches its worker.
+        "CELERY_QUEUE": "bench-load",
         "WEB_CONCURRENCY": "4",
-        "BIND": f"127.0.0.1:{port}",
         # Plain HTTP on the loopback: in production the proxy terminates TLS.
         "SECURE_COOKIES": "false",
         # Every virtual user is one of three demo accounts: real users, one person each, stay
         # far below the per-user API limit, which 50 clients sharing one account would hit.
         "API_THROTTLE_USER": "1000000/min",
     }
-    env.pop("CELERY_TASK_ALWAYS_EAGER")
+    env.pop("CELERY_TASK_ALWAYS_EAGER", None)
+    return env
+
+
+def start_worker(log) -> subprocess.Popen:
+    """One Celery worker, as in production: a page asks a worker for what a web process does
+    not compute, such as the terms of the matches a full re-match left unexplained
+    (matchmaking/matches/explanations.py), and without one it waits its 3 s for nothing."""
+    return subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "celery"),
+            "-A",
+            "config",
+            "worker",
+            "--pool=solo",
+            "-Q",
+            "bench-load",
+            "--without-gossip",
+            "--without-mingle",
+            "--loglevel=WARNING",
+        ],
+        cwd=ROOT,
+        env=_site_env(),
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+
+
+def start_server(port: int, log) -> subprocess.Popen:
+    env = {**_site_env(), "BIND": f"127.0.0.1:{port}"}
     server = subprocess.Popen(
         [
             str(Path(sys.executable).parent / "gunicorn"),
@@ -305,13 +335,22 @@ def main() -> None:
         return
     args.out.mkdir(parents=True, exist_ok=True)
     print(
-        f"gunicorn: 4 workers x 2 threads (deploy/gunicorn.conf.py); locust on the same "
+        f"gunicorn: 4 workers x 2 threads (deploy/gunicorn.conf.py), one Celery worker; "
+        f"locust on the same "
         f"{os.cpu_count()} cores; think time 1-3 s; warm-up {args.warmup:.0f} s, "
         f"measured {args.duration:.0f} s per level",
         flush=True,
     )
+    # The worker's index, built before the clock starts (in production it has been loaded
+    # since the worker started): a first task would otherwise build it in the measured window.
+    from matchmaking.matches import matching
+
+    started = time.perf_counter()
+    matching.ensure_index()
+    print(f"the worker's index snapshot: ready in {time.perf_counter() - started:.0f} s")
     results = []
-    with open(args.out / "gunicorn.log", "w") as log:
+    with open(args.out / "gunicorn.log", "w") as log, open(args.out / "worker.log", "w") as wlog:
+        worker = start_worker(wlog)
         server = start_server(args.port, log)
         try:
             for users in [int(u) for u in args.users.split(",")]:
@@ -319,6 +358,7 @@ def main() -> None:
                 results.append(run_level(users, args, args.out))
         finally:
             stop(server)
+            stop(worker)
     print_tables(results)
     print(f"\nlocust CSV files, logs and gunicorn's access log: {args.out}")
 
