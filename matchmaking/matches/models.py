@@ -325,9 +325,7 @@ class RebuildPair(models.Model):
             # Result first: each merge and each drop reads the staged pairs of a chunk's
             # results; with the need first they scanned every staged pair of the run (2.5 s a
             # merge by the end of a 2.4 M-pair run, growing with it).
-            models.Index(
-                fields=["run", "result_id", "need_id"], name="rebuild_pair_run_result"
-            ),
+            models.Index(fields=["run", "result_id", "need_id"], name="rebuild_pair_run_result"),
         ]
 
     def __str__(self) -> str:
