@@ -903,7 +903,7 @@ def rebuild_chunk(chunk_id: int) -> bool:
             done_at=now, pairs=len(pairs)
         ):
             return False
-        staging.without_jit()
+        staging.settle_chunk_session()
         staging.stage_pairs(
             run_id=chunk.run_id, chunk_id=chunk.pk, rows=_staged_rows(pairs, chunk.run.version)
         )
@@ -956,7 +956,7 @@ def finish_rebuild(run: RebuildRun) -> int:
     # What no chunk had: the suggestions of results no longer listed (the chunks of the results'
     # phase dropped and ranked the rest), then every need's ranks, whose pairs come from all
     # the chunks.
-    staging.without_jit()
+    staging.settle_chunk_session()
     dropped, results = staging.drop_unproposed(run.pk)
     staging.rank_results(results, _CLOSED_SQL)
     staging.rerank_all(_CLOSED_SQL, results=False)

@@ -286,7 +286,7 @@ def analyze_staged() -> None:
             cursor.execute(f"ANALYZE {RebuildPair._meta.db_table}")
 
 
-def without_jit() -> None:
+def settle_chunk_session() -> None:
     """For the rest of the transaction: no JIT compilation and no parallel workers.
     PostgreSQL judged a chunk's statements costly enough to compile (150 ms each), for what
     index lookups do at once; and the re-match's workers already keep the cores busy."""

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 import zipfile
 import zlib
 from collections.abc import Iterable, Mapping, Sequence
@@ -29,6 +28,7 @@ from .dense import DenseRows, Encoder, dense_top_k, encoding_text
 from .engine import Candidates, Store
 from .explain import MatchExplanation, text_terms
 from .facts import Codes, FactTable, score_pairs
+from .files import save_npz
 from .fusion import RRF_K
 from .model import CountCache, Fields, Vectorizer, Weights
 from .structured import (
@@ -1012,17 +1012,7 @@ class MatchIndex:
             if side.dense is not None:
                 arrays[f"{kind}_vecs"] = side.dense.vecs
                 arrays[f"{kind}_has_vec"] = side.dense.has
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        try:
-            with os.fdopen(fd, "wb") as f:
-                np.savez(f, **arrays)
-                f.flush()
-                os.fsync(f.fileno())
-            os.chmod(tmp, 0o644)  # mkstemp makes it 0600; other app processes must read it
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        save_npz(path, arrays)
 
     @classmethod
     def load(

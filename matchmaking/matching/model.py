@@ -19,10 +19,8 @@ makes incremental updates give exactly the vectors a rebuild with the same vocab
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import os
-import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -31,6 +29,7 @@ from typing import NamedTuple
 import numpy as np
 import scipy.sparse as sp
 
+from .files import save_npz
 from .text import Analyzer, is_stop_feature
 from .thesaurus import expansions_fingerprint
 
@@ -148,26 +147,19 @@ class CountCache:
     counts: sp.csr_matrix  # (n, len(terms)) float32
 
     def save(self, path: str | os.PathLike) -> None:
-        """Write atomically (a temp file in the same folder, then os.replace)."""
-        path = Path(path)
-        buffer = io.BytesIO()
-        np.savez(
-            buffer,
-            key=np.frombuffer(self.key.encode("utf-8"), np.uint8),
-            digests=self.digests,
-            terms=np.frombuffer(json.dumps(self.terms, ensure_ascii=False).encode(), np.uint8),
-            data=self.counts.data,
-            indices=self.counts.indices,
-            indptr=self.counts.indptr,
+        save_npz(
+            path,
+            {
+                "key": np.frombuffer(self.key.encode("utf-8"), np.uint8),
+                "digests": self.digests,
+                "terms": np.frombuffer(
+                    json.dumps(self.terms, ensure_ascii=False).encode(), np.uint8
+                ),
+                "data": self.counts.data,
+                "indices": self.counts.indices,
+                "indptr": self.counts.indptr,
+            },
         )
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        try:
-            with os.fdopen(fd, "wb") as f:
-                f.write(buffer.getbuffer())
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> CountCache | None:
