@@ -4,6 +4,7 @@ with pages and the API looking the same either way."""
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 
 from accounts.enums import OrganisationKind
 from matchmaking.listings import services as listings
@@ -11,6 +12,7 @@ from matchmaking.matches import explanations, matching, staging
 from matchmaking.matches.filters import GOOD_REASONS
 from matchmaking.matches.states import MatchState
 from matchmaking.models import Match, RebuildChunk, RebuildPair, RebuildRun
+from tests.conftest import require, using_postgres
 from tests.factories import OrganisationFactory, ResultFactory, category, member_of
 
 pytestmark = pytest.mark.django_db
@@ -354,10 +356,6 @@ def test_the_needs_phase_leaves_the_staged_pairs_analysed_for_the_merges(
 ):
     """Planned as empty, the staging table made each merge scan every staged pair of the run
     once per pair (548 s for one chunk of 2,000 results)."""
-    from django.db import connection
-
-    from tests.conftest import require, using_postgres
-
     require(using_postgres(), "PostgreSQL: set DATABASE_URL=postgres://postgres@127.0.0.1:5432/…")
     run = RebuildRun.objects.create()
     assert matching.rebuild_plan(run, chunk_size=1000)
