@@ -960,8 +960,8 @@ def finish_rebuild(run: RebuildRun) -> int:
     # What no chunk had: the suggestions of results no longer listed (the chunks of the results'
     # phase dropped and ranked the rest), then every need's ranks, whose pairs come from all
     # the chunks.
-    staging.settle_chunk_session()
-    dropped, results = staging.drop_unproposed(run.pk)
+    staging.settle_chunk_session(whole_tables=True)
+    dropped, results = staging.drop_unproposed(run.pk, staging.results_outside(run.pk))
     staging.rank_results(results, _CLOSED_SQL)
     staging.rerank_all(_CLOSED_SQL, results=False)
     staging.clear_staged()

@@ -31,7 +31,7 @@ from django.db import connection
 from django.utils import timezone
 
 from matchmaking.matches.states import MatchState
-from matchmaking.models import Match, RebuildPair
+from matchmaking.models import Match, RebuildChunk, RebuildPair, ResearchResult
 
 #: What the matcher computes for a pair; every other column of a new match takes its default.
 COMPUTED = ("score", "text_score", "structured_score", "explanation", "matcher")
@@ -193,9 +193,13 @@ def merge_results(chunk_id: int, result_ids: list[int], run_id: int, version: st
         return cursor.rowcount
 
 
-def drop_unproposed(run_id: int, result_ids: list[int] | None = None) -> tuple[int, list[int]]:
-    """Delete the untouched suggestions the run did not propose (of these results, or of all);
-    returns how many, and the results that lost one.
+def drop_unproposed(run_id: int, result_ids: list[int]) -> tuple[int, list[int]]:
+    """Delete the untouched suggestions of these results that the run did not propose; returns
+    how many, and the results that lost one.
+
+    Each side read once through its index (the results' suggestions, the run's staged pairs of
+    the same results) and compared here: as one NOT EXISTS, PostgreSQL probed the staging table
+    once per suggestion, 2.3 s a chunk once the run had staged 2.4 M pairs.
 
     Found in SQL, deleted through the ORM: a suggestion can have rows that point at it (the
     events of a move that was undone, a fair's meeting request), which Django deletes or
@@ -203,26 +207,30 @@ def drop_unproposed(run_id: int, result_ids: list[int] | None = None) -> tuple[i
     DELETE. Usually few: a re-match of unchanged listings drops none."""
     table = Match._meta.db_table
     staged = RebuildPair._meta.db_table
-    of_results = ""
-    params: list = [MatchState.SUGGESTED.value, run_id]
-    if result_ids is not None:
-        if not result_ids:
-            return 0, []
-        of_results = f"AND result_id IN ({', '.join(['%s'] * len(result_ids))})"
-        params += result_ids
+    doomed: list[tuple[int, int]] = []
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"""
-            SELECT id, result_id FROM {table}
-            WHERE state = %s AND NOT EXISTS (
-                SELECT 1 FROM {staged} p
-                WHERE p.run_id = %s
-                    AND p.need_id = {table}.need_id AND p.result_id = {table}.result_id
-            ) {of_results}
-            """,
-            params,
-        )
-        doomed = cursor.fetchall()
+        for start in range(0, len(result_ids), 2000):
+            batch = result_ids[start : start + 2000]
+            ids = ", ".join(["%s"] * len(batch))
+            cursor.execute(
+                f"SELECT id, need_id, result_id FROM {table}"
+                f" WHERE result_id IN ({ids}) AND state = %s",
+                [*batch, MatchState.SUGGESTED.value],
+            )
+            suggested = cursor.fetchall()
+            if not suggested:
+                continue
+            cursor.execute(
+                f"SELECT need_id, result_id FROM {staged}"
+                f" WHERE run_id = %s AND result_id IN ({ids})",
+                [run_id, *batch],
+            )
+            proposed = set(cursor.fetchall())
+            doomed += [
+                (pk, result_id)
+                for pk, need_id, result_id in suggested
+                if (need_id, result_id) not in proposed
+            ]
     dropped = 0
     for start in range(0, len(doomed), 2000):
         batch = [pk for pk, _ in doomed[start : start + 2000]]
@@ -232,6 +240,19 @@ def drop_unproposed(run_id: int, result_ids: list[int] | None = None) -> tuple[i
             .get(Match._meta.label, 0)
         )
     return dropped, sorted({result_id for _, result_id in doomed})
+
+
+def results_outside(run_id: int) -> list[int]:
+    """The results no chunk of the run had (not listed when its snapshot was taken): their
+    suggestions are the finish's to drop, every other result's were its chunk's. Found from the
+    results' ids (one index) instead of comparing every suggestion with the staged pairs
+    (5.7 s at 2.4 M matches)."""
+    covered: set[int] = set()
+    for ids in RebuildChunk.objects.filter(run_id=run_id, kind="results").values_list(
+        "ids", flat=True
+    ):
+        covered.update(ids)
+    return sorted(set(ResearchResult.objects.values_list("pk", flat=True)) - covered)
 
 
 def rank_results(result_ids: list[int], closed_sql: str) -> int:
@@ -286,14 +307,22 @@ def analyze_staged() -> None:
             cursor.execute(f"ANALYZE {RebuildPair._meta.db_table}")
 
 
-def settle_chunk_session() -> None:
-    """For the rest of the transaction: no JIT compilation and no parallel workers.
+def settle_chunk_session(*, whole_tables: bool = False) -> None:
+    """For the rest of the transaction: no JIT compilation and no parallel workers, and unless
+    the statements read ``whole_tables`` (the finish), no sequential scans either.
+
     PostgreSQL judged a chunk's statements costly enough to compile (150 ms each), for what
-    index lookups do at once; and the re-match's workers already keep the cores busy."""
+    index lookups do at once; and the re-match's workers already keep the cores busy. Each of
+    a chunk's statements reads the rows of its few thousand listings, which an index finds;
+    with statistics taken before the run filled a table (or with autovacuum off), PostgreSQL
+    scanned the whole staging table in each merge instead (2.6 s against 0.7 s by the end of a
+    run of 2.4 M pairs) and the whole match table in each ranking."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL jit = off")
             cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+            if not whole_tables:
+                cursor.execute("SET LOCAL enable_seqscan = off")
 
 
 def clear_staged() -> None:
