@@ -290,14 +290,15 @@ def _write_ranks(cursor, moved: list[tuple], columns: list[str]) -> int:
         return Match.objects.bulk_update(objs, columns, batch_size=500)
     table = Match._meta.db_table
     assign = ", ".join(f"{column} = moved.{column}" for column in columns)
-    row = "(%s::bigint" + ", %s::integer" * len(columns) + ")"
+    placeholders = "(%s::bigint" + ", %s::integer" * len(columns) + ")"
     written = 0
     for start in range(0, len(moved), 2000):
         batch = moved[start : start + 2000]
+        values = ", ".join([placeholders] * len(batch))
         # a VALUES list: its length known, the rows are found through the primary key
         cursor.execute(
             f"UPDATE {table} SET {assign}"
-            f" FROM (VALUES {', '.join([row] * len(batch))}) AS moved (id, {', '.join(columns)})"
+            f" FROM (VALUES {values}) AS moved (id, {', '.join(columns)})"
             f" WHERE {table}.id = moved.id",
             [value for row in batch for value in row],
         )
