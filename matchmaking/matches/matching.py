@@ -965,6 +965,15 @@ def finish_rebuild(run: RebuildRun) -> int:
     staging.rank_results(results, _CLOSED_SQL)
     staging.rerank_all(_CLOSED_SQL, results=False)
     staging.clear_staged()
+    # Listings published or edited while the run went on: its snapshot had not seen them, so
+    # the chunks dropped the suggestions they were given meanwhile (never staged). The sweep
+    # matches them again within a minute, against the snapshot made current above.
+    TechnologyNeed.objects.filter(
+        status__in=MATCHABLE_NEEDS, updated_at__gte=run.started_at
+    ).update(matching_pending=True)
+    ResearchResult.objects.filter(
+        status__in=MATCHABLE_RESULTS, updated_at__gte=run.started_at
+    ).update(matching_pending=True)
     return dropped
 
 

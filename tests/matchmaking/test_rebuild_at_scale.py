@@ -415,3 +415,42 @@ def test_the_needs_phase_leaves_the_staged_pairs_analysed_for_the_merges(
     staged = RebuildPair.objects.filter(run=run).count()
     assert staged > 0
     assert estimated == staged
+
+
+def test_a_need_published_during_a_run_is_matched_again_after_its_finish(
+    need_with_many_results, django_capture_on_commit_callbacks
+):
+    """The run's snapshot has not seen it: the results' chunks drop the suggestions it was
+    given on publishing, and the finish hands it back to the sweep."""
+    from matchmaking import tasks
+
+    need, owner = need_with_many_results
+    run = RebuildRun.objects.create()
+    assert matching.rebuild_plan(run, chunk_size=1000)
+    late = listings.need_create(
+        by=owner,
+        organisation=need.organisation,
+        data={
+            "title": "冷库里的猕猴桃怎么保鲜",
+            "description": "想找冷链预冷和保鲜包装的办法，猕猴桃放冷库也会软",
+            "keywords": "冷链 保鲜 预冷",
+            "category": category("origin-precooling"),
+            "budget_negotiable": True,
+        },
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        listings.need_transition(need=late, to="open", by=owner)
+    given = Match.objects.filter(need=late).count()
+    assert given > 0
+
+    for chunk in RebuildChunk.objects.filter(run=run).order_by("number"):
+        matching.rebuild_chunk(chunk.pk)
+    assert not Match.objects.filter(need=late).exists()  # never staged: dropped
+    assert matching.rebuild_finish(run.pk) is not None
+
+    late.refresh_from_db()
+    need.refresh_from_db()
+    assert late.matching_pending and not need.matching_pending
+    with django_capture_on_commit_callbacks(execute=True):
+        tasks.sweep_pending()
+    assert Match.objects.filter(need=late).count() == given
