@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 
 from django.core.cache import cache
+from django.db.models import Case, JSONField, Value, When
 
 from config.queue import enqueue_and_wait
 from matchmaking.matches import matching
@@ -53,7 +54,11 @@ def ensure_explained(matches) -> None:
 
 def explain_matches(match_ids) -> int:
     """Work out and store the explanation of those of these matches still incomplete (the
-    worker's side); returns how many. Run twice, the second run finds nothing to do."""
+    worker's side); returns how many. Run twice, the second run finds nothing to do.
+
+    A page asks for a score of one listing's matches at once: each listing's document is made
+    once, a need's search is shared by its pairs (`MatchIndex.explain_pairs`), and the
+    explanations are written in one statement."""
     pending = list(
         Match.objects.filter(pk__in=list(match_ids), explanation__complete=False).select_related(
             "need__category", "result__category"
@@ -63,15 +68,24 @@ def explain_matches(match_ids) -> int:
         return 0
     _version, index = matching.ensure_index()
     index = matching.ranker(index)
-    done = 0
+    need_docs, result_docs = {}, {}
     for match in pending:
-        explained = index.explain(
-            matching.need_doc(match.need), matching.result_doc(match.result)
-        ).to_dict()
+        if match.need_id not in need_docs:
+            need_docs[match.need_id] = matching.need_doc(match.need)
+        if match.result_id not in result_docs:
+            result_docs[match.result_id] = matching.result_doc(match.result)
+    found = index.explain_pairs([(need_docs[m.need_id], result_docs[m.result_id]) for m in pending])
+    explained = {}
+    for match, explanation in zip(pending, found, strict=True):
         stored = match.explanation or {}
-        explained.update({key: stored[key] for key in _KEPT if key in stored})
-        # Conditional: a re-match that wrote a newer explanation meanwhile is not undone.
-        done += Match.objects.filter(pk=match.pk, explanation__complete=False).update(
-            explanation=explained
+        explained[match.pk] = {
+            **explanation.to_dict(),
+            **{key: stored[key] for key in _KEPT if key in stored},
+        }
+    # Conditional: a re-match that wrote a newer explanation meanwhile is not undone.
+    return Match.objects.filter(pk__in=list(explained), explanation__complete=False).update(
+        explanation=Case(
+            *(When(pk=pk, then=Value(value, JSONField())) for pk, value in explained.items()),
+            output_field=JSONField(),
         )
-    return done
+    )

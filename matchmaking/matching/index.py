@@ -629,30 +629,64 @@ class MatchIndex:
 
     def explain(self, need: NeedDoc | DocId, result: ResultDoc | DocId) -> MatchExplanation:
         """Explanation of one pair, scored as :meth:`top_k_for_need` would score it."""
-        need_doc = self._resolve(need, NEEDS)
-        result_doc = self._resolve(result, RESULTS)
+        return self.explain_pairs([(need, result)])[0]
+
+    def explain_pairs(
+        self, pairs: Sequence[tuple[NeedDoc | DocId, ResultDoc | DocId]]
+    ) -> list[MatchExplanation]:
+        """Each pair's :meth:`explain`, in order. A need's search and the parts of its
+        explanation that depend on it alone are worked out once however many of its results
+        are asked for (a listing's page asks for a score of them), and the needs' searches
+        run as one batch."""
+        resolved = [(self._resolve(n, NEEDS), self._resolve(r, RESULTS)) for n, r in pairs]
+        position: dict[int, int] = {}  # id() of a need's doc -> its row among the queries
+        needs: list[NeedDoc] = []
+        for need_doc, _ in resolved:
+            if id(need_doc) not in position:
+                position[id(need_doc)] = len(needs)
+                needs.append(need_doc)
+        if not needs:
+            return []
         side = self._sides[RESULTS]
-        q = self._query_rows([need_doc])
-        cands = self._search(q, side, self._pool(1))[0]
-        slot = side.slot_of.get(result_doc.id)
-        if slot is None:  # an ad-hoc result: score it against the same feedback documents
-            d = self.vectorizer.transform([_fields(result_doc)])
-        else:
-            d = side.store.matrix(slot, slot + 1)
-        ex = self._explain_pair(need_doc, result_doc, q, cands, side, d)
-        if slot is not None and self.config.hybrid and side.dense is not None:
-            qv = self._query_vectors([need_doc])[0]
-            if qv is not None and side.dense.has.any():
-                # the pair's fused score, as top_k_for_need computes it (0 outside both pools)
-                rows, scores = self._dense_search([qv], side, self._pool(1))
-                fused = self._fuse(cands, rows[0], scores[0], qv, side)
-                at = np.flatnonzero(fused.slots == slot)
-                base = float(fused.base[at[0]]) if len(at) else 0.0
-                ex.method = "hybrid"
-                ex.score = min(1.0, combine(base, ex.structured_score, self.config.fits))
-                if side.dense.has[slot]:
-                    ex.dense_score = float(side.dense.vecs[slot] @ qv)
-        return ex
+        q = self._query_rows(needs)
+        cands = self._search(q, side, self._pool(1))
+        contexts: dict[int, dict[str, Any]] = {}
+        fused: dict[int, tuple[_Pool, np.ndarray] | None] = {}
+        out = []
+        for need_doc, result_doc in resolved:
+            i = position[id(need_doc)]
+            if i not in contexts:
+                contexts[i] = self._query_context(need_doc, q[i], cands[i], side)
+            slot = side.slot_of.get(result_doc.id)
+            if slot is None:  # an ad-hoc result: score it against the same feedback documents
+                d = self.vectorizer.transform([_fields(result_doc)])
+            else:
+                d = side.store.matrix(slot, slot + 1)
+            ex = self._explain_pair(need_doc, result_doc, q[i], cands[i], side, d, contexts[i])
+            if slot is not None and self.config.hybrid and side.dense is not None:
+                if i not in fused:
+                    fused[i] = self._fused_pool(need_doc, cands[i], side)
+                if fused[i] is not None:
+                    # the pair's fused score, as top_k_for_need computes it (0 outside both pools)
+                    pool, qv = fused[i]
+                    at = np.flatnonzero(pool.slots == slot)
+                    base = float(pool.base[at[0]]) if len(at) else 0.0
+                    ex.method = "hybrid"
+                    ex.score = min(1.0, combine(base, ex.structured_score, self.config.fits))
+                    if side.dense.has[slot]:
+                        ex.dense_score = float(side.dense.vecs[slot] @ qv)
+            out.append(ex)
+        return out
+
+    def _fused_pool(
+        self, need_doc: NeedDoc, cands: Candidates, side: _Side
+    ) -> tuple[_Pool, np.ndarray] | None:
+        """One need's fused candidates and its vector, or None when it is ranked by words."""
+        qv = self._query_vectors([need_doc])[0]
+        if qv is None or not side.dense.has.any():
+            return None
+        rows, scores = self._dense_search([qv], side, self._pool(1))
+        return self._fuse(cands, rows[0], scores[0], qv, side), qv
 
     # -- internals -------------------------------------------------------------------------------
     def _pool(self, k: int) -> int:

@@ -120,6 +120,11 @@ def test_hybrid_index_ranks_by_fusion_and_says_so(docs):
         alone = index.explain(needs[0].id, m.id)
         assert alone.method == "hybrid" and alone.score == pytest.approx(m.score, abs=1e-12)
         assert alone.dense_score == pytest.approx(m.dense_score, abs=1e-6)
+    pairs = [(need.id, m.id) for need in needs[:3] for m in index.top_k_for_need(need.id, k=4)]
+    together = index.explain_pairs(pairs[::-1])
+    for (need_id, result_id), ex in zip(pairs[::-1], together, strict=True):
+        alone = index.explain(need_id, result_id)
+        assert ex.to_dict() == alone.to_dict() and ex.method == "hybrid"
     lexical = MatchIndex.build(needs, results)
     assert all(m.method == "lexical" for m in lexical.top_k_for_need(needs[0].id, k=5))
 

@@ -140,6 +140,24 @@ def test_explain_pair_matches_ranking(index, docs):
     assert ex.score == pytest.approx(m.score, rel=1e-9)
 
 
+def test_explaining_many_pairs_at_once_gives_what_each_ranking_explained(index, docs):
+    """A page's score of pairs, several of one need, in any order: each explanation is the
+    one the need's ranking gave, its need searched once for all of them."""
+    needs, _ = docs
+    ranked = {
+        (need.id, m.id): m.explanation.to_dict()
+        for need in needs[:4]
+        for m in index.top_k_for_need(need.id, k=6, explain=True)
+    }
+    pairs = sorted(ranked, key=lambda pair: (pair[1], pair[0]))  # needs interleaved
+    assert len({n for n, _ in pairs}) == 4 and len(pairs) > 4
+    together = index.explain_pairs(pairs)
+    assert [(e.need_id, e.result_id) for e in together] == pairs
+    for pair, ex in zip(pairs, together, strict=True):
+        assert ex.to_dict() == ranked[pair]
+    assert index.explain_pairs([]) == []
+
+
 def test_chunked_rebuild_equals_all_pairs(index):
     full = index.all_pairs_top_k(k=5)
     ids = index.need_ids
