@@ -30,6 +30,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from collections import defaultdict
@@ -242,6 +243,31 @@ def stop(process: subprocess.Popen) -> None:
         process.kill()
 
 
+_GROUPS = ("gunicorn", "postgres", "redis", "locust", "celery")
+
+
+def cpu_by_process() -> dict[str, float]:
+    """CPU seconds used so far by every process, summed by kind (gunicorn, postgres, ...),
+    with the machine's busy and idle time from /proc/stat."""
+    tick = os.sysconf("SC_CLK_TCK")
+    totals: dict[str, float] = defaultdict(float)
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+            cmdline = (stat.parent / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            continue
+        fields = text[text.rindex(")") + 2 :].split()
+        used = (int(fields[11]) + int(fields[12])) / tick  # utime + stime
+        name = text[text.index("(") + 1 : text.rindex(")")]
+        kind = next((g for g in _GROUPS if g in name or g in cmdline), "other processes")
+        totals[kind] += used
+    cpu = [int(v) for v in Path("/proc/stat").read_text().split("\n")[0].split()[1:]]
+    totals["machine idle"] = (cpu[3] + cpu[4]) / tick
+    totals["machine busy"] = (sum(cpu) - cpu[3] - cpu[4]) / tick
+    return totals
+
+
 def run_level(users: int, args, out: Path) -> dict:
     spawn = users / args.spawn_rate
     summary_path = out / f"users-{users}.json"
@@ -273,14 +299,27 @@ def run_level(users: int, args, out: Path) -> dict:
         "WARNING",
     ]
     load_before = os.getloadavg()
+    # Where the machine's time goes in the measured window (give or take a second each side).
+    samples: list[dict] = []
+    window = [spawn + args.warmup + 1, spawn + args.warmup + args.duration - 1]
+    timers = [threading.Timer(at, lambda: samples.append(cpu_by_process())) for at in window]
     with open(out / f"users-{users}.log", "w") as log:
+        for timer in timers:
+            timer.start()
         subprocess.run(command, env=env, stdout=log, stderr=subprocess.STDOUT, check=False)
+        for timer in timers:
+            timer.cancel()
     load_after = os.getloadavg()
     if not summary_path.exists():
         raise SystemExit(f"locust wrote no summary; see {out / f'users-{users}.log'}")
     summary = json.loads(summary_path.read_text())
     summary["load_before"] = load_before
     summary["load_after"] = load_after
+    if len(samples) == 2:
+        seconds = window[1] - window[0]
+        summary["cpu_share"] = {
+            kind: (samples[1][kind] - samples[0].get(kind, 0.0)) / seconds for kind in samples[1]
+        }
     return summary
 
 
@@ -307,6 +346,15 @@ def print_tables(results: list[dict]) -> None:
             )
         for error in r["errors"]:
             print(f"  error x{error['count']}: {error['name']}: {error['error']}")
+        if r.get("cpu_share"):
+            # Processes that ended in the window are not counted (gunicorn's recycled workers).
+            print("cores busy, by process:", end="")
+            for kind, cores in sorted(r["cpu_share"].items(), key=lambda kv: -kv[1]):
+                print(f"  {kind} {cores:.2f}", end="")
+            print(
+                f"  ({r['cpu_share'].get('machine busy', 0) * 1000 / r['total']['rps']:.1f} ms of"
+                " machine time per request)"
+            )
 
 
 def main() -> None:
@@ -351,13 +399,15 @@ def main() -> None:
         f"measured {args.duration:.0f} s per level",
         flush=True,
     )
-    # The worker's index, built before the clock starts (in production it has been loaded
-    # since the worker started): a first task would otherwise build it in the measured window.
+    # The worker's index, brought up to date and saved before the clock starts, as the
+    # nightly re-match leaves it: the fill wrote its listings past the site, and a worker
+    # starting from the demo world's snapshot applied them one by one in the measured window
+    # (about 200 s of a core, every explanation it was asked for waiting behind it).
     from matchmaking.matches import matching
 
     started = time.perf_counter()
-    matching.ensure_index()
-    print(f"the worker's index snapshot: ready in {time.perf_counter() - started:.0f} s")
+    version = matching.save_synced_snapshot()
+    print(f"the worker's index snapshot {version}: ready in {time.perf_counter() - started:.0f} s")
     results = []
     with open(args.out / "gunicorn.log", "w") as log, open(args.out / "worker.log", "w") as wlog:
         worker = start_worker(wlog)

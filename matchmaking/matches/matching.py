@@ -406,6 +406,20 @@ def ensure_index() -> tuple[str, MatchIndex]:
         return loaded.version, loaded.index
 
 
+def save_synced_snapshot() -> str:
+    """Save this process's index, brought up to date, as the current snapshot; returns its
+    version. Other processes then load it instead of each applying every listing changed
+    since the last one, as they do after a full re-match. For listings written in bulk
+    outside the site (a migration of another platform's data, the load bench's fill)."""
+    version, _index = ensure_index()
+    with _lock:
+        loaded = _loaded[version]
+        saved = save_snapshot(loaded.index, loaded.synced_at)
+        make_current(saved)
+        _remember(saved, loaded.index, loaded.synced_at)
+    return saved
+
+
 def _apply_thesaurus(loaded: _Loaded) -> _Loaded:
     """An admin edited the thesaurus: re-vectorise the documents it touches, no restart.
 

@@ -275,3 +275,24 @@ def test_a_snapshot_re_uses_the_last_one_s_counts_and_indexes_as_without_them(wo
     assert [(m.id, m.score) for m in reusing.top_k_for_need(need, 5)] == [
         (m.id, m.score) for m in fresh.top_k_for_need(need, 5)
     ]
+
+
+def test_a_synced_index_saved_as_the_snapshot_spares_other_processes_the_sync(world):
+    """Listings written past the site (the load bench's fill, another platform's data) are
+    applied once, then saved: a process starting later reads them from the snapshot."""
+    before, _index = matching.ensure_index()
+    written = ResultFactory(
+        organisation=world["kiwi"].organisation,
+        title="猕猴桃冷库气调贮藏技术",
+        abstract="冷库气调贮藏延长猕猴桃贮藏期，减少软化。",
+        keywords="猕猴桃 冷库 气调",
+        category=category("origin-precooling"),
+    )
+
+    saved = matching.save_synced_snapshot()
+
+    assert saved != before and matching.current_version() == saved
+    matching.reset_memory()  # as another process: from the files alone
+    assert matching.load_version(saved).index.get("results", written.pk) is not None
+    matching.reset_memory()
+    assert matching.load_version(before).index.get("results", written.pk) is None
