@@ -246,11 +246,11 @@ def stop(process: subprocess.Popen) -> None:
 _GROUPS = ("gunicorn", "postgres", "redis", "locust", "celery")
 
 
-def cpu_by_process() -> dict[str, float]:
-    """CPU seconds used so far by every process, summed by kind (gunicorn, postgres, ...),
-    with the machine's busy and idle time from /proc/stat."""
+def cpu_by_process() -> dict:
+    """CPU seconds used so far by each process (with its kind: gunicorn, postgres, ...) and
+    the machine's busy and idle seconds, from /proc."""
     tick = os.sysconf("SC_CLK_TCK")
-    totals: dict[str, float] = defaultdict(float)
+    processes = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             text = stat.read_text()
@@ -261,11 +261,22 @@ def cpu_by_process() -> dict[str, float]:
         used = (int(fields[11]) + int(fields[12])) / tick  # utime + stime
         name = text[text.index("(") + 1 : text.rindex(")")]
         kind = next((g for g in _GROUPS if g in name or g in cmdline), "other processes")
-        totals[kind] += used
+        processes[stat.parent.name] = (kind, used)
     cpu = [int(v) for v in Path("/proc/stat").read_text().split("\n")[0].split()[1:]]
-    totals["machine idle"] = (cpu[3] + cpu[4]) / tick
-    totals["machine busy"] = (sum(cpu) - cpu[3] - cpu[4]) / tick
-    return totals
+    idle = (cpu[3] + cpu[4]) / tick
+    return {"processes": processes, "machine idle": idle, "machine busy": sum(cpu) / tick - idle}
+
+
+def cpu_shares(first: dict, last: dict, seconds: float) -> dict[str, float]:
+    """Cores used between two samples, by kind of process. A process that ended between
+    them is not counted (a gunicorn worker recycled, a database connection closed)."""
+    shares: dict[str, float] = defaultdict(float)
+    for pid, (kind, used) in last["processes"].items():
+        start = first["processes"].get(pid)
+        shares[kind] += (used - (start[1] if start and start[0] == kind else 0.0)) / seconds
+    for key in ("machine busy", "machine idle"):
+        shares[key] = (last[key] - first[key]) / seconds
+    return dict(shares)
 
 
 def run_level(users: int, args, out: Path) -> dict:
@@ -317,9 +328,7 @@ def run_level(users: int, args, out: Path) -> dict:
     summary["load_after"] = load_after
     if len(samples) == 2:
         seconds = window[1] - window[0]
-        summary["cpu_share"] = {
-            kind: (samples[1][kind] - samples[0].get(kind, 0.0)) / seconds for kind in samples[1]
-        }
+        summary["cpu_share"] = cpu_shares(samples[0], samples[1], seconds)
     return summary
 
 
