@@ -4,6 +4,7 @@ import pytest
 
 from accounts.enums import OrganisationKind
 from matchmaking.listings import services as listings
+from matchmaking.listings.states import ResultStatus
 from matchmaking.matches import matching
 from matchmaking.matches import services as matches
 from matchmaking.models import Match, RebuildRun
@@ -296,3 +297,30 @@ def test_a_synced_index_saved_as_the_snapshot_spares_other_processes_the_sync(wo
     assert matching.load_version(saved).index.get("results", written.pk) is not None
     matching.reset_memory()
     assert matching.load_version(before).index.get("results", written.pk) is None
+
+
+def test_listings_changed_since_the_snapshot_are_applied_in_batches(world, monkeypatch):
+    """Edited listings enter the index with their new text and a withdrawn one leaves it,
+    however the changes fall into batches."""
+    matching.ensure_index()
+    edited = [
+        ResultFactory(
+            organisation=world["kiwi"].organisation,
+            title=f"猕猴桃冷库贮藏技术（{n}）",
+            abstract="冷库贮藏延长猕猴桃贮藏期。",
+            keywords="猕猴桃 冷库",
+            category=category("origin-precooling"),
+        )
+        for n in range(5)
+    ]
+    world["mango"].title = "芒果冷链运输保鲜技术"
+    world["mango"].save()
+    world["rice"].status = ResultStatus.WITHDRAWN
+    world["rice"].save()
+    monkeypatch.setattr(matching, "SYNC_BATCH", 2)
+
+    _version, index = matching.ensure_index()
+
+    for result in [*edited, world["mango"]]:
+        assert index.get("results", result.pk).title == result.title
+    assert index.get("results", world["rice"].pk) is None
