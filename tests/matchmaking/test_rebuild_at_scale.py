@@ -36,21 +36,33 @@ def need_with_many_results(django_capture_on_commit_callbacks):
             serves_all_regions=True,
         )
     owner = member_of(enterprise)
+    with django_capture_on_commit_callbacks(execute=True):
+        need = _published_need(
+            owner,
+            enterprise,
+            "猕猴桃运到广州就软了",
+            "猕猴桃发到广州路上就软了，想找产地预冷和冷链保鲜的办法",
+            "猕猴桃 保鲜 冷链",
+        )
+    need.refresh_from_db()
+    return need, owner
+
+
+def _published_need(owner, organisation, title: str, description: str, keywords: str):
+    """A need written and opened by a member of the organisation."""
     need = listings.need_create(
         by=owner,
-        organisation=enterprise,
+        organisation=organisation,
         data={
-            "title": "猕猴桃运到广州就软了",
-            "description": "猕猴桃发到广州路上就软了，想找产地预冷和冷链保鲜的办法",
-            "keywords": "猕猴桃 保鲜 冷链",
+            "title": title,
+            "description": description,
+            "keywords": keywords,
             "category": category("origin-precooling"),
             "budget_negotiable": True,
         },
     )
-    with django_capture_on_commit_callbacks(execute=True):
-        listings.need_transition(need=need, to="open", by=owner)
-    need.refresh_from_db()
-    return need, owner
+    listings.need_transition(need=need, to="open", by=owner)
+    return need
 
 
 def _rebuild():
@@ -427,19 +439,14 @@ def test_a_need_published_during_a_run_is_matched_again_after_its_finish(
     need, owner = need_with_many_results
     run = RebuildRun.objects.create()
     assert matching.rebuild_plan(run, chunk_size=1000)
-    late = listings.need_create(
-        by=owner,
-        organisation=need.organisation,
-        data={
-            "title": "冷库里的猕猴桃怎么保鲜",
-            "description": "想找冷链预冷和保鲜包装的办法，猕猴桃放冷库也会软",
-            "keywords": "冷链 保鲜 预冷",
-            "category": category("origin-precooling"),
-            "budget_negotiable": True,
-        },
-    )
     with django_capture_on_commit_callbacks(execute=True):
-        listings.need_transition(need=late, to="open", by=owner)
+        late = _published_need(
+            owner,
+            need.organisation,
+            "冷库里的猕猴桃怎么保鲜",
+            "想找冷链预冷和保鲜包装的办法，猕猴桃放冷库也会软",
+            "冷链 保鲜 预冷",
+        )
     given = Match.objects.filter(need=late).count()
     assert given > 0
 
