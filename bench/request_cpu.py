@@ -333,7 +333,7 @@ def main() -> None:
     )
     chosen = [e for e in endpoints() if args.only in e.name]
     print(f"\n{'endpoint':<40} {'wall ms':>8} {'CPU ms':>8} {'queries':>8}")
-    profiler = cProfile.Profile() if args.profile else None
+    profiler = cProfile.Profile(time.process_time) if args.profile else None
     totals = {"wall_ms": 0.0, "cpu_ms": 0.0, "queries": 0}
     for endpoint in chosen:
         profile = profiler if args.profile and args.profile in endpoint.name else None

@@ -82,7 +82,8 @@ def _same_for_every_visitor(request) -> bool:
 
 
 @functools.cache
-def _release() -> str:
+def release() -> str:
+    """The code's release, part of every key: a new release renders everything anew."""
     return observability.release()
 
 
@@ -90,7 +91,7 @@ def prepare() -> None:
     """What a process asks once (the git revision runs a subprocess): config/wsgi.py calls it
     in gunicorn's master, before the workers are forked."""
     placeholder()
-    _release()
+    release()
 
 
 def _made_personal(request) -> bool:
@@ -102,7 +103,7 @@ def _made_personal(request) -> bool:
 
 def _key(request) -> str:
     what = (
-        _release(),
+        release(),
         request.resolver_match.view_name if request.resolver_match else "",
         request.scheme,
         request.get_host(),
@@ -112,35 +113,46 @@ def _key(request) -> str:
     return "public-page:" + hashlib.sha256(repr(what).encode()).hexdigest()
 
 
-def new_generation() -> None:
+def new_generation(key: str = GENERATION_KEY) -> None:
     with contextlib.suppress(Exception):  # a cache outage must not stop a write
-        cache.set(GENERATION_KEY, secrets.token_hex(8), None)
+        cache.set(key, secrets.token_hex(8), None)
 
 
-def _changed(**_signal) -> None:
-    new_generation()
-    transaction.on_commit(new_generation)
+def start_generation(key: str = GENERATION_KEY) -> None:
+    """Starts a generation where the cache has none (the first request, or the cache lost
+    the key); nothing is kept until there is one."""
+    with contextlib.suppress(Exception):  # a cache outage must not take the pages down
+        cache.add(key, secrets.token_hex(8), None)
 
 
-def watch(*models) -> None:
-    """Pages show these models' rows: a write to one starts a new generation."""
+def watch(*models, key: str = GENERATION_KEY) -> None:
+    """Pages show these models' rows: a write to one starts a new generation of `key`."""
+
+    def changed(**_signal) -> None:
+        new_generation(key)
+        transaction.on_commit(lambda: new_generation(key))
+
     for model in models:
-        uid = f"public-pages-{model._meta.label}"
-        post_save.connect(_changed, sender=model, dispatch_uid=uid, weak=False)
-        post_delete.connect(_changed, sender=model, dispatch_uid=uid + "-delete", weak=False)
+        uid = f"{key}-{model._meta.label}"
+        post_save.connect(changed, sender=model, dispatch_uid=uid, weak=False)
+        post_delete.connect(changed, sender=model, dispatch_uid=uid + "-delete", weak=False)
         for field in model._meta.local_many_to_many:
             m2m_changed.connect(
-                _changed,
+                changed,
                 sender=field.remote_field.through,
                 dispatch_uid=f"{uid}-{field.name}",
                 weak=False,
             )
 
 
+def with_token(request, content: bytes) -> bytes:
+    """What was rendered with the placeholder, with a fresh mask of the visitor's own secret
+    in its place (a new secret, and its cookie, if they had none)."""
+    return content.replace(placeholder().encode(), get_token(request).encode())
+
+
 def _respond(request, content: bytes, content_type: str) -> HttpResponse:
-    # A fresh mask of the visitor's own secret (a new one, and its cookie, if they had none).
-    token = get_token(request).encode()
-    return HttpResponse(content.replace(placeholder().encode(), token), content_type=content_type)
+    return HttpResponse(with_token(request, content), content_type=content_type)
 
 
 def for_anonymous(view=None, *, on_hit=None):
@@ -165,8 +177,7 @@ def for_anonymous(view=None, *, on_hit=None):
                     on_hit(request, *args, **kwargs)
                 return _respond(request, zlib.decompress(kept[1]), kept[2])
             if generation is None:  # the first page, or the cache lost the key
-                with contextlib.suppress(Exception):
-                    cache.add(GENERATION_KEY, secrets.token_hex(8), None)
+                start_generation()
                 return view(request, *args, **kwargs)
 
             # Rendered with the placeholder; whether anything asked for the real token is
@@ -195,9 +206,7 @@ def for_anonymous(view=None, *, on_hit=None):
                 with contextlib.suppress(Exception):
                     cache.set(key, kept, settings.PAGE_CACHE_SECONDS)
             if placeholder().encode() in response.content:
-                response.content = response.content.replace(
-                    placeholder().encode(), get_token(request).encode()
-                )
+                response.content = with_token(request, response.content)
             return response
 
         return wrapped

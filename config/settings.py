@@ -274,6 +274,9 @@ else:
 # How long anonymous visitors' pages are kept (config/page_cache.py); 0 turns it off. Writes
 # through the ORM show at once; others within this time. Off with DEBUG, where templates change.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 5 * 60)
+# How long parts of signed-in pages that many users share (a station's board) are kept
+# (config/fragment_cache.py); 0 turns it off. ORM writes show at once; others within this time.
+FRAGMENT_CACHE_SECONDS = env_int("FRAGMENT_CACHE_SECONDS", 60)
 
 # Celery: with REDIS_URL the tasks go to real workers; without it they run in-process, eagerly.
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", REDIS_URL or "memory://")

