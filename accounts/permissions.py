@@ -7,14 +7,18 @@ Django's staff flag (admin). Memberships are read once per user object and cache
 
 from __future__ import annotations
 
+import contextlib
 from typing import TYPE_CHECKING
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.enums import MembershipRole, MembershipStatus, OrganisationKind, Role
 from accounts.models import Membership
+from config import page_cache
 from matchmaking.matches import states as match_states
 
 if TYPE_CHECKING:
@@ -28,17 +32,47 @@ _KIND_ROLE = {
 }
 
 
+# Every signed-in request reads the user's memberships (the menus show the roles, and every
+# check here asks): kept in the cache per user, under a generation that any ORM write of a
+# membership, an organisation or a region renews (accounts/apps.py), as config/page_cache.py
+# keeps pages. A write that bypasses the signals calls memberships_changed().
+MEMBERSHIPS_GENERATION = "memberships:generation"
+MEMBERSHIPS_SECONDS = 5 * 60
+
+
+def _read_memberships(user: User) -> list[Membership]:
+    return list(
+        Membership.objects.filter(user=user, status=MembershipStatus.ACTIVE)
+        .select_related("organisation", "organisation__region")
+        .order_by("organisation__name")
+    )
+
+
+def _kept_memberships(user: User) -> list[Membership]:
+    key = f"memberships:{user.pk}"
+    try:
+        found = cache.get_many([MEMBERSHIPS_GENERATION, key])
+    except Exception:  # a cache outage must not lock anyone out
+        return _read_memberships(user)
+    generation, stored = found.get(MEMBERSHIPS_GENERATION), found.get(key)
+    if generation is not None and stored is not None and stored[0] == generation:
+        return stored[1]
+    memberships = _read_memberships(user)
+    if generation is None:
+        page_cache.start_generation(MEMBERSHIPS_GENERATION)
+    else:
+        with contextlib.suppress(Exception):
+            cache.set(key, (generation, memberships), MEMBERSHIPS_SECONDS)
+    return memberships
+
+
 def active_memberships(user: User) -> list[Membership]:
     """The user's active memberships with their organisations, read once per user object."""
     if not user.is_authenticated:
         return []
     cached = getattr(user, "_active_memberships", None)
     if cached is None:
-        cached = list(
-            Membership.objects.filter(user=user, status=MembershipStatus.ACTIVE)
-            .select_related("organisation", "organisation__region")
-            .order_by("organisation__name")
-        )
+        cached = _kept_memberships(user)
         user._active_memberships = cached
     return cached
 
@@ -46,6 +80,12 @@ def active_memberships(user: User) -> list[Membership]:
 def forget_memberships(user: User) -> None:
     """Drop the cached memberships after they change."""
     user.__dict__.pop("_active_memberships", None)
+
+
+def memberships_changed() -> None:
+    """Memberships or organisations were written past the ORM's signals (`update()`)."""
+    page_cache.new_generation(MEMBERSHIPS_GENERATION)
+    transaction.on_commit(lambda: page_cache.new_generation(MEMBERSHIPS_GENERATION))
 
 
 def is_admin(user: User) -> bool:

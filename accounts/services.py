@@ -169,5 +169,6 @@ def organisation_verify(*, organisation: Organisation, by: User) -> Organisation
     )
     organisation.refresh_from_db()
     if verified:
+        permissions.memberships_changed()
         audit.record(Organisation, [organisation], by=by)
     return organisation

@@ -15,6 +15,7 @@ class MatchmakingConfig(AppConfig):
 
         _watch_public_pages()
         _watch_page_parts()
+        _count_unread_anew()
 
 
 def _watch_public_pages() -> None:
@@ -38,3 +39,18 @@ def _watch_page_parts() -> None:
     fragment_cache.watch(
         Match, MatchEvent, TechnologyNeed, ResearchResult, Organisation, Category, Region
     )
+
+
+def _count_unread_anew() -> None:
+    """The unread count kept for the bell (matchmaking/notifications/selectors.py) is dropped
+    when one of the person's notifications is written."""
+    from django.db.models.signals import post_delete, post_save
+
+    from matchmaking.models import Notification
+    from matchmaking.notifications import selectors
+
+    def written(instance, **_signal) -> None:
+        selectors.forget_unread(instance.user_id)
+
+    post_save.connect(written, sender=Notification, dispatch_uid="unread-count", weak=False)
+    post_delete.connect(written, sender=Notification, dispatch_uid="unread-gone", weak=False)

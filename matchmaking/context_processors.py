@@ -1,11 +1,8 @@
-from matchmaking.models import Notification
+from matchmaking.notifications import selectors as notification_selectors
 
 
 def notifications(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-
-    return {
-        "unread_notifications": Notification.objects.filter(user=user, read_at__isnull=True).count()
-    }
+    return {"unread_notifications": notification_selectors.unread_count(user)}

@@ -36,6 +36,7 @@ from matchmaking.models import (
     ShortLink,
     SmsMessage,
 )
+from matchmaking.notifications import selectors
 
 STRONG_MATCH = 0.5  # a new match at or above this score is worth telling people about
 REMIND_AFTER = timedelta(days=3)
@@ -63,9 +64,11 @@ SMS_KINDS = (
 
 def notifications_mark_read(*, user: User) -> int:
     """Mark every unread notification of this person read."""
-    return Notification.objects.filter(user=user, read_at__isnull=True).update(
+    marked = Notification.objects.filter(user=user, read_at__isnull=True).update(
         read_at=timezone.now()
     )
+    selectors.forget_unread(user.pk)
+    return marked
 
 
 def notification_settings_save(*, user: User, chosen: dict[str, dict[str, bool]]) -> None:

@@ -249,13 +249,13 @@ def test_the_unread_count_is_in_the_top_bar_outside_the_menu(client, world):
 
 @pytest.mark.parametrize(
     ("role", "queries"),
-    # User, memberships, memberships listed, unread count, the visit noted: 5 (the session
-    # comes from the cache); then
+    # User, memberships listed, the visit noted: 3 (the session, the memberships and the
+    # unread count come from the cache); then
     # enterprise: answered, meetings, evaluations, new matches, needs, their best matches: 6;
     # researcher: requests, needs that fit, results, decline reasons: 4; station: the board's
     # counts and cards (2), its coverage, awaiting verification (2 with its coverage),
     # trainings: 6; admin: awaiting verification, stale requests (the headline is cached): 2.
-    [("owner", 11), ("researcher", 9), ("staff", 11), ("admin", 7)],
+    [("owner", 9), ("researcher", 7), ("staff", 9), ("admin", 5)],
 )
 def test_each_home_takes_a_fixed_number_of_queries(
     client, world, role, queries, django_assert_num_queries
