@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db.models import (
     Count,
+    Exists,
     IntegerField,
     OuterRef,
     QuerySet,
@@ -16,7 +17,14 @@ from matchmaking.matches import explanations
 from matchmaking.matches.filters import GOOD_REASONS, MATCH_FITS, MatchFilter
 from matchmaking.matches.states import CLOSED, ContactStatus, MatchState
 from matchmaking.matching import FitConfig
-from matchmaking.models import Match, NeedPhoto, ResearchResult, TechnologyNeed
+from matchmaking.models import (
+    Evaluation,
+    Match,
+    NeedPhoto,
+    ResearchResult,
+    SolutionPlan,
+    TechnologyNeed,
+)
 
 
 def matches_with_sides() -> QuerySet[Match]:
@@ -63,8 +71,15 @@ def match_events(match) -> QuerySet:
 
 
 def has_station_records(match) -> bool:
-    """Whether a station evaluated the match or planned its adoption."""
-    return match.evaluations.exists() or match.plans.exists()
+    """Whether a station evaluated the match or planned its adoption (one query)."""
+    return (
+        Match.objects.filter(pk=match.pk)
+        .filter(
+            Exists(Evaluation.objects.filter(match=OuterRef("pk")))
+            | Exists(SolutionPlan.objects.filter(match=OuterRef("pk")))
+        )
+        .exists()
+    )
 
 
 def match_with_sides(pk: int) -> Match | None:

@@ -43,6 +43,8 @@ def match_detail(request, pk: int):
     sides = permissions.sides_of(request.user, match)
     selectors.explained([match])  # first: whether it wants 意思相近 reads its terms
     matching.request_close_sentences([match])
+    can_work = permissions.can_work_match(request.user, match)
+    station_records = ENTERPRISE in sides and selectors.has_station_records(match)
     context = {
         "match": selectors.as_seen_by(request.user, match),
         "sides": sides,
@@ -51,9 +53,12 @@ def match_detail(request, pk: int):
         "targets": permissions.allowed_targets(request.user, match),
         "events": selectors.match_events(match),
         "decline_form": DeclineForm(),
-        "can_work": permissions.can_work_match(request.user, match),
-        "station_records": ENTERPRISE in sides and selectors.has_station_records(match),
-        "adoption_cost": stations_selectors.adoption_cost_of(match),
+        "can_work": can_work,
+        "station_records": station_records,
+        # Shown in the station's section only, which the others do not see.
+        "adoption_cost": stations_selectors.adoption_cost_of(match)
+        if can_work or station_records
+        else None,
         "open_fair": fairs_selectors.open_fair(),
         "contact_form": ContactRequestForm(),
         "can_see_contact": permissions.can_receive_contact_details(request.user, match),
