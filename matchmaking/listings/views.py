@@ -25,6 +25,7 @@ from matchmaking.listings import cards, exports, selectors, services
 from matchmaking.listings import photos as photo_services
 from matchmaking.listings.forms import NeedForm, PhotoAddForm, ResultForm
 from matchmaking.listings.states import NeedStatus
+from matchmaking.matches import cards as match_cards
 from matchmaking.matches import matching
 from matchmaking.matches import selectors as matches_selectors
 from matchmaking.models import NeedPhoto, ResearchResult, TechnologyNeed
@@ -187,16 +188,22 @@ def listing_detail(request, kind: str, pk: int):
             context.update(_match_page(matches, start, start + MATCHES_PER_PAGE))
             if kind == "need":  # the 意思相近 sentences of the results about to be shown
                 matching.request_close_sentences(context["matches"])
+            context["cards"] = _cards(request, kind, context)
             return render(request, "matchmaking/partials/match_cards.html", context, status=status)
         shown = max(_count(request.GET.get("show"), MATCHES_PER_PAGE), MATCHES_PER_PAGE)
         context.update(_match_page(matches, 0, shown))
         if kind == "need":
             matching.request_close_sentences(context["matches"])
+        context["cards"] = _cards(request, kind, context)
     return render(request, f"matchmaking/{kind}_detail.html", context, status=status)
 
 
 # A listing's page shows its best matches, then ten more at a time.
 MATCHES_PER_PAGE = 10
+
+
+def _cards(request, kind: str, context: dict) -> list:
+    return match_cards.match_cards(request, kind, context["matches"], shown=context["shown"])
 
 
 def _count(raw, default: int) -> int:
