@@ -23,7 +23,8 @@ Deep pages (11–500) are a different page each time, as in the mix, so that wha
 caches for itself is mostly cold there; the other lists repeat as the popular pages do.
 
 --profile SUBSTRING runs cProfile over the measured requests of the endpoints whose name
-contains SUBSTRING and prints the functions with the most cumulative and own time.
+contains SUBSTRING and prints the functions with the most cumulative and own CPU time (the
+profiler is timed by the process's CPU clock: waiting for PostgreSQL does not count).
 """
 
 import argparse
