@@ -91,3 +91,21 @@ def rendered(request, template: str, context: Callable[[], dict]) -> SafeString:
     """The part as `kept` renders it, not kept."""
     html = _render_with_placeholder(template, context)
     return mark_safe(page_cache.with_token(request, html).decode())
+
+
+def kept_each(keys: list[str], render: Callable[[int], str], seconds: int) -> list[str]:
+    """The HTML kept under each key, in order: one cache read for them all, and those
+    missing rendered (`render(i)` for the i-th key) and stored in one write. For cards,
+    whose keys name everything they show: no generation, a change is a new key."""
+    try:
+        found = cache.get_many(keys)
+    except Exception:  # a cache outage must not take the pages down
+        found = {}
+    missing = {}
+    for i, key in enumerate(keys):
+        if key not in found:
+            found[key] = missing[key] = render(i)
+    if missing:
+        with contextlib.suppress(Exception):
+            cache.set_many(missing, seconds)
+    return [found[key] for key in keys]

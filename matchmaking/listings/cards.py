@@ -16,14 +16,14 @@ ones in one go.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import hashlib
 
-from django.core.cache import cache
 from django.template.loader import get_template, render_to_string
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
+
+from config import fragment_cache
 
 CARD_SECONDS = 30 * 60
 TEMPLATES = {
@@ -60,19 +60,11 @@ def card_key(kind: str, listing, *, mine: bool) -> str:
 def listing_cards(kind: str, listings, *, mine: bool) -> list[tuple[object, SafeString]]:
     """(listing, its card's HTML) for each listing, in order."""
     template, name = TEMPLATES[kind]
+    listings = list(listings)
     keys = [card_key(kind, listing, mine=mine) for listing in listings]
-    try:
-        found = cache.get_many(keys)
-    except Exception:  # a cache outage must not take the lists down
-        found = {}
-    missing = {}
-    cards = []
-    for key, listing in zip(keys, listings, strict=True):
-        html = found.get(key)
-        if html is None:
-            html = missing[key] = render_to_string(template, {name: listing, "mine": mine})
-        cards.append((listing, mark_safe(html)))
-    if missing:
-        with contextlib.suppress(Exception):
-            cache.set_many(missing, CARD_SECONDS)
-    return cards
+    html = fragment_cache.kept_each(
+        keys,
+        lambda i: render_to_string(template, {name: listings[i], "mine": mine}),
+        CARD_SECONDS,
+    )
+    return [(listing, mark_safe(card)) for listing, card in zip(listings, html, strict=True)]

@@ -18,18 +18,16 @@ in its own.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import hashlib
 import json
 
-from django.core.cache import cache
 from django.middleware.csrf import get_token
 from django.template.loader import get_template, render_to_string
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
-from config import page_cache
+from config import fragment_cache, page_cache
 from matchmaking.matches.matching import shown_close_sentences
 from matchmaking.templatetags.matches import match_strength
 
@@ -84,28 +82,20 @@ def card_key(kind: str, match, *, path: str, shown: int) -> str:
 def match_cards(request, kind: str, matches, *, shown: int) -> list[tuple[object, SafeString]]:
     """(match, its card's HTML) for each match, in order; `kind` is the page's listing kind."""
     path = request.path
+    matches = list(matches)
     keys = [card_key(kind, match, path=path, shown=shown) for match in matches]
-    try:
-        found = cache.get_many(keys)
-    except Exception:  # a cache outage must not take the pages down
-        found = {}
-    missing = {}
-    cards = []
-    for key, match in zip(keys, matches, strict=True):
-        html = found.get(key)
-        if html is None:
-            context = {
-                "match": match,
-                "kind": kind,
-                "path": path,
-                "shown": shown,
-                "csrf_token": page_cache.placeholder(),
-            }
-            html = missing[key] = render_to_string(TEMPLATE, context)
-        cards.append((match, html))
-    if missing:
-        with contextlib.suppress(Exception):
-            cache.set_many(missing, CARD_SECONDS)
+
+    def render(i: int) -> str:
+        context = {
+            "match": matches[i],
+            "kind": kind,
+            "path": path,
+            "shown": shown,
+            "csrf_token": page_cache.placeholder(),
+        }
+        return render_to_string(TEMPLATE, context)
+
+    cards = zip(matches, fragment_cache.kept_each(keys, render, CARD_SECONDS), strict=True)
     token = get_token(request)  # a fresh mask of the viewer's own secret
     return [
         (match, mark_safe(html.replace(page_cache.placeholder(), token))) for match, html in cards
