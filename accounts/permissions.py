@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING
 
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -35,7 +34,7 @@ _KIND_ROLE = {
 # Every signed-in request reads the user's memberships (the menus show the roles, and every
 # check here asks): kept in the cache per user, under a generation that any ORM write of a
 # membership, an organisation or a region renews (accounts/apps.py), as config/page_cache.py
-# keeps pages. A write that bypasses the signals calls memberships_changed().
+# keeps pages. A write that bypasses the signals calls page_cache.written(Organisation).
 MEMBERSHIPS_GENERATION = "memberships:generation"
 MEMBERSHIPS_SECONDS = 5 * 60
 
@@ -80,12 +79,6 @@ def active_memberships(user: User) -> list[Membership]:
 def forget_memberships(user: User) -> None:
     """Drop the cached memberships after they change."""
     user.__dict__.pop("_active_memberships", None)
-
-
-def memberships_changed() -> None:
-    """Memberships or organisations were written past the ORM's signals (`update()`)."""
-    page_cache.new_generation(MEMBERSHIPS_GENERATION)
-    transaction.on_commit(lambda: page_cache.new_generation(MEMBERSHIPS_GENERATION))
 
 
 def is_admin(user: User) -> bool:

@@ -16,7 +16,7 @@ from accounts.adapter import AccountAdapter
 from accounts.enums import MembershipRole, MembershipStatus, OrganisationKind
 from accounts.models import Membership, Organisation, User
 from accounts.sms.catalogue import ACCOUNT_CREATED
-from config import audit
+from config import audit, page_cache
 from config.queue import enqueue
 
 
@@ -168,7 +168,7 @@ def organisation_verify(*, organisation: Organisation, by: User) -> Organisation
         is_verified=True, verified_by=by, verified_at=timezone.now()
     )
     organisation.refresh_from_db()
-    if verified:
-        permissions.memberships_changed()
+    if verified:  # past the signals: the kept memberships, pages and boards show it anew
+        page_cache.written(Organisation)
         audit.record(Organisation, [organisation], by=by)
     return organisation

@@ -15,9 +15,10 @@ the token; each request puts in a fresh mask of its own user's secret.
 As with kept pages, a part is served only while the generation it was rendered under is
 still the current one: `watch(model)` starts a new generation on every ORM write of the
 model's rows, so a card moved by one member of staff is in its new column on the next request
-of any. Writes that bypass the ORM's signals (the matcher storing a re-match's suggestions
-with COPY, `update()`) show when the part expires, FRAGMENT_CACHE_SECONDS after it was rendered
-(a minute; so does the number of days a card has waited). A new release is a new key.
+of any. Writes that bypass the ORM's signals say so with `page_cache.written(model)` (the
+re-match, which merges its suggestions with SQL, does); any other shows when the part expires,
+FRAGMENT_CACHE_SECONDS after it was rendered (a minute; so does the number of days a card has
+waited). A new release is a new key.
 """
 
 from __future__ import annotations

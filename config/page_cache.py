@@ -125,14 +125,24 @@ def start_generation(key: str = GENERATION_KEY) -> None:
         cache.add(key, secrets.token_hex(8), None)
 
 
+def _renew(key: str) -> None:
+    new_generation(key)
+    # A request that read the old rows before the commit kept its page under the generation
+    # of the write: the commit starts another.
+    transaction.on_commit(lambda: new_generation(key))
+
+
+_watching: dict[str, set[str]] = {}  # a model's label -> the generations that watch it
+
+
 def watch(*models, key: str = GENERATION_KEY) -> None:
     """Pages show these models' rows: a write to one starts a new generation of `key`."""
 
     def changed(**_signal) -> None:
-        new_generation(key)
-        transaction.on_commit(lambda: new_generation(key))
+        _renew(key)
 
     for model in models:
+        _watching.setdefault(model._meta.label, set()).add(key)
         uid = f"{key}-{model._meta.label}"
         post_save.connect(changed, sender=model, dispatch_uid=uid, weak=False)
         post_delete.connect(changed, sender=model, dispatch_uid=uid + "-delete", weak=False)
@@ -143,6 +153,13 @@ def watch(*models, key: str = GENERATION_KEY) -> None:
                 dispatch_uid=f"{uid}-{field.name}",
                 weak=False,
             )
+
+
+def written(model) -> None:
+    """Rows of `model` were written past the ORM's signals (update(), COPY): every generation
+    that watches it starts anew, as after a save."""
+    for key in sorted(_watching.get(model._meta.label, ())):
+        _renew(key)
 
 
 def with_token(request, content: bytes) -> bytes:

@@ -28,6 +28,7 @@ from django.db import connection, transaction
 from django.db.models import Count, F, Max, Q
 from django.utils import timezone
 
+from config import page_cache
 from config.queue import enqueue
 from matchmaking.enums import DeclineReason
 from matchmaking.listings.states import NeedStatus, ResultStatus
@@ -942,6 +943,7 @@ def rebuild_chunk(chunk_id: int) -> bool:
             # wait for the finish, which one worker does alone.
             dropped, _ = staging.drop_unproposed(chunk.run_id, chunk.ids)
             staging.rank_results(chunk.ids, _CLOSED_SQL)
+            page_cache.written(Match)  # merged past the signals: kept boards show it
         # The run's row lock orders the chunks' commits: exactly one sees its phase complete.
         RebuildRun.objects.filter(pk=chunk.run_id).update(
             done_chunks=F("done_chunks") + 1,
@@ -993,6 +995,7 @@ def finish_rebuild(run: RebuildRun) -> int:
     staging.rank_results(results, _CLOSED_SQL)
     staging.rerank_all(_CLOSED_SQL, results=False)
     staging.clear_staged()
+    page_cache.written(Match)
     # Listings published or edited while the run went on: its snapshot had not seen them, so
     # the chunks dropped the suggestions they were given meanwhile (never staged). The sweep
     # matches them again within a minute, against the snapshot made current above.

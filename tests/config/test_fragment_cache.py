@@ -3,9 +3,11 @@ come from the cache (config/fragment_cache.py): a station's board, for all of it
 see the board is still decided on every request, each user's forms carry their own CSRF token,
 and a card moved through the site is in its new column on the next request of anyone."""
 
+import io
 import re
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.middleware.csrf import _unmask_cipher_token
 from django.test import Client
@@ -130,3 +132,23 @@ def test_a_refused_filter_keeps_nothing_and_the_board_comes_back_whole(board):
     assert 'id="board-county-error"' in refused.content.decode()
     html, _queries = board_of(staff)
     assert "猕猴桃冷库温控" in column(html, "已入围")
+
+
+def test_a_re_match_s_new_suggestions_are_on_the_kept_board_at_once(board):
+    """The re-match merges its pairs with SQL, past the signals: it says so itself."""
+    need = board["match"].need
+    ResultFactory(
+        title="猕猴桃冷库温控与保鲜技术",
+        abstract="猕猴桃冷库温控，保鲜期延长。",
+        keywords="猕猴桃 冷库 温控",
+        category=need.category,
+    )
+    staff = signed_in(board["staff"][0])
+    before, _queries = board_of(staff)
+    assert "猕猴桃冷库温控与保鲜技术" not in before
+
+    call_command("rematch", stdout=io.StringIO())
+
+    assert Match.objects.filter(result__title="猕猴桃冷库温控与保鲜技术", need=need).exists()
+    after, _queries = board_of(staff)
+    assert "猕猴桃冷库温控与保鲜技术" in after

@@ -222,6 +222,16 @@ def test_a_write_that_bypasses_the_orm_shows_when_the_page_expires():
     assert "苹果分拣线改造" in page(anonymous, url)
 
 
+def test_a_write_past_the_signals_shows_at_once_when_its_writer_says_so():
+    need = NeedFactory(title="猕猴桃冷链保鲜")
+    anonymous = Client()
+    url = f"/needs/{need.pk}/"
+    page(anonymous, url)
+    TechnologyNeed.objects.filter(pk=need.pk).update(title="苹果分拣线改造")
+    page_cache.written(TechnologyNeed)
+    assert "苹果分拣线改造" in page(anonymous, url)
+
+
 def test_a_result_page_from_the_cache_still_counts_the_view():
     result = ResultFactory()
     for _ in range(3):
