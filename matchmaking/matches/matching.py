@@ -16,6 +16,7 @@ import os
 import threading
 import time
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -215,11 +216,15 @@ def has_fresh_vector(listing) -> bool:
     )
 
 
-def embed_listings(kind: str, ids, encoder: Encoder | None = None) -> int:
+def embed_listings(
+    kind: str, ids, encoder: Encoder | None = None, *, known: Mapping[str, np.ndarray] | None = None
+) -> int:
     """Compute and store the vectors of these listings ("needs" or "results") that have none
-    or a stale one; returns how many were encoded. Safe to repeat: a fresh vector is kept.
+    or a stale one; returns how many were stored. Safe to repeat: a fresh vector is kept.
 
-    Needs are encoded as e5 queries, results as passages, in one batch."""
+    Needs are encoded as e5 queries, results as passages, in one batch. ``known`` holds
+    vectors already computed by this encoder, by digest (the demo world ships its own): a
+    listing whose digest is there is not encoded again."""
     encoder = encoder or site_encoder()
     ids = list(ids)
     if encoder is None or not ids:
@@ -231,20 +236,24 @@ def embed_listings(kind: str, ids, encoder: Encoder | None = None) -> int:
     for listing in listings:
         doc = to_doc(listing)
         if stored_vector(listing, doc, encoder.name) is None:
-            todo.append((listing.pk, doc))
+            todo.append((listing.pk, doc, vector_digest(doc, encoder.name)))
     if not todo:
         return 0
-    texts = [_encoded_text(doc) for _, doc in todo]
-    encode = encoder.encode_queries if kind == "needs" else encoder.encode_passages
-    vectors = encode(texts)
+    known = known or {}
+    vectors = {digest: known[digest] for _, _, digest in todo if digest in known}
+    unknown = {digest: doc for _, doc, digest in todo if digest not in vectors}
+    if unknown:
+        encode = encoder.encode_queries if kind == "needs" else encoder.encode_passages
+        texts = [_encoded_text(doc) for doc in unknown.values()]
+        vectors.update(zip(unknown, encode(texts), strict=True))
     now = timezone.now()
-    for (pk, doc), vector in zip(todo, vectors, strict=True):
+    for pk, _doc, digest in todo:
         # Not through save(): the listing's own updated_at stays; embedded_at tells the other
         # workers' indexes to pick the vector up (see _sync).
         model.objects.filter(pk=pk).update(
-            embedding=pack_vector(vector),
+            embedding=pack_vector(vectors[digest]),
             embedding_encoder=encoder.name,
-            embedding_digest=vector_digest(doc, encoder.name),
+            embedding_digest=digest,
             embedded_at=now,
         )
     return len(todo)

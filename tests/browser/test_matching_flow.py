@@ -26,7 +26,9 @@ def test_shortlist_request_contact_accept_and_see_contact_details(page: Page, co
     call_command("demo_data", stdout=io.StringIO())
     match = (
         Match.objects.filter(
-            need__organisation__name="雷山县银球茶电商专业合作社", need__status="open"
+            need__organisation__name="雷山县银球茶电商专业合作社",
+            need__status="open",
+            state="suggested",
         )
         .select_related("need", "result__organisation")
         .order_by("need_id", "rank_for_need")
@@ -37,16 +39,16 @@ def test_shortlist_request_contact_accept_and_see_contact_details(page: Page, co
 
     log_in(page, "enterprise")
     page.goto(f"/needs/{need.pk}/")
-    first = page.locator(".match-card").first
+    first = page.locator(f"#match-{match.pk}")
     expect(first).to_contain_text(result.title)
     expect(first.locator(".match-strength")).to_have_text(re.compile(r"^(强|较好|可能)$"))
     expect(first.locator(".match-score")).to_have_count(0)  # the percentage: details only
     expect(first.locator(".fit").first).to_be_visible()
     first.get_by_role("button", name="加入候选").click()
     expect(page.locator("[data-toast]")).to_contain_text("已移到“已入围”。")
-    expect(page.locator(".match-card").first).to_contain_text("已入围")
+    expect(page.locator(f"#match-{match.pk}")).to_contain_text("已入围")
 
-    page.locator(".match-card").first.get_by_role("link", name="详情与操作").click()
+    page.locator(f"#match-{match.pk}").get_by_role("link", name="详情与操作").click()
     expect(page.locator(".contact-details")).to_have_count(0)
     page.fill("#id_message", "您好，想了解这项技术的价格和服务方式，电话联系即可。")
     page.get_by_role("button", name="请求联系").click()

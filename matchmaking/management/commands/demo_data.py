@@ -4,6 +4,7 @@ from django.db import transaction
 
 from accounts.demo import create_demo_accounts
 from config import audit
+from matchmaking.demo import vectors
 from matchmaking.demo.outcomes import create_demo_impact
 from matchmaking.demo.world import (
     create_demo_fair,
@@ -18,16 +19,31 @@ from matchmaking.models import Match
 class Command(BaseCommand):
     help = "Create the demo world (idempotent: running it again changes nothing)."
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--save-vectors",
+            action="store_true",
+            help="write the demo listings' vectors to the file shipped with the demo content",
+        )
+
+    def handle(self, *args, save_vectors, **options):
         # Made-up data, changed by nobody: the audit trail starts with people's edits.
         with audit.paused():
             self._create()
+        if save_vectors:
+            saved = vectors.save_vectors()
+            self.stdout.write(f"{saved} vectors saved to {vectors.VECTORS_FILE}.")
 
     def _create(self):
         with transaction.atomic():
             users = create_demo_accounts()
             created = create_world(users["admin"])
-        if not Match.objects.exists():
+        # Vectors first, so that the first matches are by meaning too: read from the shipped
+        # file, or encoded here for text the file does not have.
+        embedded = vectors.embed_demo()
+        if embedded:
+            self.stdout.write(f"Matching by meaning: {embedded} listings given their vectors.")
+        if embedded or not Match.objects.exists():
             # Eager tasks (the embedded default) run the rebuild here; with a broker, workers do.
             matching.start_rebuild()
         if settings.CELERY_TASK_ALWAYS_EAGER:
