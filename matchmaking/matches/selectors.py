@@ -16,7 +16,7 @@ from matchmaking.listings.states import NeedStatus, ResultStatus
 from matchmaking.matches import explanations
 from matchmaking.matches.filters import GOOD_REASONS, MATCH_FITS, MatchFilter
 from matchmaking.matches.states import CLOSED, ContactStatus, MatchState
-from matchmaking.matching import FitConfig
+from matchmaking.matching import FitConfig, calibration
 from matchmaking.models import (
     Evaluation,
     Match,
@@ -116,6 +116,16 @@ def _fit_weights() -> dict[str, float]:
 
     config = FitConfig()
     return {name: getattr(config, name) for name in MATCH_FITS}
+
+
+def strength(match, score: float | None = None) -> str:
+    """What the match's card calls it: calibration.STRONG (强), GOOD (较好) or POSSIBLE (可能),
+    by the thresholds calibrated for its method. ``score``: another figure of the same match
+    (the research side's, without the price fit)."""
+
+    figure = match.score if score is None else score
+    method = (match.explanation or {}).get("method") or "lexical"
+    return calibration.strength(float(figure or 0), method)
 
 
 def figures_hiding_the_budget(match) -> dict:

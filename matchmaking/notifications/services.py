@@ -22,8 +22,9 @@ from config.queue import enqueue
 from matchmaking.enums import NotificationKind
 from matchmaking.fairs.states import MeetingStatus, RequestStatus
 from matchmaking.listings import selectors as listings_selectors
-from matchmaking.matches.selectors import figures_hiding_the_budget
+from matchmaking.matches.selectors import figures_hiding_the_budget, strength
 from matchmaking.matches.states import ContactStatus
+from matchmaking.matching import calibration
 from matchmaking.models import (
     DeliveryClaim,
     Evaluation,
@@ -38,7 +39,6 @@ from matchmaking.models import (
 )
 from matchmaking.notifications import selectors
 
-STRONG_MATCH = 0.5  # a new match at or above this score is worth telling people about
 REMIND_AFTER = timedelta(days=3)
 
 
@@ -273,14 +273,15 @@ def strong_matches(match_ids: list[int]) -> int:
                 reverse("result-detail", args=[match.result_id]),
             )
 
-        if match.score >= STRONG_MATCH:
+        # Told only of what its card calls 强: a 可能 announced as strong floods the bell.
+        if strength(match) == calibration.STRONG:
             sent += deliver(
                 members(match.need.organisation),
                 NotificationKind.STRONG_MATCH,
                 for_need,
                 key=f"strong_match:{match.pk}:need",
             )
-        if research_score >= STRONG_MATCH:
+        if strength(match, research_score) == calibration.STRONG:
             sent += deliver(
                 members(match.result.organisation),
                 NotificationKind.STRONG_MATCH,

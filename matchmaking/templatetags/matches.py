@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy
 
 from matchmaking.matches.filters import MATCH_FITS
 from matchmaking.matches.matching import shown_close_sentences
-from matchmaking.matches.selectors import fit_is_good
+from matchmaking.matches.selectors import fit_is_good, strength
 from matchmaking.matches.states import MatchState
 from matchmaking.matching import calibration
 from matchmaking.templatetags.money import price
@@ -88,9 +88,7 @@ def match_fits(match) -> list[dict]:
 def match_strength(match) -> dict:
     """The match's strength in words (强 / 较好 / 可能) from the calibrated thresholds of its
     method; the percentage is for the details page only."""
-    code = calibration.strength(
-        float(match.score or 0), match.explanation.get("method") or "lexical"
-    )
+    code = strength(match)
     text = {
         calibration.STRONG: _("Strong match"),
         calibration.GOOD: _("Good match"),

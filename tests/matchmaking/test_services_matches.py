@@ -12,6 +12,8 @@ from django.utils.translation import gettext
 from accounts.enums import OrganisationKind
 from matchmaking.matches import services as matches
 from matchmaking.matches import states as matches_states
+from matchmaking.matches.selectors import strength
+from matchmaking.matching import calibration
 from matchmaking.models import Match, Notification, NotificationSetting
 from matchmaking.notifications import services as notifications
 from tests.factories import (
@@ -206,3 +208,23 @@ def test_a_user_who_turned_a_kind_off_gets_nothing_of_it(pair):
 def test_strong_new_matches_are_announced_to_both_sides(pair):
     assert notifications.strong_matches([pair["match"].pk]) == 2
     assert Notification.objects.filter(kind="strong_match").count() == 2
+
+
+@pytest.mark.parametrize(
+    ("method", "score", "announced"),
+    [
+        ("hybrid", 0.95, True),
+        ("hybrid", 0.85, False),
+        ("hybrid", 0.6, False),
+        ("lexical", 0.35, True),
+    ],
+)
+def test_only_a_match_its_card_calls_strong_is_announced_as_strong(pair, method, score, announced):
+    """The bell says "a strong match" only where the card says 强: a 较好 or 可能 match,
+    announced, would bury the messages that matter under a dozen notices per need."""
+    match = pair["match"]
+    Match.objects.filter(pk=match.pk).update(score=score, explanation={"method": method})
+    match.refresh_from_db()
+    card_says = strength(match)
+    assert (card_says == calibration.STRONG) is announced
+    assert notifications.strong_matches([match.pk]) == (2 if announced else 0)
