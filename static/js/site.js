@@ -21,6 +21,13 @@
     }
   }, true);
 
+  // A form sent back with errors: show the first one. On a phone it can be a screen or more
+  // below the top of the page, which otherwise looks as if nothing happened.
+  if (!window.location.hash) {
+    var firstError = document.querySelector(".errorlist--form, .field--error");
+    if (firstError) firstError.scrollIntoView({ block: "center" });
+  }
+
   // Back to a page from the history: its buttons work again.
   window.addEventListener("pageshow", function () {
     document.querySelectorAll("form button[disabled]").forEach(function (b) { b.disabled = false; });

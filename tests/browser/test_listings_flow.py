@@ -34,6 +34,7 @@ def test_post_a_need_and_a_result_then_browse_them_anonymously(page: Page):
     )
     member_of(institution, MembershipRole.OWNER, username="chen")
 
+    page.set_viewport_size({"width": 360, "height": 740})  # the phone of a co-operative
     log_in(page, "hel")
     page.goto("/needs/new/")
     page.fill("#id_title", "猕猴桃运到广州就软了")
@@ -49,6 +50,7 @@ def test_post_a_need_and_a_result_then_browse_them_anonymously(page: Page):
 
     error = page.locator("#field-budget .errorlist")
     expect(error).to_contain_text("上限")
+    expect(error).to_be_in_viewport()  # not a screen below an unchanged-looking top
     expect(page.locator("#id_description")).to_have_value(re.compile("产地预冷的办法"))
     page.fill("#id_budget", "30到50万")
     page.get_by_role("button", name="保存并发布").click()
