@@ -96,8 +96,18 @@ _RULES: list[tuple[str, re.Pattern, Decimal]] = [
     # 保鲜3天, 只能放5天, 保质期7日
     (DAYS, re.compile(NUM + _APPROX_AFTER + r"\s*(?:天|日)(?![内后前])"), Decimal(1)),
     (DAYS, re.compile(NUM + _APPROX_AFTER + r"\s*(?:个)?(?:星期|周)"), Decimal(7)),
-    # 2万元, 3000元, 800块
-    (YUAN, re.compile(NUM + r"\s*万\s*(?:元|块)?"), Decimal(10000)),
+    # 两万多斤, 1.5万公斤, 2万吨: a weight counted in 万, not money
+    (KG, re.compile(NUM + r"\s*万" + _APPROX_AFTER + r"\s*(?:公斤|千克|kg|KG|Kg)"), Decimal(10000)),
+    (KG, re.compile(NUM + r"\s*万" + _APPROX_AFTER + r"\s*吨"), Decimal(10000000)),
+    (KG, re.compile(NUM + r"\s*万" + _APPROX_AFTER + r"\s*斤"), Decimal(5000)),
+    # 2万元, 3000元, 800块; not 2万单, 2万箱 (counts) nor 2万多斤 (above)
+    (
+        YUAN,
+        re.compile(
+            NUM + r"\s*万(?!\s*(?:多|左右|上下)?\s*[单件箱个袋盒份瓶株亩斤吨公千])\s*(?:元|块)?"
+        ),
+        Decimal(10000),
+    ),
     (YUAN, re.compile(NUM + _APPROX_AFTER + r"\s*(?:元|块钱?)"), Decimal(1)),
     # 500公斤, 3吨, 200斤
     (KG, re.compile(NUM + _APPROX_AFTER + r"\s*(?:公斤|千克|kg|KG|Kg)"), Decimal(1)),
