@@ -153,6 +153,10 @@ def listing_detail(request, kind: str, pk: int):
         if can_edit
         else None,
     }
+    if request.user.is_authenticated and not can_edit and not context["can_view_private"]:
+        context["own_matches"] = matches_selectors.as_seen_by(
+            request.user, matches_selectors.own_matches_with(request.user, listing)
+        )
     if permissions.is_admin(request.user) and not request.htmx:
         # Who changed the text, budget or status, and when (config/audit.py).
         context["history"] = audit.entries(listing, limit=10)

@@ -182,6 +182,20 @@ def figures_for(user: User, match) -> dict:
     return figures_hiding_the_budget(match)
 
 
+def own_matches_with(user: User, listing, limit: int = 5) -> list[Match]:
+    """The matches between this listing and the user's own organisations' listings, best
+    first: on a listing's page, where to ask for contact from."""
+
+    organisations = [o.pk for o in permissions.organisations_of(user)]
+    if not organisations:
+        return []
+    if isinstance(listing, ResearchResult):
+        matches = Match.objects.filter(result=listing, need__organisation__in=organisations)
+    else:
+        matches = Match.objects.filter(need=listing, result__organisation__in=organisations)
+    return list(matches.select_related("need", "result").order_by("-score", "pk")[:limit])
+
+
 def as_seen_by(user: User, matches):
     """The matches (a list, or one match) with the figures this viewer may see put on them,
     for rendering only: these instances must not be saved. A list is re-ordered by the score

@@ -203,3 +203,28 @@ def test_editing_a_need_with_the_region_left_empty_keeps_its_region(client):
     assert response.status_code == 302
     need.refresh_from_db()
     assert (need.title, need.region_id) == ("茶叶溯源，改了标题", "522634")
+
+
+def test_a_result_s_page_takes_an_enterprise_to_its_own_matches_with_it(client):
+    """Found by search, a result's page said "request contact from a match" and linked none."""
+    from matchmaking.models import Match
+
+    enterprise = OrganisationFactory(region_id="522634")
+    result = ResultFactory(organisation=OrganisationFactory(kind=OrganisationKind.INSTITUTION))
+    need = NeedFactory(organisation=enterprise, title="茶叶返潮怎么办")
+    match = Match.objects.create(
+        need=need, result=result, score=0.7, text_score=0.6, structured_score=0.8,
+        matcher_version="t",
+    )  # fmt: skip
+    NeedFactory(title="别人的需求")  # another enterprise's need, not matched here
+    url = reverse("result-detail", args=[result.pk])
+
+    client.force_login(member_of(enterprise))
+    html = client.get(url).content.decode()
+    assert f'href="/matches/{match.pk}/#what-next"' in html
+    assert "茶叶返潮怎么办" in html
+
+    client.force_login(member_of(OrganisationFactory(region_id="522634")))
+    html = client.get(url).content.decode()
+    assert "/matches/" not in html and "茶叶返潮怎么办" not in html
+    assert "请在匹配结果中申请联系" in html
