@@ -147,13 +147,19 @@ class ListingForm(forms.ModelForm):
             self.fields["organisation"].initial = choices[0].pk
             self.fields["organisation"].widget = forms.HiddenInput()
 
-    def organisation_choices(self, user) -> list[Organisation]:
-        own = permissions.organisations_of(user, self.organisation_kind)
-        if self.organisation_kind != OrganisationKind.ENTERPRISE:
+    @classmethod
+    def organisation_choices(cls, user) -> list[Organisation]:
+        own = permissions.organisations_of(user, cls.organisation_kind)
+        if cls.organisation_kind != OrganisationKind.ENTERPRISE:
             return own
 
         covered = [o for o in enterprises_covered_for(user) if o not in own]
         return own + covered
+
+    @classmethod
+    def may_post(cls, user) -> bool:
+        """Whether the user may post this kind of listing for some organisation."""
+        return user.is_authenticated and bool(cls.organisation_choices(user))
 
     @property
     def essential_fields(self):

@@ -101,6 +101,7 @@ def listing_list(request, kind: str, mine: bool = False):
         "query_string": query.urlencode(),
         "filters_active": any(v for k, v in request.GET.items() if k not in ("q", "page", "mine")),
         "mine": mine,
+        "may_post": spec.form.may_post(request.user),
         "counts": _status_counts(spec, request.user) if mine else None,
     }
     template = (

@@ -171,6 +171,11 @@ def test_researchers_see_the_result_form_and_enterprises_do_not_list_results(cli
     assert client.get(reverse("result-create")).status_code == 200
     client.force_login(member_of(OrganisationFactory()))
     assert client.get(reverse("result-create")).status_code == 302
+    html = client.get(reverse("result-list")).content.decode()
+    assert reverse("result-create") not in html  # no button that only leads away
+    assert reverse("need-create") in client.get(reverse("need-list")).content.decode()
+    client.force_login(member_of(institution))
+    assert reverse("result-create") in client.get(reverse("result-list")).content.decode()
 
 
 def test_needs_cannot_be_sorted_by_budget(client):
