@@ -61,3 +61,17 @@ def test_the_history_reads_in_sentences_newest_first(client, accepted):
     assert history.index("李四 接受了联系请求") < history.index("张三 请求联系: “想了解价格”")
     assert "已请求联系 → 已请求联系" not in history
     assert "“Contact request accepted.”" not in history and "“已接受联系请求。”" not in history
+
+
+def test_the_match_names_the_researcher_who_leads_the_result(client):
+    """Deciding whom to ask, the enterprise sees the person, not only the institute."""
+    enterprise = OrganisationFactory()
+    match = Match.objects.create(
+        need=NeedFactory(organisation=enterprise),
+        result=ResultFactory(team="茶叶加工团队", lead_researcher="杨勇"),
+        score=0.8, text_score=0.7, structured_score=0.9, matcher_version="t",
+    )  # fmt: skip
+    client.force_login(member_of(enterprise))
+    html = client.get(reverse("match-detail", args=[match.pk])).content.decode()
+    sides = html[html.index('class="match-sides"') :]
+    assert "茶叶加工团队" in sides and "杨勇" in sides
