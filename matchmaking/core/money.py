@@ -1,7 +1,9 @@
 import re
 import unicodedata
+import warnings
 from decimal import Decimal, InvalidOperation
 
+import cn2an
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -48,12 +50,40 @@ _ABOUT_AFTER = ("左右", "上下")
 _ABOUT = Decimal("0.2")
 
 
+# Chinese numerals as people say a budget: 五万, 一万五, 三千五, 两三万 (two to three 万), 三到五万.
+_DIGIT = {c: n for n, c in enumerate("〇一二三四五六七八九")} | {"两": 2}
+_CN_NUMBER = re.compile(r"[零〇一二两三四五六七八九十百千万]+")
+_CN_TWO_DIGITS = re.compile(r"([一二两三四五六七八九])([二三四五六七八九])([十百千万])")
+_CN_RANGE = re.compile(
+    r"([零〇一二两三四五六七八九十百]+)\s*(-|~|到|至|—|–)\s*([零〇一二两三四五六七八九十百]+)([千万])"
+)
+
+
+def _cn_number(found: re.Match) -> str:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # cn2an warns before it raises
+        try:
+            return str(cn2an.cn2an(found.group(0), "smart"))
+        except ValueError:
+            return found.group(0)  # not a number after all: left for the parser to refuse
+
+
+def _arabic(text: str) -> str:
+    """Chinese numerals in Arabic digits, the unit of a range given to both ends first:
+    两三万 → 20000到30000, 三到五万 → 30000到50000, 一万五 → 15000."""
+    text = _CN_TWO_DIGITS.sub(
+        lambda m: f"{m[1]}{m[3]}到{m[2]}{m[3]}" if _DIGIT[m[1]] < _DIGIT[m[2]] else m[0], text
+    )
+    text = _CN_RANGE.sub(lambda m: f"{m[1]}{m[4]}{m[2]}{m[3]}{m[4]}", text)
+    return _CN_NUMBER.sub(_cn_number, text)
+
+
 def _normalised(text: str) -> str:
 
     text = unicodedata.normalize("NFKC", str(text)).lower()
     for noise in (",", "，", "。", ";", "、", "(", ")", "（", "）", "预算", "元", "块", "rmb", "¥"):
         text = text.replace(noise, " " if noise in ",，。;、" else "")
-    return " ".join(text.split())
+    return " ".join(_arabic(text).split())
 
 
 def parse_amount(text: str) -> Decimal | None:

@@ -35,13 +35,23 @@ W = Decimal(10000)
         ("1.5万", None, Decimal(15000), False),
         ("5万，可商议", None, 5 * W, True),
         ("8千", None, Decimal(8000), False),
+        # In Chinese numerals, as a co-operative's manager says it.
+        ("两三万", 2 * W, 3 * W, False),
+        ("四五万", 4 * W, 5 * W, False),
+        ("七八千", Decimal(7000), Decimal(8000), False),
+        ("三到五万", 3 * W, 5 * W, False),
+        ("五万以内", None, 5 * W, False),
+        ("一万五左右", Decimal(12000), Decimal(18000), False),
+        ("二十万以上", 20 * W, None, False),
+        ("八千到一万二", Decimal(8000), Decimal(12000), False),
+        ("两三万，可面议", 2 * W, 3 * W, True),
     ],
 )
 def test_a_budget_is_read_as_people_write_it(written, low, high, negotiable):
     assert parse_budget(written) == (low, high, negotiable)
 
 
-@pytest.mark.parametrize("written", ["", "看情况", "5万以内左右", "五万", "-5万", "5万-"])
+@pytest.mark.parametrize("written", ["", "看情况", "5万以内左右", "几万", "十来万", "-5万", "5万-"])
 def test_what_cannot_be_read_is_refused(written):
     with pytest.raises(ValueError):
         parse_budget(written)
