@@ -75,3 +75,4 @@ def test_the_match_names_the_researcher_who_leads_the_result(client):
     html = client.get(reverse("match-detail", args=[match.pk])).content.decode()
     sides = html[html.index('class="match-sides"') :]
     assert "茶叶加工团队" in sides and "杨勇" in sides
+    assert "中试 (TRL 7)" in sides  # the stage in words, the TRL for who knows it
