@@ -29,7 +29,7 @@ from django.utils.translation import get_language
 
 from config import fragment_cache, page_cache
 from matchmaking.matches.matching import shown_close_sentences
-from matchmaking.templatetags.matches import match_strength
+from matchmaking.matches.selectors import strength
 
 CARD_SECONDS = 30 * 60
 TEMPLATE = "matchmaking/partials/match_card.html"
@@ -70,7 +70,7 @@ def card_key(kind: str, match, *, path: str, shown: int) -> str:
         json.dumps(shown_close_sentences(match), sort_keys=True, default=str)
         if kind == "need"
         else "",
-        match_strength(match)["code"],
+        strength(match),
         _other_side(kind, match),
         path,
         shown,
